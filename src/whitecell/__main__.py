@@ -1,0 +1,3 @@
+from whitecell.cli.main import cli
+
+cli()

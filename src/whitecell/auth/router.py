@@ -1,0 +1,77 @@
+"""HTTP for `/api/v1/auth`: login by emailed code or password, logout, sessions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from whitecell.auth import service
+from whitecell.auth.dependencies import CallingClient, Context, CurrentAuth
+from whitecell.auth.schemas import (
+    LoginOut,
+    OtpRequest,
+    OtpRequested,
+    OtpVerify,
+    PasswordLogin,
+    SessionList,
+    SessionOut,
+    SessionsRevoked,
+)
+from whitecell.auth.service import Login
+from whitecell.users.schemas import UserOut
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+def _login_out(login: Login) -> LoginOut:
+    return LoginOut(token=login.token, expiresAt=login.session.expiresAt, user=UserOut.of(login.user))
+
+
+@router.post("/otp", status_code=status.HTTP_202_ACCEPTED)
+async def request_code(body: OtpRequest, ctx: Context, client: CallingClient) -> OtpRequested:
+    """Email a 6-digit sign-in code. The answer is the same for every address."""
+    await service.request_otp(ctx, body.email, client)
+    return OtpRequested(expiresIn=ctx.settings.otp_ttl_seconds)
+
+
+@router.post("/otp/verify")
+async def verify_code(body: OtpVerify, ctx: Context, client: CallingClient) -> LoginOut:
+    """Exchange a code for a session token; the first sign-in of an address creates its account."""
+    login = await service.verify_otp(
+        ctx, body.email, body.code, client, name=body.name, username=body.username
+    )
+    return _login_out(login)
+
+
+@router.post("/password")
+async def login_with_password(body: PasswordLogin, ctx: Context, client: CallingClient) -> LoginOut:
+    return _login_out(await service.password_login(ctx, body.email, body.password, client))
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(auth: CurrentAuth, ctx: Context) -> Response:
+    await service.revoke_session(ctx, auth.user.id, auth.session.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"Clear-Site-Data": '"cache"'})
+
+
+@router.get("/sessions")
+async def my_sessions(auth: CurrentAuth, ctx: Context) -> SessionList:
+    """My signed-in devices (never their tokens); `current` marks the one asking."""
+    items = []
+    for row in await service.live_sessions(ctx, auth.user.id):
+        item = SessionOut.model_validate(row)
+        item.current = row.id == auth.session.id
+        items.append(item)
+    return SessionList(items=items)
+
+
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_session(session_id: str, auth: CurrentAuth, ctx: Context) -> None:
+    await service.revoke_session(ctx, auth.user.id, session_id)
+
+
+@router.delete("/sessions")
+async def revoke_other_sessions(auth: CurrentAuth, ctx: Context) -> SessionsRevoked:
+    """Sign out every other device, keeping this one."""
+    async with ctx.db.writing() as session:
+        revoked = await service.revoke_sessions(session, auth.user.id, keep=auth.session.id)
+    return SessionsRevoked(revoked=revoked)

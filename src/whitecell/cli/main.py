@@ -1,0 +1,188 @@
+"""The `whitecell` command: serve, migrate, manage users, clean up."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+from sqlalchemy import create_engine
+
+from whitecell.core.config import Settings, get_settings
+from whitecell.core.context import AppContext
+from whitecell.core.logging import configure_logging
+
+T = TypeVar("T")
+
+
+def _with_context(settings: Settings, work: Callable[[AppContext], Awaitable[T]]) -> T:
+    """Run `work(context)` against the configured database, outside any server."""
+
+    async def run() -> T:
+        context = AppContext.create(settings)
+        try:
+            return await work(context)
+        finally:
+            await context.db.dispose()
+
+    return asyncio.run(run())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def cli(click_context: click.Context) -> None:
+    """White Cell: the open, self-hostable backend of the White Cell Protocol.
+
+    Configuration comes from WHITECELL_* environment variables (see docs/operations.md).
+    """
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    click_context.obj = settings
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface to bind (default WHITECELL_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default WHITECELL_PORT).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    uvicorn.run(
+        "whitecell.app:create_app_from_environment",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_config=None,
+        server_header=False,
+    )
+
+
+@cli.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+@click.pass_obj
+def upgrade(settings: Settings, revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    from whitecell.core import migrations
+
+    migrations.upgrade(settings.resolved_database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command()
+@click.argument("revision", default="-1")
+@click.pass_obj
+def downgrade(settings: Settings, revision: str) -> None:
+    """Migrate the database down to REVISION (default: one step; `base` empties it)."""
+    from whitecell.core import migrations
+
+    migrations.downgrade(settings.resolved_database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command()
+@click.pass_obj
+def current(settings: Settings) -> None:
+    """Print the database's revision and the head this build expects."""
+    from whitecell.core import migrations
+    from whitecell.core.db import sync_url
+
+    engine = create_engine(sync_url(settings.resolved_database_url))
+    with engine.connect() as connection:
+        now = migrations.current_revisions(connection)
+    engine.dispose()
+    head = migrations.head_revisions(settings.resolved_database_url)
+    click.echo(f"current: {', '.join(sorted(now)) or '(empty)'}")
+    click.echo(f"head:    {', '.join(sorted(head))}")
+    if now != head:
+        click.echo("migrations pending: run `whitecell db upgrade`", err=True)
+        sys.exit(1)
+
+
+@cli.group()
+def users() -> None:
+    """Manage accounts."""
+
+
+@users.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None)
+@click.option("--username", default=None)
+@click.pass_obj
+def create_admin(settings: Settings, email: str, name: str | None, username: str | None) -> None:
+    """Make EMAIL an administrator, creating the account if needed. It signs in by emailed code."""
+    from whitecell.users import service
+
+    async def work(context: AppContext) -> str:
+        async with context.db.writing() as session:
+            user = await service.user_by_email(session, email)
+            if user is None:
+                user = await service.create_user(
+                    session, email, name=name, username=username, role="admin"
+                )
+                return f"created admin {user.email} (@{user.username})"
+            user.role = "admin"
+            return f"promoted {user.email} (@{user.username}) to admin"
+
+    click.echo(_with_context(settings, work))
+
+
+@users.command("revoke-sessions")
+@click.argument("email")
+@click.pass_obj
+def revoke_all_sessions(settings: Settings, email: str) -> None:
+    """Sign EMAIL out of every device."""
+    from whitecell.auth.service import revoke_sessions
+    from whitecell.users import service
+
+    async def work(context: AppContext) -> int:
+        async with context.db.writing() as session:
+            user = await service.user_by_email(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            return await revoke_sessions(session, user.id)
+
+    click.echo(f"revoked {_with_context(settings, work)} sessions")
+
+
+@users.command("ban")
+@click.argument("email")
+@click.option("--lift", is_flag=True, help="Lift the ban instead.")
+@click.pass_obj
+def ban(settings: Settings, email: str, lift: bool) -> None:
+    """Ban EMAIL (every session is refused at once and revoked), or lift the ban."""
+    from whitecell.auth.service import revoke_sessions
+    from whitecell.users import service
+
+    async def work(context: AppContext) -> str:
+        async with context.db.writing() as session:
+            user = await service.user_by_email(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            user.isBanned = not lift
+            if not lift:
+                await revoke_sessions(session, user.id)
+            return f"{user.email} is {'no longer ' if lift else ''}banned"
+
+    click.echo(_with_context(settings, work))
+
+
+@cli.command()
+@click.pass_obj
+def cleanup(settings: Settings) -> None:
+    """Delete expired sessions, one-time codes and rate-limit windows now."""
+    from whitecell.system.cleanup import cleanup as run_cleanup
+
+    click.echo(json.dumps(_with_context(settings, run_cleanup)))

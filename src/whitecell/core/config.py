@@ -1,0 +1,122 @@
+"""Settings read from `WHITECELL_*` environment variables (and an optional `.env`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+# `(requests, window_seconds)`; written in the environment as `5/3600`.
+RateRule = Annotated[tuple[int, int], NoDecode]
+
+
+def _parse_rate(value: object) -> tuple[int, int]:
+    if isinstance(value, str):
+        count, _, window = value.partition("/")
+        return int(count), int(window)
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    raise ValueError("a rate limit is written as REQUESTS/SECONDS, e.g. 5/3600")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WHITECELL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    # Empty means the embedded SQLite database `<data_dir>/whitecell.db`.
+    database_url: str = ""
+    database_pool_size: int = 10
+    redis_url: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Empty means a random key generated once and kept in `<data_dir>/secret_key`.
+    secret_key: SecretStr = SecretStr("")
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_timeout_seconds: float = 15.0
+    mail_from: str = "White Cell <no-reply@whitecell.local>"
+
+    otp_ttl_seconds: int = Field(600, ge=60, le=600)  # ASVS 6.5.5: at most 10 minutes
+    otp_max_attempts: int = Field(3, ge=1, le=10)
+    session_ttl_seconds: int = 30 * 24 * 3600  # absolute lifetime (ASVS 7.3.2)
+    session_idle_seconds: int = 7 * 24 * 3600  # inactivity timeout (ASVS 7.3.1)
+    # How stale `lastSeenAt` may get before a request refreshes it: keeps reads free of writes.
+    session_touch_seconds: int = 300
+    reauth_max_age_seconds: int = 600
+
+    rate_limit_enabled: bool = True
+    rate_otp_request_email: RateRule = (5, 3600)
+    rate_otp_request_ip: RateRule = (30, 3600)
+    rate_login_email: RateRule = (10, 900)
+    rate_login_ip: RateRule = (60, 900)
+
+    cleanup_interval_seconds: int = 3600
+    # Proxies whose X-Forwarded-For is believed (passed to uvicorn); the client IP feeds rate limits.
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    @field_validator(
+        "rate_otp_request_email",
+        "rate_otp_request_ip",
+        "rate_login_email",
+        "rate_login_ip",
+        mode="before",
+    )
+    @classmethod
+    def _rate(cls, value: object) -> tuple[int, int]:
+        return _parse_rate(value)
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'whitecell.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def otp_ttl(self) -> timedelta:
+        return timedelta(seconds=self.otp_ttl_seconds)
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @cached_property
+    def secret(self) -> bytes:
+        """The server secret: configured, or generated once and kept beside the data."""
+        configured = self.secret_key.get_secret_value()
+        if configured:
+            return configured.encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: two processes starting together must not write two different keys.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,64 @@
+"""What a running server holds: settings, database, mailer, rate limiter, periodic jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from whitecell.core.config import Settings
+from whitecell.core.db import Database
+from whitecell.core.jobs import PeriodicJob
+from whitecell.core.mail import Mailer
+from whitecell.core.migrations import head_revisions
+from whitecell.core.ratelimit import (
+    DatabaseRateLimiter,
+    DisabledRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    mailer: Mailer
+    limiter: RateLimiter
+    expected_revisions: set[str]
+    jobs: list[PeriodicJob] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, settings: Settings) -> AppContext:
+        db = Database(settings.resolved_database_url, pool_size=settings.database_pool_size)
+        limiter: RateLimiter
+        if not settings.rate_limit_enabled:
+            limiter = DisabledRateLimiter()
+        elif settings.redis_url:
+            limiter = RedisRateLimiter(settings.redis_url)
+        else:
+            limiter = DatabaseRateLimiter(db)
+        return cls(
+            settings=settings,
+            db=db,
+            mailer=Mailer(settings),
+            limiter=limiter,
+            expected_revisions=head_revisions(settings.resolved_database_url),
+        )
+
+    def start(self) -> None:
+        self.mailer.start()
+        for job in self.jobs:
+            job.start()
+
+    async def stop(self) -> None:
+        for job in self.jobs:
+            await job.stop()
+        await self.mailer.stop()
+        await self.limiter.close()
+        await self.db.dispose()
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.context
+    return context

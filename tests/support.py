@@ -1,0 +1,97 @@
+"""Test support: databases to test against, a real SMTP server, clients of the real app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+
+from whitecell.core.db import sync_url
+
+POSTGRES_URL = os.environ.get("WHITECELL_TEST_DATABASE_URL", "")
+CODE_IN_MAIL = re.compile(r"code is (\d{6})")
+
+
+@contextmanager
+def scratch_database(directory: Path) -> Iterator[str]:
+    """A new, empty database of the kind under test, dropped afterwards."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{directory / f'{uuid.uuid4().hex}.db'}"
+        return
+    admin = create_engine(sync_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"whitecell_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sync_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the test's SMTP server, by recipient."""
+
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        message = message_from_bytes(envelope.content)  # type: ignore[attr-defined]
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    async def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[Message]:
+        """The first `count` messages to `address`, waiting for the mailer to deliver them."""
+        for _ in range(int(timeout / 0.01)):
+            received = self.to(address)
+            if len(received) >= count:
+                return received
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"no mail to {address} within {timeout}s")
+
+    async def latest_code(self, address: str, count: int = 1) -> str:
+        message = (await self.wait_for(address, count))[-1]
+        match = CODE_IN_MAIL.search(message.get_payload(decode=True).decode())  # type: ignore[union-attr]
+        assert match, "the mail carries a 6-digit code"
+        return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, port
+    finally:
+        controller.stop()
