@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 import whitecell.models  # noqa: F401  (the whole metadata, for cleaning between tests)
+from tests.support import Mailbox, scratch_database, smtp_server
 from whitecell.app import create_app
 from whitecell.core import migrations
 from whitecell.core.config import Settings
 from whitecell.core.db import Base, sync_url
-from tests.support import Mailbox, scratch_database, smtp_server
 
 # Generous defaults so only the rate-limit tests meet the limits.
 RELAXED_LIMITS = {

@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def create_app_from_environment() -> FastAPI:
-    """Entry point for `uvicorn --factory` (and `whitecell serve`): settings from the environment."""
+    """Entry point for `uvicorn --factory` and `whitecell serve`: settings from the environment."""
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     return create_app(settings)

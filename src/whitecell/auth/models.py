@@ -28,7 +28,7 @@ class Session(Base):
     type: Mapped[str] = mapped_column(String(16))
     createdAt: Mapped[datetime] = created_at_column()
     isValid: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
-    # Addition to the spec: last use, for the inactivity timeout (refreshed at most every few minutes).
+    # Addition to the spec: last use, for the inactivity timeout (refreshed every few minutes).
     lastSeenAt: Mapped[datetime] = created_at_column()
 
     __table_args__ = (enum_check("type", SESSION_TYPES),)
@@ -39,7 +39,7 @@ class OtpToken(Base):
 
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(String(254))
-    # HMAC-SHA256 (hex) of the code, keyed with the server secret and bound to this row's id and email.
+    # HMAC-SHA256 (hex) of the code, keyed with the server secret, bound to this row's id and email.
     token: Mapped[str] = mapped_column(String(64))
     expiresAt: Mapped[datetime] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -23,7 +23,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 def _login_out(login: Login) -> LoginOut:
-    return LoginOut(token=login.token, expiresAt=login.session.expiresAt, user=UserOut.of(login.user))
+    return LoginOut(
+        token=login.token, expiresAt=login.session.expiresAt, user=UserOut.of(login.user)
+    )
 
 
 @router.post("/otp", status_code=status.HTTP_202_ACCEPTED)

@@ -208,7 +208,9 @@ async def password_login(ctx: AppContext, email: str, password: str, client: Cli
     if not await security.verify_password(stored, password) or user is None or stored is None:
         raise InvalidCredentials()
     _ensure_may_sign_in(user)
-    new_hash = await security.hash_password(password) if security.password_needs_rehash(stored) else None
+    new_hash = (
+        await security.hash_password(password) if security.password_needs_rehash(stored) else None
+    )
     async with ctx.db.writing() as session:
         user = await session.merge(user)
         if new_hash:
@@ -222,9 +224,9 @@ async def authenticate(ctx: AppContext, token: str) -> Authenticated:
     async with ctx.db.reading() as session:
         row = (
             await session.execute(
-                select(Session, User).join(User, User.id == Session.userId).where(
-                    Session.token == digest
-                )
+                select(Session, User)
+                .join(User, User.id == Session.userId)
+                .where(Session.token == digest)
             )
         ).first()
     now = utcnow()
@@ -347,4 +349,3 @@ async def delete_expired(ctx: AppContext) -> dict[str, int]:
         "sessions": int(sessions.rowcount or 0),  # type: ignore[attr-defined]
         "otp_tokens": int(codes.rowcount or 0),  # type: ignore[attr-defined]
     }
-

@@ -12,7 +12,6 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-
 # `(requests, window_seconds)`; written in the environment as `5/3600`.
 RateRule = Annotated[tuple[int, int], NoDecode]
 
@@ -68,7 +67,7 @@ class Settings(BaseSettings):
     rate_login_ip: RateRule = (60, 900)
 
     cleanup_interval_seconds: int = 3600
-    # Proxies whose X-Forwarded-For is believed (passed to uvicorn); the client IP feeds rate limits.
+    # Proxies whose X-Forwarded-For is believed (given to uvicorn); client IPs feed rate limits.
     forwarded_allow_ips: str = "127.0.0.1"
 
     @field_validator(

@@ -1,9 +1,9 @@
-"""The database: declarative base, UTC timestamps, engines and transactions for SQLite and PostgreSQL.
+"""The database: declarative base, UTC timestamps, engines and transactions (SQLite, PostgreSQL).
 
 SQLite is the embedded default. Readers use a pool of connections in WAL mode; writers share one
-connection that starts every transaction with `BEGIN IMMEDIATE`, so a transaction that reads and then
-writes never fails half-way with SQLITE_BUSY and writers queue in order instead of polling the lock.
-On PostgreSQL both names point at one pool.
+connection that starts every transaction with `BEGIN IMMEDIATE`, so a transaction that reads and
+then writes never fails half-way with SQLITE_BUSY, and writers queue in order instead of polling
+the lock. On PostgreSQL both names point at one pool.
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import URL, Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -70,7 +75,9 @@ def sync_url(url: str) -> URL:
         return parsed.set(drivername="sqlite")
     if parsed.get_backend_name() in {"postgresql", "postgres"}:
         return parsed.set(drivername="postgresql+psycopg")
-    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+    raise ValueError(
+        f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
+    )
 
 
 def async_url(url: str) -> URL:
@@ -149,4 +156,6 @@ class Database:
 
     @property
     def engines(self) -> tuple[AsyncEngine, ...]:
-        return (self.engine,) if self.write_engine is self.engine else (self.engine, self.write_engine)
+        return (
+            (self.engine,) if self.write_engine is self.engine else (self.engine, self.write_engine)
+        )

@@ -150,7 +150,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         raw = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in raw):
-            return problem(400, "The body is not valid JSON.", code="malformed_json", request=request)
+            return problem(
+                400, "The body is not valid JSON.", code="malformed_json", request=request
+            )
         errors = [FieldError(_field_path(e.get("loc", ())), _message(e)) for e in raw]
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
         return problem(422, detail, code="validation_failed", errors=errors, request=request)

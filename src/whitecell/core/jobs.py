@@ -1,4 +1,4 @@
-"""Periodic in-process jobs (cleanup): each a task that runs, sleeps and survives its own failures."""
+"""Periodic in-process jobs (cleanup): each a task that runs, sleeps and survives its failures."""
 
 from __future__ import annotations
 

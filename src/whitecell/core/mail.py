@@ -47,7 +47,7 @@ class SmtpTransport:
 
 
 class OutboxTransport:
-    """Writes each message as an `.eml` file: `make run` works offline and codes can be read there."""
+    """Writes each message as an `.eml` file: `make run` works offline; codes can be read there."""
 
     def __init__(self, directory: Path) -> None:
         self._directory = directory

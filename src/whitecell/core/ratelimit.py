@@ -56,19 +56,19 @@ class DatabaseRateLimiter:
     async def hit(self, rule: Rule) -> int:
         now = utcnow()
         window = timedelta(seconds=rule.window_seconds)
-        table = RateLimitCounter.__table__
-        stale = table.c.windowStart <= now - window
-        statement = self._insert(table).values(
+        counter = RateLimitCounter
+        stale = counter.windowStart <= now - window
+        upsert = self._insert(counter).values(
             key=rule.key, windowStart=now, hits=1, expiresAt=now + window
         )
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.key],
+        statement = upsert.on_conflict_do_update(
+            index_elements=[counter.key],
             set_={
-                "hits": case((stale, 1), else_=table.c.hits + 1),
-                "windowStart": case((stale, now), else_=table.c.windowStart),
-                "expiresAt": case((stale, now + window), else_=table.c.expiresAt),
+                "hits": case((stale, 1), else_=counter.hits + 1),
+                "windowStart": case((stale, now), else_=counter.windowStart),
+                "expiresAt": case((stale, now + window), else_=counter.expiresAt),
             },
-        ).returning(table.c.hits, table.c.expiresAt)
+        ).returning(counter.hits, counter.expiresAt)
         async with self._db.writing() as session:
             hits, expires_at = (await session.execute(statement)).one()
         if hits <= rule.limit:

@@ -37,7 +37,7 @@ ServerOwned = SkipJsonSchema[Annotated[Any, BeforeValidator(_reject_server_owned
 
 
 def with_server_owned(model: type[WriteModel], names: Iterable[str]) -> type[WriteModel]:
-    """`model`, plus fields that exist on the document but answer 422 "set by the server" if sent."""
+    """`model` plus fields that exist on the document but answer 422 "set by the server" if sent."""
     fields: dict[str, Any] = {}
     for name in names:
         if name.startswith("_"):

@@ -1,4 +1,4 @@
-"""Secrets: one-time codes, session tokens and password hashes (the rules are in docs/security.md)."""
+"""Secrets: one-time codes, session tokens and password hashes (rules: docs/security.md)."""
 
 from __future__ import annotations
 

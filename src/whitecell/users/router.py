@@ -19,7 +19,7 @@ async def me(auth: CurrentAuth) -> UserOut:
 
 
 @router.patch("/me")
-async def update_me(body: ProfileUpdate, auth: CurrentAuth, ctx: Context) -> UserOut:  # type: ignore[valid-type]
+async def update_me(body: ProfileUpdate, auth: CurrentAuth, ctx: Context) -> UserOut:
     changes = body.model_dump(exclude_unset=True)
     if changes.get("avatar") is not None:
         changes["avatar"] = str(changes["avatar"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field, HttpUrl
 
@@ -58,11 +58,14 @@ class _ProfileChanges(WriteModel):
 
 
 # Every other field of the document is the server's: sending one is a 422 naming it.
-ProfileUpdate = with_server_owned(
-    _ProfileChanges,
-    [
-        "_id", "email", "role", "subscription", "subscriptionExpiry", "createdAt", "updatedAt",
-        "lastLogin", "isActive", "isBanned", "totalXP", "currentLevel", "currentStreak",
-        "longestStreak", "hasPassword",
-    ],
-)  # fmt: skip
+if TYPE_CHECKING:
+    ProfileUpdate = _ProfileChanges
+else:
+    ProfileUpdate = with_server_owned(
+        _ProfileChanges,
+        [
+            "_id", "email", "role", "subscription", "subscriptionExpiry", "createdAt",
+            "updatedAt", "lastLogin", "isActive", "isBanned", "totalXP", "currentLevel",
+            "currentStreak", "longestStreak", "hasPassword",
+        ],
+    )  # fmt: skip

@@ -53,7 +53,9 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
 
 
 async def username_taken(session: AsyncSession, username: str, *, except_id: str = "") -> bool:
-    query = select(User.id).where(func.lower(User.username) == username.lower(), User.id != except_id)
+    query = select(User.id).where(
+        func.lower(User.username) == username.lower(), User.id != except_id
+    )
     return (await session.execute(query.limit(1))).first() is not None
 
 
