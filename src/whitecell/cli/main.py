@@ -140,16 +140,28 @@ def create_admin(settings: Settings, email: str, name: str | None, username: str
 
 
 @users.command("revoke-sessions")
-@click.argument("email")
+@click.argument("email", required=False)
+@click.option("--everyone", is_flag=True, help="Sign out every user instead of one.")
 @click.pass_obj
-def revoke_all_sessions(settings: Settings, email: str) -> None:
-    """Sign EMAIL out of every device."""
+def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -> None:
+    """Sign EMAIL (or, with --everyone, every user) out of every device."""
+    from sqlalchemy import update
+
+    from whitecell.auth.models import Session
     from whitecell.auth.service import revoke_sessions
     from whitecell.users import service
 
+    if bool(email) == everyone:
+        raise click.UsageError("give an EMAIL or --everyone")
+
     async def work(context: AppContext) -> int:
         async with context.db.writing() as session:
-            user = await service.user_by_email(session, email)
+            if everyone:
+                result = await session.execute(
+                    update(Session).where(Session.isValid).values(isValid=False)
+                )
+                return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            user = await service.user_by_email(session, email or "")
             if user is None:
                 raise click.ClickException(f"no account for {email}")
             return await revoke_sessions(session, user.id)

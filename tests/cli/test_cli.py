@@ -1,0 +1,96 @@
+"""The `whitecell` command against the test database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine, text
+
+from tests.helpers import bearer, sign_in
+from tests.support import Mailbox, scratch_database
+from whitecell.cli.main import cli
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("WHITECELL_DATABASE_URL", database_url)
+    monkeypatch.setenv("WHITECELL_DATA_DIR", str(tmp_path))
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_lists_the_commands(run: Run) -> None:
+    output = run("--help").output
+    for command in ("serve", "db", "users", "cleanup"):
+        assert command in output
+    assert all(c in run("db", "--help").output for c in ("upgrade", "downgrade", "current"))
+
+
+def test_db_current_reports_the_head(run: Run) -> None:
+    result = run("db", "current")
+    assert result.exit_code == 0
+    assert "current: 0001" in result.output
+
+
+def test_db_commands_migrate_a_fresh_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with scratch_database(tmp_path) as url:
+        monkeypatch.setenv("WHITECELL_DATABASE_URL", url)
+        runner = CliRunner()
+        assert runner.invoke(cli, ["db", "current"]).exit_code == 1  # pending
+        assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+        assert runner.invoke(cli, ["db", "current"]).exit_code == 0
+        assert runner.invoke(cli, ["db", "downgrade", "base"]).exit_code == 0
+        assert "current: (empty)" in runner.invoke(cli, ["db", "current"]).output
+
+
+def test_create_admin_creates_then_promotes(run: Run, sync_engine: Engine) -> None:
+    assert (
+        "created admin boss@example.com" in run("users", "create-admin", "Boss@Example.com").output
+    )
+    with sync_engine.begin() as connection:
+        connection.execute(text("UPDATE users SET role = 'user'"))
+    assert "promoted boss@example.com" in run("users", "create-admin", "boss@example.com").output
+    with sync_engine.connect() as connection:
+        assert connection.execute(text("SELECT role FROM users")).scalar_one() == "admin"
+
+
+async def test_ban_and_revoke_take_effect_on_the_next_request(
+    run: Run, client: httpx.AsyncClient, mailbox: Mailbox
+) -> None:
+    async def cli_output(*args: str) -> str:  # the CLI runs its own event loop: give it a thread
+        return (await asyncio.to_thread(run, *args)).output
+
+    token = (await sign_in(client, mailbox, "target@example.com"))["token"]
+    other = (await sign_in(client, mailbox, "bystander@example.com"))["token"]
+    assert "revoked 1 sessions" in await cli_output(
+        "users", "revoke-sessions", "target@example.com"
+    )
+    assert (await client.get("/api/v1/users/me", headers=bearer(token))).status_code == 401
+    assert (await client.get("/api/v1/users/me", headers=bearer(other))).status_code == 200
+
+    token = (await sign_in(client, mailbox, "target@example.com"))["token"]
+    assert "is banned" in await cli_output("users", "ban", "target@example.com")
+    assert (await client.get("/api/v1/users/me", headers=bearer(token))).status_code == 401
+    await cli_output("users", "ban", "--lift", "target@example.com")
+    assert (await sign_in(client, mailbox, "target@example.com"))["user"]["isBanned"] is False
+
+    assert "revoked 2 sessions" in await cli_output("users", "revoke-sessions", "--everyone")
+    assert (await client.get("/api/v1/users/me", headers=bearer(other))).status_code == 401
+
+
+def test_cleanup_reports_what_it_removed(run: Run) -> None:
+    result = run("cleanup")
+    assert result.exit_code == 0
+    assert '"sessions": 0' in result.output and '"otp_tokens": 0' in result.output
