@@ -8,12 +8,21 @@ import sys
 import structlog
 
 
+def _drop_terminal_colours(
+    _logger: object, _method: str, event: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    # uvicorn attaches an ANSI-coloured copy of each message; the plain one is enough.
+    event.pop("color_message", None)
+    return event
+
+
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
+        _drop_terminal_colours,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: structlog.types.Processor = (

@@ -8,6 +8,7 @@ Redis. A fixed window can admit up to twice the limit across a window boundary; 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,6 +17,7 @@ from sqlalchemy import String, case, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.dml import ReturningInsert
 
 from whitecell.core.clock import utcnow
 from whitecell.core.db import Base, Database
@@ -41,8 +43,8 @@ class Rule:
 
 
 class RateLimiter(Protocol):
-    async def hit(self, rule: Rule) -> int:
-        """Count one request; return 0 if allowed, else the seconds until it would be."""
+    async def hit(self, rules: Sequence[Rule]) -> int:
+        """Count one request against every rule at once; 0 if allowed, else seconds to wait."""
         ...
 
     async def close(self) -> None: ...
@@ -53,15 +55,24 @@ class DatabaseRateLimiter:
         self._db = db
         self._insert = sqlite_insert if db.is_sqlite else pg_insert
 
-    async def hit(self, rule: Rule) -> int:
+    async def hit(self, rules: Sequence[Rule]) -> int:
         now = utcnow()
+        waits = [0]
+        async with self._db.writing() as session:  # one transaction for all the rules
+            for rule in rules:
+                hits, expires_at = (await session.execute(self._upsert(rule, now))).one()
+                if hits > rule.limit:
+                    waits.append(max(1, math.ceil((expires_at - now).total_seconds())))
+        return max(waits)
+
+    def _upsert(self, rule: Rule, now: datetime) -> ReturningInsert[int, datetime]:
         window = timedelta(seconds=rule.window_seconds)
         counter = RateLimitCounter
         stale = counter.windowStart <= now - window
         upsert = self._insert(counter).values(
             key=rule.key, windowStart=now, hits=1, expiresAt=now + window
         )
-        statement = upsert.on_conflict_do_update(
+        return upsert.on_conflict_do_update(
             index_elements=[counter.key],
             set_={
                 "hits": case((stale, 1), else_=counter.hits + 1),
@@ -69,11 +80,6 @@ class DatabaseRateLimiter:
                 "expiresAt": case((stale, now + window), else_=counter.expiresAt),
             },
         ).returning(counter.hits, counter.expiresAt)
-        async with self._db.writing() as session:
-            hits, expires_at = (await session.execute(statement)).one()
-        if hits <= rule.limit:
-            return 0
-        return max(1, math.ceil((expires_at - now).total_seconds()))
 
     async def close(self) -> None:
         return None
@@ -85,23 +91,27 @@ class RedisRateLimiter:
 
         self._redis = redis.from_url(url)
 
-    async def hit(self, rule: Rule) -> int:
-        key = f"whitecell:rl:{rule.key}"
+    async def hit(self, rules: Sequence[Rule]) -> int:
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(key, 0, ex=rule.window_seconds, nx=True)
-            pipe.incr(key)
-            pipe.ttl(key)
-            _, hits, ttl = await pipe.execute()
-        if hits <= rule.limit:
-            return 0
-        return max(1, int(ttl))
+            for rule in rules:
+                key = f"whitecell:rl:{rule.key}"
+                pipe.set(key, 0, ex=rule.window_seconds, nx=True)
+                pipe.incr(key)
+                pipe.ttl(key)
+            replies = await pipe.execute()
+        waits = [0]
+        for index, rule in enumerate(rules):
+            hits, ttl = replies[3 * index + 1], replies[3 * index + 2]
+            if hits > rule.limit:
+                waits.append(max(1, int(ttl)))
+        return max(waits)
 
     async def close(self) -> None:
         await self._redis.aclose()
 
 
 class DisabledRateLimiter:
-    async def hit(self, rule: Rule) -> int:
+    async def hit(self, rules: Sequence[Rule]) -> int:
         return 0
 
     async def close(self) -> None:
@@ -110,9 +120,9 @@ class DisabledRateLimiter:
 
 async def enforce(limiter: RateLimiter, *rules: Rule) -> None:
     """Count the request against every rule; 429 with `Retry-After` if any is exceeded."""
-    waits = [await limiter.hit(rule) for rule in rules]
-    if max(waits, default=0):
-        raise TooManyRequests(max(waits))
+    wait = await limiter.hit(rules)
+    if wait:
+        raise TooManyRequests(wait)
 
 
 async def delete_expired_counters(db: Database) -> int:
