@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import FastAPI
+from starlette.routing import BaseRoute
 
+import whitecell.models  # noqa: F401  (declares every table)
 from whitecell import __version__
+from whitecell.auth.dependencies import optional_caller
 from whitecell.auth.router import router as auth_router
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
@@ -15,9 +19,15 @@ from whitecell.core.errors import install_error_handlers
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.logging import configure_logging
 from whitecell.core.requestlog import RequestLogMiddleware
+from whitecell.core.resources import build_router
+from whitecell.core.tables import REGISTRY
+from whitecell.mind.router import router as stoic_router
 from whitecell.system.cleanup import cleanup
 from whitecell.system.router import router as system_router
 from whitecell.users.router import router as users_router
+
+# Tables whose routes are written by hand (their domain routers).
+CUSTOM_ROUTES = {"users"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -29,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context.jobs.append(
             PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
         )
-        context.start()
+        await context.start()
         app.state.context = context
         try:
             yield
@@ -50,7 +60,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(stoic_router)
+    app.router.routes.extend(_table_routes())
     return app
+
+
+@cache
+def _table_routes() -> tuple[BaseRoute, ...]:
+    """The generated routes of every table, built once per process (they hold no app state)."""
+    routes: list[BaseRoute] = []
+    for table in REGISTRY.values():
+        if table.name not in CUSTOM_ROUTES:
+            routes.extend(build_router(table, optional_caller).routes)
+    return tuple(routes)
 
 
 def create_app_from_environment() -> FastAPI:

@@ -1,7 +1,43 @@
 """Every table of the schema, imported in one place so Alembic and tests see the whole metadata."""
 
+from whitecell.ai import tables as ai_tables
+from whitecell.auth import tables as auth_tables
 from whitecell.auth.models import OtpToken, Session
+from whitecell.core.changelog import CHANGE_LOG
 from whitecell.core.ratelimit import RateLimitCounter
+from whitecell.core.schema import build_all
+from whitecell.core.tables import REGISTRY
+from whitecell.creator import tables as creator_tables
+from whitecell.discipline import tables as discipline_tables
+from whitecell.fitness import tables as fitness_tables
+from whitecell.gamification import tables as gamification_tables
+from whitecell.mind import tables as mind_tables
+from whitecell.study import tables as study_tables
+from whitecell.system import tables as system_tables
+from whitecell.users import tables as users_tables
 from whitecell.users.models import User
 
-__all__ = ["OtpToken", "RateLimitCounter", "Session", "User"]
+DECLARED = (
+    users_tables,
+    auth_tables,
+    study_tables,
+    fitness_tables,
+    mind_tables,
+    discipline_tables,
+    creator_tables,
+    ai_tables,
+    gamification_tables,
+    system_tables,
+)
+SQL_TABLES = build_all(list(REGISTRY.values()))
+
+__all__ = [
+    "CHANGE_LOG",
+    "DECLARED",
+    "REGISTRY",
+    "SQL_TABLES",
+    "OtpToken",
+    "RateLimitCounter",
+    "Session",
+    "User",
+]

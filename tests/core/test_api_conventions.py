@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import ClientFactory
 from tests.support import scratch_database
+from whitecell.app import create_app
+from whitecell.core.config import Settings
 
 
 async def test_unknown_route_is_a_problem_document(client: httpx.AsyncClient) -> None:
@@ -72,11 +74,14 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
 
 
 async def test_not_ready_while_migrations_are_pending(
-    make_client: ClientFactory, tmp_path: Path
+    settings_for: Callable[..., Settings], tmp_path: Path
 ) -> None:
     with scratch_database(tmp_path) as empty:
-        client = await make_client(database_url=empty)
-        response = await client.get("/readyz")
+        app = create_app(settings_for(database_url=empty))
+        # The app stops before its database is dropped.
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                response = await client.get("/readyz")
         assert response.status_code == 503
         assert response.json()["status"] == "migrations pending"
-        await client.app.state.context.db.dispose()  # type: ignore[attr-defined]

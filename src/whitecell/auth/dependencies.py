@@ -10,23 +10,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from whitecell.auth import service
 from whitecell.auth.service import Authenticated, Client
 from whitecell.core.context import AppContext, get_context
+from whitecell.core.crud import Caller
 from whitecell.core.errors import Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="A session token from a login endpoint.")
 
 Context = Annotated[AppContext, Depends(get_context)]
-
-
-async def current_auth(
-    request: Request,
-    ctx: Context,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Authenticated:
-    if credentials is None:
-        raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
-    auth = await service.authenticate(ctx, credentials.credentials)
-    request.state.user_id = auth.user.id
-    return auth
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def client_of(request: Request) -> Client:
@@ -36,5 +26,25 @@ def client_of(request: Request) -> Client:
     )
 
 
+async def current_auth(request: Request, ctx: Context, credentials: Credentials) -> Authenticated:
+    if credentials is None:
+        if request.headers.get("authorization"):
+            raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
+        raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
+    auth = await service.authenticate(ctx, credentials.credentials)
+    request.state.user_id = auth.user["_id"]
+    return auth
+
+
+async def optional_caller(request: Request, ctx: Context, credentials: Credentials) -> Caller:
+    """The caller, signed in or not; a token that is sent must be valid (401 otherwise)."""
+    client = client_of(request)
+    if credentials is None and not request.headers.get("authorization"):
+        return Caller(None, client.ip, client.user_agent)
+    auth = await current_auth(request, ctx, credentials)
+    return Caller(auth.user, client.ip, client.user_agent)
+
+
 CurrentAuth = Annotated[Authenticated, Depends(current_auth)]
 CallingClient = Annotated[Client, Depends(client_of)]
+OptionalCaller = Annotated[Caller, Depends(optional_caller)]

@@ -18,13 +18,16 @@ from whitecell.auth.schemas import (
 )
 from whitecell.auth.service import Login
 from whitecell.users.schemas import UserOut
+from whitecell.users.service import own_view
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 def _login_out(login: Login) -> LoginOut:
     return LoginOut(
-        token=login.token, expiresAt=login.session.expiresAt, user=UserOut.of(login.user)
+        token=login.token,
+        expiresAt=login.session["expiresAt"],
+        user=UserOut.model_validate(own_view(login.user, has_password=login.has_password)),
     )
 
 
@@ -51,29 +54,29 @@ async def login_with_password(body: PasswordLogin, ctx: Context, client: Calling
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(auth: CurrentAuth, ctx: Context) -> Response:
-    await service.revoke_session(ctx, auth.user.id, auth.session.id)
+    await service.revoke_session(ctx, auth.user["_id"], auth.session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"Clear-Site-Data": '"cache"'})
 
 
 @router.get("/sessions")
 async def my_sessions(auth: CurrentAuth, ctx: Context) -> SessionList:
     """My signed-in devices (never their tokens); `current` marks the one asking."""
-    items = []
-    for row in await service.live_sessions(ctx, auth.user.id):
-        item = SessionOut.model_validate(row)
-        item.current = row.id == auth.session.id
-        items.append(item)
-    return SessionList(items=items)
+    rows = await service.live_sessions(ctx, auth.user["_id"])
+    return SessionList(
+        items=[
+            SessionOut.model_validate({**r, "current": r["_id"] == auth.session_id}) for r in rows
+        ]
+    )
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_session(session_id: str, auth: CurrentAuth, ctx: Context) -> None:
-    await service.revoke_session(ctx, auth.user.id, session_id)
+    await service.revoke_session(ctx, auth.user["_id"], session_id)
 
 
 @router.delete("/sessions")
 async def revoke_other_sessions(auth: CurrentAuth, ctx: Context) -> SessionsRevoked:
     """Sign out every other device, keeping this one."""
-    async with ctx.db.writing() as session:
-        revoked = await service.revoke_sessions(session, auth.user.id, keep=auth.session.id)
+    async with ctx.store.write() as tx:
+        revoked = await service.revoke_sessions(tx, auth.user["_id"], keep=auth.session_id)
     return SessionsRevoked(revoked=revoked)

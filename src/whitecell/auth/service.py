@@ -1,23 +1,21 @@
-"""Passwordless and password login, sessions and their expiry (rules: docs/security.md)."""
+"""Passwordless and password login, sessions and their expiry (rules: docs/users.md)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from whitecell.auth.models import OtpToken, Session
 from whitecell.core import security
-from whitecell.core.clock import utcnow
+from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
+from whitecell.core.documents import codec
 from whitecell.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from whitecell.core.ids import new_id
 from whitecell.core.ratelimit import Rule, enforce
+from whitecell.core.store import ChangeEvent, Tx
 from whitecell.users import service as users
-from whitecell.users.models import User
 
 CODE_PATTERN = re.compile(r"^\d{6}$")
 
@@ -47,14 +45,15 @@ class Client:
 @dataclass(frozen=True)
 class Login:
     token: str
-    session: Session
-    user: User
+    session: dict[str, Any]
+    user: dict[str, Any]
+    has_password: bool
 
 
 @dataclass(frozen=True)
 class Authenticated:
-    user: User
-    session: Session
+    user: dict[str, Any]
+    session_id: str
 
 
 def _otp_request_rules(ctx: AppContext, email: str, client: Client) -> tuple[Rule, ...]:
@@ -79,19 +78,26 @@ async def request_otp(ctx: AppContext, email: str, client: Client) -> None:
     await enforce(ctx.limiter, *_otp_request_rules(ctx, email, client))
     code = security.new_otp_code()
     otp_id = new_id()
-    async with ctx.db.writing() as session:
+    now = utcnow()
+    store = ctx.store
+    async with store.write() as tx:
         # A new request makes every older unused code useless (ASVS 6.6.2).
-        await session.execute(
-            delete(OtpToken).where(OtpToken.email == email, OtpToken.isUsed.is_(False))
+        await tx.execute(
+            'DELETE FROM otp_tokens WHERE email = :email AND "isUsed" = :no',
+            {"email": email, "no": False},
         )
-        session.add(
-            OtpToken(
-                id=otp_id,
-                email=email,
-                token=security.otp_digest(ctx.settings.secret, otp_id, email, code),
-                expiresAt=utcnow() + ctx.settings.otp_ttl,
-                maxAttempts=ctx.settings.otp_max_attempts,
-            )
+        await tx.execute(
+            'INSERT INTO otp_tokens ("_id", email, token, "expiresAt", attempts, "maxAttempts", '
+            '"createdAt", "isUsed") VALUES (:id, :email, :token, :expires, 0, :max, :now, :no)',
+            {
+                "id": otp_id,
+                "email": email,
+                "token": security.otp_digest(ctx.settings.secret, otp_id, email, code),
+                "expires": store.bind_timestamp(now + ctx.settings.otp_ttl),
+                "max": ctx.settings.otp_max_attempts,
+                "now": store.bind_timestamp(now),
+                "no": False,
+            },
         )
     minutes = ctx.settings.otp_ttl_seconds // 60
     ctx.mailer.enqueue(
@@ -103,74 +109,71 @@ async def request_otp(ctx: AppContext, email: str, client: Client) -> None:
     )
 
 
-async def consume_otp(session: AsyncSession, secret: bytes, email: str, code: str) -> bool:
+async def consume_otp(tx: Tx, secret: bytes, email: str, code: str) -> bool:
     """Spend one attempt on the address's live code; True if `code` was it (and it is now used).
 
     The attempt is counted before the code is compared, in one conditional UPDATE, so concurrent
     guesses can never be evaluated more than `maxAttempts` times in total.
     """
-    live = (
-        select(OtpToken.id)
-        .where(OtpToken.email == email, OtpToken.isUsed.is_(False))
-        .order_by(OtpToken.createdAt.desc())
-        .limit(1)
-        .scalar_subquery()
+    row = await tx.one(
+        'UPDATE otp_tokens SET attempts = attempts + 1 WHERE "_id" = ('
+        'SELECT "_id" FROM otp_tokens WHERE email = :email AND "isUsed" = :no '
+        'ORDER BY "createdAt" DESC LIMIT 1) '
+        'AND "isUsed" = :no AND attempts < "maxAttempts" AND "expiresAt" > :now '
+        'RETURNING "_id", token',
+        {"email": email, "no": False, "now": tx.store.bind_timestamp(utcnow())},
     )
-    slot = (
-        update(OtpToken)
-        .where(
-            OtpToken.id == live,
-            OtpToken.isUsed.is_(False),
-            OtpToken.attempts < OtpToken.maxAttempts,
-            OtpToken.expiresAt > utcnow(),
-        )
-        .values(attempts=OtpToken.attempts + 1)
-        .returning(OtpToken.id, OtpToken.token)
-        .execution_options(synchronize_session=False)
-    )
-    row = (await session.execute(slot)).first()
     if row is None or not CODE_PATTERN.fullmatch(code):
         return False
     otp_id, stored = row
     if not security.digests_equal(stored, security.otp_digest(secret, otp_id, email, code)):
         return False
     # Right code: `attempts` counts failures only, so give the attempt back while marking it used.
-    used = await session.execute(
-        update(OtpToken)
-        .where(OtpToken.id == otp_id, OtpToken.isUsed.is_(False))
-        .values(isUsed=True, attempts=OtpToken.attempts - 1)
-        .returning(OtpToken.id)
-        .execution_options(synchronize_session=False)
+    used = await tx.one(
+        'UPDATE otp_tokens SET "isUsed" = :yes, attempts = attempts - 1 '
+        'WHERE "_id" = :id AND "isUsed" = :no RETURNING "_id"',
+        {"id": otp_id, "yes": True, "no": False},
     )
-    return used.first() is not None
+    return used is not None
 
 
-def _ensure_may_sign_in(user: User) -> None:
-    if user.isBanned:
+def _ensure_may_sign_in(user: dict[str, Any]) -> None:
+    if user["isBanned"]:
         raise Forbidden("This account is suspended.")
-    if not user.isActive:
+    if not user["isActive"]:
         raise Forbidden("This account is deactivated.")
 
 
 async def _open_session(
-    ctx: AppContext, session: AsyncSession, user: User, kind: str, client: Client
+    ctx: AppContext, tx: Tx, user: dict[str, Any], kind: str, client: Client
 ) -> Login:
     token = security.new_session_token()
     now = utcnow()
-    row = Session(
-        userId=user.id,
-        token=security.session_token_digest(token),
-        expiresAt=now + timedelta(seconds=ctx.settings.session_ttl_seconds),
-        ipAddress=client.ip,
-        userAgent=(client.user_agent or "")[:512] or None,
-        type=kind,
-        createdAt=now,
-        lastSeenAt=now,
+    c = codec("sessions", tx.dialect.name)
+    values = {
+        "_id": new_id(),
+        "userId": user["_id"],
+        "token": security.session_token_digest(token),
+        "expiresAt": isoformat_z(now + timedelta(seconds=ctx.settings.session_ttl_seconds)),
+        "ipAddress": client.ip,
+        "userAgent": (client.user_agent or "")[:512] or None,
+        "type": kind,
+        "createdAt": isoformat_z(now),
+        "isValid": True,
+        "lastSeenAt": isoformat_z(now),
+    }
+    columns = ", ".join(f'"{k}"' for k in values)
+    placeholders = ", ".join(f":{k}" for k in values)
+    row = await tx.one(
+        f"INSERT INTO sessions ({columns}) VALUES ({placeholders}) RETURNING {c.select_list}",
+        {k: c.bind(k, v) for k, v in values.items()},
     )
-    session.add(row)
-    user.lastLogin = now
-    await session.flush()
-    return Login(token=token, session=row, user=user)
+    assert row is not None
+    session = c.document(row)
+    tx.record(ChangeEvent("sessions", "insert", session["_id"], user["_id"], session))
+    user = await users.set_fields(tx, user["_id"], {"lastLogin": isoformat_z(now)})
+    has_password = await users.password_hash(tx, user["_id"]) is not None
+    return Login(token=token, session=session, user=user, has_password=has_password)
 
 
 async def verify_otp(
@@ -186,13 +189,13 @@ async def verify_otp(
     email = users.normalize_email(email)
     await enforce(ctx.limiter, *_login_rules(ctx, email, client))
     login: Login | None = None
-    async with ctx.db.writing() as session:
-        if await consume_otp(session, ctx.settings.secret, email, code):
-            user = await users.user_by_email(session, email)
+    async with ctx.store.write() as tx:
+        if await consume_otp(tx, ctx.settings.secret, email, code):
+            user = await users.user_by_email(tx, email)
             if user is None:
-                user = await users.create_user(session, email, name=name, username=username)
+                user = await users.create_user(tx, email, name=name, username=username)
             _ensure_may_sign_in(user)
-            login = await _open_session(ctx, session, user, "otp", client)
+            login = await _open_session(ctx, tx, user, "otp", client)
     # Raised after the block so the spent attempt is committed.
     if login is None:
         raise InvalidCode()
@@ -202,85 +205,107 @@ async def verify_otp(
 async def password_login(ctx: AppContext, email: str, password: str, client: Client) -> Login:
     email = users.normalize_email(email)
     await enforce(ctx.limiter, *_login_rules(ctx, email, client))
-    async with ctx.db.reading() as session:
-        user = await users.user_by_email(session, email)
-    stored = user.passwordHash if user else None
+    async with ctx.store.read() as tx:
+        user = await users.user_by_email(tx, email)
+        stored = await users.password_hash(tx, user["_id"]) if user else None
     if not await security.verify_password(stored, password) or user is None or stored is None:
         raise InvalidCredentials()
     _ensure_may_sign_in(user)
     new_hash = (
         await security.hash_password(password) if security.password_needs_rehash(stored) else None
     )
-    async with ctx.db.writing() as session:
-        user = await session.merge(user)
+    async with ctx.store.write() as tx:
         if new_hash:
-            user.passwordHash = new_hash
-        return await _open_session(ctx, session, user, "password", client)
+            await users.set_fields(tx, user["_id"], {"passwordHash": new_hash})
+        return await _open_session(ctx, tx, user, "password", client)
 
 
 async def authenticate(ctx: AppContext, token: str) -> Authenticated:
-    """The user and session behind a bearer token, or 401/403."""
-    digest = security.session_token_digest(token)
-    async with ctx.db.reading() as session:
-        row = (
-            await session.execute(
-                select(Session, User)
-                .join(User, User.id == Session.userId)
-                .where(Session.token == digest)
-            )
-        ).first()
+    """The user behind a bearer token, or 401/403. One indexed query on the hot path."""
+    store = ctx.store
     now = utcnow()
-    if row is None:
-        raise Unauthorized("The session token is not valid.")
-    current, user = row
-    idle_limit = timedelta(seconds=ctx.settings.session_idle_seconds)
-    if not current.isValid or current.expiresAt <= now or current.lastSeenAt + idle_limit <= now:
-        raise Unauthorized("The session has expired or was signed out.")
-    _ensure_may_sign_in(user)
-    if now - current.lastSeenAt > timedelta(seconds=ctx.settings.session_touch_seconds):
-        async with ctx.db.writing() as session:
-            await session.execute(
-                update(Session).where(Session.id == current.id).values(lastSeenAt=now)
-            )
-        current.lastSeenAt = now
-    return Authenticated(user=user, session=current)
-
-
-async def live_sessions(ctx: AppContext, user_id: str) -> list[Session]:
-    idle_cutoff = utcnow() - timedelta(seconds=ctx.settings.session_idle_seconds)
-    async with ctx.db.reading() as session:
-        result = await session.execute(
-            select(Session)
-            .where(
-                Session.userId == user_id,
-                Session.isValid,
-                Session.expiresAt > utcnow(),
-                Session.lastSeenAt > idle_cutoff,
-            )
-            .order_by(Session.createdAt.desc())
+    c = codec("users", store.dialect.name)
+    settings = ctx.settings
+    async with store.read() as tx:
+        row = await tx.one(
+            f'SELECT sessions."_id", sessions."lastSeenAt" < :touch, {c.select_list} '
+            'FROM sessions JOIN users ON users."_id" = sessions."userId" '
+            'WHERE sessions.token = :token AND sessions."isValid" = :yes '
+            'AND sessions."expiresAt" > :now AND sessions."lastSeenAt" > :idle',
+            {
+                "token": security.session_token_digest(token),
+                "yes": True,
+                "now": store.bind_timestamp(now),
+                "idle": store.bind_timestamp(
+                    now - timedelta(seconds=settings.session_idle_seconds)
+                ),
+                "touch": store.bind_timestamp(
+                    now - timedelta(seconds=settings.session_touch_seconds)
+                ),
+            },
         )
-        return list(result.scalars())
+    if row is None:
+        raise Unauthorized("The session is not valid: it expired, was signed out or never existed.")
+    session_id, stale = row[0], row[1]
+    user = c.document(row[2:])
+    _ensure_may_sign_in(user)
+    if stale:
+        async with store.write() as tx:
+            await tx.execute(
+                'UPDATE sessions SET "lastSeenAt" = :now WHERE "_id" = :id',
+                {"now": store.bind_timestamp(now), "id": session_id},
+            )
+    return Authenticated(user=user, session_id=session_id)
+
+
+async def live_sessions(ctx: AppContext, user_id: str) -> list[dict[str, Any]]:
+    store = ctx.store
+    now = utcnow()
+    c = codec("sessions", store.dialect.name)
+    async with store.read() as tx:
+        rows = await tx.all(
+            f'SELECT {c.select_list} FROM sessions WHERE "userId" = :user AND "isValid" = :yes '
+            'AND "expiresAt" > :now AND "lastSeenAt" > :idle ORDER BY "createdAt" DESC, "_id" DESC',
+            {
+                "user": user_id,
+                "yes": True,
+                "now": store.bind_timestamp(now),
+                "idle": store.bind_timestamp(
+                    now - timedelta(seconds=ctx.settings.session_idle_seconds)
+                ),
+            },
+        )
+    return [c.document(row) for row in rows]
+
+
+async def revoke_sessions(
+    tx: Tx, user_id: str, *, only: str | None = None, keep: str | None = None
+) -> int:
+    """Sign a user out of one session (`only`), or everywhere except `keep`."""
+    c = codec("sessions", tx.dialect.name)
+    clauses = ['"userId" = :user', '"isValid" = :yes']
+    params: dict[str, Any] = {"user": user_id, "yes": True, "no": False}
+    if only:
+        clauses.append('"_id" = :only')
+        params["only"] = only
+    if keep:
+        clauses.append('"_id" <> :keep')
+        params["keep"] = keep
+    rows = await tx.all(
+        f'UPDATE sessions SET "isValid" = :no WHERE {" AND ".join(clauses)} '
+        f"RETURNING {c.select_list}",
+        params,
+    )
+    for row in rows:
+        session = c.document(row)
+        tx.record(ChangeEvent("sessions", "update", session["_id"], user_id, session))
+    return len(rows)
 
 
 async def revoke_session(ctx: AppContext, user_id: str, session_id: str) -> None:
-    async with ctx.db.writing() as session:
-        result = await session.execute(
-            update(Session)
-            .where(Session.id == session_id, Session.userId == user_id, Session.isValid)
-            .values(isValid=False)
-            .returning(Session.id)
-        )
-        if result.first() is None:
+    async with ctx.store.write() as tx:
+        if not await revoke_sessions(tx, user_id, only=session_id):
             raise NotFound("No such session.")
-
-
-async def revoke_sessions(session: AsyncSession, user_id: str, *, keep: str | None = None) -> int:
-    """Sign a user out everywhere (except the session `keep`)."""
-    query = update(Session).where(Session.userId == user_id, Session.isValid)
-    if keep:
-        query = query.where(Session.id != keep)
-    result = await session.execute(query.values(isValid=False).returning(Session.id))
-    return len(result.all())
 
 
 async def set_password(
@@ -291,17 +316,16 @@ async def set_password(
     *,
     sign_out_others: bool,
 ) -> None:
-    if auth.user.passwordHash is not None and not await security.verify_password(
-        auth.user.passwordHash, current_password or ""
-    ):
+    user_id = auth.user["_id"]
+    async with ctx.store.read() as tx:
+        stored = await users.password_hash(tx, user_id)
+    if stored is not None and not await security.verify_password(stored, current_password or ""):
         raise InvalidCredentials()
     new_hash = await security.hash_password(password)
-    async with ctx.db.writing() as session:
-        await session.execute(
-            update(User).where(User.id == auth.user.id).values(passwordHash=new_hash)
-        )
+    async with ctx.store.write() as tx:
+        await users.set_fields(tx, user_id, {"passwordHash": new_hash})
         if sign_out_others:
-            await revoke_sessions(session, auth.user.id, keep=auth.session.id)
+            await revoke_sessions(tx, user_id, keep=auth.session_id)
 
 
 async def delete_account(
@@ -310,19 +334,17 @@ async def delete_account(
     """Delete the signed-in account after it proves itself again with a fresh code or password."""
     user = auth.user
     if password is not None:
-        if user.passwordHash is None or not await security.verify_password(
-            user.passwordHash, password
-        ):
+        async with ctx.store.read() as tx:
+            stored = await users.password_hash(tx, user["_id"])
+        if stored is None or not await security.verify_password(stored, password):
             raise InvalidCredentials()
-        async with ctx.db.writing() as session:
-            await users.delete_user(session, user.id)
-            await session.execute(delete(OtpToken).where(OtpToken.email == user.email))
+        async with ctx.store.write() as tx:
+            await users.delete_user(tx, user["_id"], user["email"])
         return
     deleted = False
-    async with ctx.db.writing() as session:
-        if await consume_otp(session, ctx.settings.secret, user.email, code or ""):
-            await users.delete_user(session, user.id)
-            await session.execute(delete(OtpToken).where(OtpToken.email == user.email))
+    async with ctx.store.write() as tx:
+        if await consume_otp(tx, ctx.settings.secret, user["email"], code or ""):
+            await users.delete_user(tx, user["_id"], user["email"])
             deleted = True
     if not deleted:
         raise InvalidCode()
@@ -330,22 +352,21 @@ async def delete_account(
 
 async def delete_expired(ctx: AppContext) -> dict[str, int]:
     """Drop sessions and codes that can never be used again (expiry is also checked on read)."""
+    store = ctx.store
     now = utcnow()
     idle_cutoff = now - timedelta(seconds=ctx.settings.session_idle_seconds)
-    async with ctx.db.writing() as session:
-        sessions = await session.execute(
-            delete(Session).where(
-                or_(
-                    Session.expiresAt <= now,
-                    Session.isValid.is_(False),
-                    Session.lastSeenAt <= idle_cutoff,
-                )
-            )
+    async with store.write() as tx:
+        sessions = await tx.execute(
+            'DELETE FROM sessions WHERE "expiresAt" <= :now OR "isValid" = :no '
+            'OR "lastSeenAt" <= :idle',
+            {
+                "now": store.bind_timestamp(now),
+                "no": False,
+                "idle": store.bind_timestamp(idle_cutoff),
+            },
         )
-        codes = await session.execute(
-            delete(OtpToken).where(or_(OtpToken.expiresAt <= now, OtpToken.isUsed))
+        codes = await tx.execute(
+            'DELETE FROM otp_tokens WHERE "expiresAt" <= :now OR "isUsed" = :yes',
+            {"now": store.bind_timestamp(now), "yes": True},
         )
-    return {
-        "sessions": int(sessions.rowcount or 0),  # type: ignore[attr-defined]
-        "otp_tokens": int(codes.rowcount or 0),  # type: ignore[attr-defined]
-    }
+    return {"sessions": sessions, "otp_tokens": codes}

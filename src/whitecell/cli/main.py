@@ -23,10 +23,11 @@ def _with_context(settings: Settings, work: Callable[[AppContext], Awaitable[T]]
 
     async def run() -> T:
         context = AppContext.create(settings)
+        await context.store.open()
         try:
             return await work(context)
         finally:
-            await context.db.dispose()
+            await context.store.close()
 
     return asyncio.run(run())
 
@@ -126,15 +127,15 @@ def create_admin(settings: Settings, email: str, name: str | None, username: str
     from whitecell.users import service
 
     async def work(context: AppContext) -> str:
-        async with context.db.writing() as session:
-            user = await service.user_by_email(session, email)
+        async with context.store.write() as tx:
+            user = await service.user_by_email(tx, email)
             if user is None:
                 user = await service.create_user(
-                    session, email, name=name, username=username, role="admin"
+                    tx, email, name=name, username=username, role="admin"
                 )
-                return f"created admin {user.email} (@{user.username})"
-            user.role = "admin"
-            return f"promoted {user.email} (@{user.username}) to admin"
+                return f"created admin {user['email']} (@{user['username']})"
+            await service.set_fields(tx, user["_id"], {"role": "admin"})
+            return f"promoted {user['email']} (@{user['username']}) to admin"
 
     click.echo(_with_context(settings, work))
 
@@ -145,9 +146,6 @@ def create_admin(settings: Settings, email: str, name: str | None, username: str
 @click.pass_obj
 def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -> None:
     """Sign EMAIL (or, with --everyone, every user) out of every device."""
-    from sqlalchemy import update
-
-    from whitecell.auth.models import Session
     from whitecell.auth.service import revoke_sessions
     from whitecell.users import service
 
@@ -155,16 +153,16 @@ def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -
         raise click.UsageError("give an EMAIL or --everyone")
 
     async def work(context: AppContext) -> int:
-        async with context.db.writing() as session:
+        async with context.store.write() as tx:
             if everyone:
-                result = await session.execute(
-                    update(Session).where(Session.isValid).values(isValid=False)
+                return await tx.execute(
+                    'UPDATE sessions SET "isValid" = :no WHERE "isValid" = :yes',
+                    {"no": False, "yes": True},
                 )
-                return int(result.rowcount or 0)  # type: ignore[attr-defined]
-            user = await service.user_by_email(session, email or "")
+            user = await service.user_by_email(tx, email or "")
             if user is None:
                 raise click.ClickException(f"no account for {email}")
-            return await revoke_sessions(session, user.id)
+            return await revoke_sessions(tx, user["_id"])
 
     click.echo(f"revoked {_with_context(settings, work)} sessions")
 
@@ -179,14 +177,14 @@ def ban(settings: Settings, email: str, lift: bool) -> None:
     from whitecell.users import service
 
     async def work(context: AppContext) -> str:
-        async with context.db.writing() as session:
-            user = await service.user_by_email(session, email)
+        async with context.store.write() as tx:
+            user = await service.user_by_email(tx, email)
             if user is None:
                 raise click.ClickException(f"no account for {email}")
-            user.isBanned = not lift
+            await service.set_fields(tx, user["_id"], {"isBanned": not lift})
             if not lift:
-                await revoke_sessions(session, user.id)
-            return f"{user.email} is {'no longer ' if lift else ''}banned"
+                await revoke_sessions(tx, user["_id"])
+            return f"{user['email']} is {'no longer ' if lift else ''}banned"
 
     click.echo(_with_context(settings, work))
 

@@ -1,4 +1,4 @@
-"""What a running server holds: settings, database, mailer, rate limiter, periodic jobs."""
+"""What a running server holds: settings, the data store, mailer, rate limiter, periodic jobs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from whitecell.core.config import Settings
-from whitecell.core.db import Database
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.mail import Mailer
 from whitecell.core.migrations import head_revisions
@@ -17,12 +16,13 @@ from whitecell.core.ratelimit import (
     RateLimiter,
     RedisRateLimiter,
 )
+from whitecell.core.store import Store
 
 
 @dataclass
 class AppContext:
     settings: Settings
-    db: Database
+    store: Store
     mailer: Mailer
     limiter: RateLimiter
     expected_revisions: set[str]
@@ -30,23 +30,24 @@ class AppContext:
 
     @classmethod
     def create(cls, settings: Settings) -> AppContext:
-        db = Database(settings.resolved_database_url, pool_size=settings.database_pool_size)
+        store = Store(settings.resolved_database_url, pool_size=settings.database_pool_size)
         limiter: RateLimiter
         if not settings.rate_limit_enabled:
             limiter = DisabledRateLimiter()
         elif settings.redis_url:
             limiter = RedisRateLimiter(settings.redis_url)
         else:
-            limiter = DatabaseRateLimiter(db)
+            limiter = DatabaseRateLimiter(store)
         return cls(
             settings=settings,
-            db=db,
+            store=store,
             mailer=Mailer(settings),
             limiter=limiter,
             expected_revisions=head_revisions(settings.resolved_database_url),
         )
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        await self.store.open()
         self.mailer.start()
         for job in self.jobs:
             job.start()
@@ -56,7 +57,7 @@ class AppContext:
             await job.stop()
         await self.mailer.stop()
         await self.limiter.close()
-        await self.db.dispose()
+        await self.store.close()
 
 
 def get_context(request: Request) -> AppContext:

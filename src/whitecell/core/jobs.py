@@ -16,6 +16,7 @@ class PeriodicJob:
         self.interval = interval_seconds
         self._run = run
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name=f"whitecell-job-{self.name}")
@@ -23,16 +24,19 @@ class PeriodicJob:
     async def stop(self) -> None:
         if self._task is None:
             return
+        # The flag ends the loop even if a driver swallowed the cancellation mid-query.
+        self._stopping.set()
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 result = await self._run()
                 logger.info("job %s finished: %s", self.name, result)
             except Exception:
                 logger.exception("job %s failed; it will run again", self.name)
-            await asyncio.sleep(self.interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval)

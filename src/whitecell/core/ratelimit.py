@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import String, case, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.sql.dml import ReturningInsert
 
 from whitecell.core.clock import utcnow
-from whitecell.core.db import Base, Database
+from whitecell.core.db import Base
 from whitecell.core.errors import TooManyRequests
+from whitecell.core.store import Store
 
 
 class RateLimitCounter(Base):
@@ -51,35 +49,38 @@ class RateLimiter(Protocol):
 
 
 class DatabaseRateLimiter:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._insert = sqlite_insert if db.is_sqlite else pg_insert
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     async def hit(self, rules: Sequence[Rule]) -> int:
         now = utcnow()
         waits = [0]
-        async with self._db.writing() as session:  # one transaction for all the rules
+        async with self._store.write() as tx:  # one transaction for all the rules
             for rule in rules:
-                hits, expires_at = (await session.execute(self._upsert(rule, now))).one()
+                window = timedelta(seconds=rule.window_seconds)
+                row = await tx.one(
+                    'INSERT INTO rate_limits ("key", "windowStart", hits, "expiresAt") '
+                    'VALUES (:key, :now, 1, :expires) ON CONFLICT ("key") DO UPDATE SET '
+                    'hits = CASE WHEN rate_limits."windowStart" <= :stale THEN 1 '
+                    "ELSE rate_limits.hits + 1 END, "
+                    '"windowStart" = CASE WHEN rate_limits."windowStart" <= :stale THEN :now '
+                    'ELSE rate_limits."windowStart" END, '
+                    '"expiresAt" = CASE WHEN rate_limits."windowStart" <= :stale THEN :expires '
+                    'ELSE rate_limits."expiresAt" END '
+                    'RETURNING hits, "expiresAt"',
+                    {
+                        "key": rule.key,
+                        "now": self._store.bind_timestamp(now),
+                        "stale": self._store.bind_timestamp(now - window),
+                        "expires": self._store.bind_timestamp(now + window),
+                    },
+                )
+                assert row is not None
+                hits, expires_at = row
                 if hits > rule.limit:
-                    waits.append(max(1, math.ceil((expires_at - now).total_seconds())))
+                    remaining = (self._store.read_timestamp(expires_at) - now).total_seconds()
+                    waits.append(max(1, math.ceil(remaining)))
         return max(waits)
-
-    def _upsert(self, rule: Rule, now: datetime) -> ReturningInsert[int, datetime]:
-        window = timedelta(seconds=rule.window_seconds)
-        counter = RateLimitCounter
-        stale = counter.windowStart <= now - window
-        upsert = self._insert(counter).values(
-            key=rule.key, windowStart=now, hits=1, expiresAt=now + window
-        )
-        return upsert.on_conflict_do_update(
-            index_elements=[counter.key],
-            set_={
-                "hits": case((stale, 1), else_=counter.hits + 1),
-                "windowStart": case((stale, now), else_=counter.windowStart),
-                "expiresAt": case((stale, now + window), else_=counter.expiresAt),
-            },
-        ).returning(counter.hits, counter.expiresAt)
 
     async def close(self) -> None:
         return None
@@ -125,9 +126,9 @@ async def enforce(limiter: RateLimiter, *rules: Rule) -> None:
         raise TooManyRequests(wait)
 
 
-async def delete_expired_counters(db: Database) -> int:
-    async with db.writing() as session:
-        result = await session.execute(
-            delete(RateLimitCounter).where(RateLimitCounter.expiresAt <= utcnow())
+async def delete_expired_counters(store: Store) -> int:
+    async with store.write() as tx:
+        return await tx.execute(
+            'DELETE FROM rate_limits WHERE "expiresAt" <= :now',
+            {"now": store.bind_timestamp(utcnow())},
         )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

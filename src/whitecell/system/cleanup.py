@@ -9,5 +9,5 @@ from whitecell.core.ratelimit import delete_expired_counters
 
 async def cleanup(ctx: AppContext) -> dict[str, int]:
     removed = await auth_service.delete_expired(ctx)
-    removed["rate_limits"] = await delete_expired_counters(ctx.db)
+    removed["rate_limits"] = await delete_expired_counters(ctx.store)
     return removed

@@ -1,42 +1,67 @@
-"""HTTP for `/api/v1/users`: my account, my profile, public profiles."""
+"""HTTP for `/api/v1/users`: my account and profile, public profiles, administration."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import Field
 
 from whitecell.auth import service as auth_service
-from whitecell.auth.dependencies import Context, CurrentAuth
+from whitecell.auth.dependencies import Context, CurrentAuth, OptionalCaller
 from whitecell.auth.schemas import PasswordSet, Reconfirm
+from whitecell.core import crud
+from whitecell.core.documents import codec
+from whitecell.core.errors import Forbidden, NotFound
+from whitecell.core.listing import parse_list_query
+from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response, page_payload
+from whitecell.core.schemas import WriteModel
+from whitecell.core.types import Timestamp
 from whitecell.users import service
 from whitecell.users.schemas import ProfileUpdate, PublicProfile, UserOut
+from whitecell.users.tables import USERS
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 
-@router.get("/me")
-async def me(auth: CurrentAuth) -> UserOut:
-    return UserOut.of(auth.user)
+class AdminUserUpdate(WriteModel):
+    """What an administrator may change on an account; `reason` goes to the audit log."""
+
+    role: Literal["user", "creator", "admin"] | None = None
+    subscription: Literal["free", "basic", "premium"] | None = None
+    subscriptionExpiry: Timestamp | None = None
+    isActive: bool | None = None
+    isBanned: bool | None = None
+    reason: Annotated[str, Field(max_length=1000)] | None = None
 
 
-@router.patch("/me")
-async def update_me(body: ProfileUpdate, auth: CurrentAuth, ctx: Context) -> UserOut:
-    changes = body.model_dump(exclude_unset=True)
-    if changes.get("avatar") is not None:
-        changes["avatar"] = str(changes["avatar"])
-    async with ctx.db.writing() as session:
-        user = await service.update_profile(session, auth.user.id, changes)
-    return UserOut.of(user)
+async def _own(ctx: Any, auth: auth_service.Authenticated) -> dict[str, Any]:
+    async with ctx.store.read() as tx:
+        has_password = await service.password_hash(tx, auth.user["_id"]) is not None
+    return service.own_view(auth.user, has_password=has_password)
+
+
+@router.get("/me", response_model=UserOut)
+async def me(auth: CurrentAuth, ctx: Context) -> Response:
+    return json_response(await _own(ctx, auth))
+
+
+@router.patch("/me", response_model=UserOut)
+async def update_me(body: ProfileUpdate, auth: CurrentAuth, ctx: Context) -> Response:
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    async with ctx.store.write() as tx:
+        user = await service.update_profile(tx, auth.user["_id"], changes)
+        has_password = await service.password_hash(tx, user["_id"]) is not None
+    return json_response(
+        service.own_view(user, has_password=has_password), headers={CHANGE_SEQ_HEADER: str(tx.seq)}
+    )
 
 
 @router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT)
 async def set_password(body: PasswordSet, auth: CurrentAuth, ctx: Context) -> None:
     """Set or change my password; by default every other session is signed out (ASVS 7.4.3)."""
     await auth_service.set_password(
-        ctx,
-        auth,
-        body.password,
-        body.currentPassword,
-        sign_out_others=body.signOutOtherSessions,
+        ctx, auth, body.password, body.currentPassword, sign_out_others=body.signOutOtherSessions
     )
 
 
@@ -46,8 +71,46 @@ async def delete_me(body: Reconfirm, auth: CurrentAuth, ctx: Context) -> None:
     await auth_service.delete_account(ctx, auth, code=body.code, password=body.password)
 
 
-@router.get("/{username}")
-async def profile(username: str, ctx: Context) -> PublicProfile:
-    """Anyone's public profile, readable without signing in; never the email or private fields."""
-    async with ctx.db.reading() as session:
-        return PublicProfile.model_validate(await service.public_profile(session, username))
+@router.get("", summary="List users (administrators)")
+async def list_users(request: Request, caller: OptionalCaller, ctx: Context) -> Response:
+    query = parse_list_query(USERS, list(request.query_params.multi_items()))
+    async with ctx.store.read() as tx:
+        page = await crud.list_page(tx, USERS, caller, query)
+    return json_response(page_payload(page))
+
+
+@router.get("/{key}", response_model=PublicProfile)
+async def profile(key: str, caller: OptionalCaller, ctx: Context) -> Response:
+    """A public profile by username, readable without signing in; never the email or private
+    fields. Administrators get the whole document, by `_id` or username."""
+    async with ctx.store.read() as tx:
+        if caller.is_admin:
+            user = await service.user_by(tx, "_id", key)
+            if user is None:
+                row = await tx.one(
+                    f"SELECT {codec('users', tx.dialect.name).select_list} FROM users "
+                    "WHERE lower(username) = :name",
+                    {"name": key.lower()},
+                )
+                user = codec("users", tx.dialect.name).document(row) if row else None
+            if user is None:
+                raise NotFound("No such user.")
+            return json_response(user)
+        return json_response(await service.public_profile(tx, key))
+
+
+@router.patch("/{user_id}", summary="Change an account (administrators)")
+async def administer(
+    user_id: str, body: AdminUserUpdate, caller: OptionalCaller, ctx: Context
+) -> Response:
+    """Change role, subscription, activation or ban. Banning signs the user out everywhere;
+    every change is written to `admin_logs` with before/after values, reason and address."""
+    if not caller.is_admin:
+        raise Forbidden("Only administrators may do this.")
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    reason = changes.pop("reason", None)
+    async with ctx.store.write() as tx:
+        user = await crud.update(tx, USERS, caller, user_id, changes, reason=reason)
+        if user["isBanned"] or not user["isActive"]:
+            await auth_service.revoke_sessions(tx, user_id)
+    return json_response(user, headers={CHANGE_SEQ_HEADER: str(tx.seq)})

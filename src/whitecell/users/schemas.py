@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import AfterValidator, Field, HttpUrl
 
 from whitecell.core.schemas import ReadModel, UTCDatetime, WriteModel, with_server_owned
-from whitecell.users.models import User
 from whitecell.users.service import check_timezone, check_username
 
 Username = Annotated[str, AfterValidator(check_username)]
@@ -41,12 +40,6 @@ class UserOut(PublicProfile):
     isBanned: bool
     timezone: str
     hasPassword: bool = False
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        out = cls.model_validate(user)
-        out.hasPassword = user.passwordHash is not None
-        return out
 
 
 class _ProfileChanges(WriteModel):

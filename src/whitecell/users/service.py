@@ -1,4 +1,4 @@
-"""Accounts: creation with unique names, profile changes, deletion."""
+"""Accounts: creation with unique names, profile changes, public profiles, deletion."""
 
 from __future__ import annotations
 
@@ -9,17 +9,22 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from whitecell.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from whitecell.users.models import User
+from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.crud import release_references
+from whitecell.core.documents import codec
+from whitecell.core.errors import Conflict, FieldError, NotFound
+from whitecell.core.ids import new_id
+from whitecell.core.store import ChangeEvent, Tx
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{2,29}$")
 # Names that would shadow routes (`/users/me`) or impersonate the service.
 RESERVED_USERNAMES = frozenset(
     {"me", "admin", "administrator", "root", "system", "support", "whitecell", "api", "null"}
 )
+PUBLIC_FIELDS = (
+    "_id", "name", "username", "avatar", "bio", "role", "totalXP", "currentLevel",
+    "currentStreak", "longestStreak", "createdAt",
+)  # fmt: skip
 
 
 @cache
@@ -47,16 +52,38 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def user_by_email(session: AsyncSession, email: str) -> User | None:
-    result = await session.execute(select(User).where(User.email == normalize_email(email)))
-    return result.scalar_one_or_none()
+def public_profile_of(user: dict[str, Any]) -> dict[str, Any]:
+    return {name: user[name] for name in PUBLIC_FIELDS}
 
 
-async def username_taken(session: AsyncSession, username: str, *, except_id: str = "") -> bool:
-    query = select(User.id).where(
-        func.lower(User.username) == username.lower(), User.id != except_id
+def own_view(user: dict[str, Any], *, has_password: bool) -> dict[str, Any]:
+    """The signed-in user's own document: every spec field, `timezone` and `hasPassword`."""
+    return {**user, "hasPassword": has_password}
+
+
+async def user_by(tx: Tx, column: str, value: str) -> dict[str, Any] | None:
+    c = codec("users", tx.dialect.name)
+    row = await tx.one(
+        f'SELECT {c.select_list} FROM users WHERE "{column}" = :value', {"value": value}
     )
-    return (await session.execute(query.limit(1))).first() is not None
+    return c.document(row) if row else None
+
+
+async def user_by_email(tx: Tx, email: str) -> dict[str, Any] | None:
+    return await user_by(tx, "email", normalize_email(email))
+
+
+async def password_hash(tx: Tx, user_id: str) -> str | None:
+    value = await tx.scalar('SELECT "passwordHash" FROM users WHERE "_id" = :id', {"id": user_id})
+    return str(value) if value is not None else None
+
+
+async def username_taken(tx: Tx, username: str, *, except_id: str = "") -> bool:
+    row = await tx.one(
+        'SELECT 1 FROM users WHERE lower(username) = :name AND "_id" <> :id',
+        {"name": username.lower(), "id": except_id},
+    )
+    return row is not None
 
 
 def _username_base(email: str) -> str:
@@ -66,11 +93,11 @@ def _username_base(email: str) -> str:
     return base if base not in RESERVED_USERNAMES else base + "_"
 
 
-async def _free_username(session: AsyncSession, email: str) -> str:
+async def _free_username(tx: Tx, email: str) -> str:
     base = _username_base(email)
     candidates = [base] + [f"{base}{secrets.randbelow(10**4):04d}" for _ in range(8)]
     for candidate in candidates:
-        if not await username_taken(session, candidate):
+        if not await username_taken(tx, candidate):
             return candidate
     return f"{base[:16]}{secrets.token_hex(5)}"
 
@@ -80,60 +107,92 @@ def _name_from_email(email: str) -> str:
     return " ".join(w.capitalize() for w in words if w)[:100] or "White Cell user"
 
 
+def _taken() -> Conflict:
+    return Conflict("That username is taken.", errors=[FieldError("username", "is already taken")])
+
+
+async def _write(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    c = codec("users", tx.dialect.name)
+    changes = {**changes, "updatedAt": isoformat_z(utcnow())}
+    assignments = ", ".join(f'"{name}" = :v{i}' for i, name in enumerate(changes))
+    params = {f"v{i}": c.bind(name, value) for i, (name, value) in enumerate(changes.items())}
+    row = await tx.one(
+        f'UPDATE users SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
+        {**params, "id": user_id},
+    )
+    if row is None:
+        raise NotFound("No such user.")
+    user = c.document(row)
+    tx.record(ChangeEvent("users", "update", user_id, user_id, user))
+    return user
+
+
 async def create_user(
-    session: AsyncSession,
+    tx: Tx,
     email: str,
     *,
     name: str | None = None,
     username: str | None = None,
     role: str = "user",
-) -> User:
+) -> dict[str, Any]:
     """A new account; a chosen username must be free (409), a derived one is made unique."""
     email = normalize_email(email)
-    if username is not None and await username_taken(session, username):
-        raise Conflict(
-            "That username is taken.", errors=[FieldError("username", "is already taken")]
-        )
-    user = User(
-        email=email,
-        name=name or _name_from_email(email),
-        username=username or await _free_username(session, email),
-        role=role,
+    if username is not None and await username_taken(tx, username):
+        raise _taken()
+    c = codec("users", tx.dialect.name)
+    now = isoformat_z(utcnow())
+    values = {
+        "_id": new_id(),
+        "email": email,
+        "name": name or _name_from_email(email),
+        "username": username or await _free_username(tx, email),
+        "role": role,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    columns = ", ".join(f'"{k}"' for k in values)
+    placeholders = ", ".join(f":{k}" for k in values)
+    row = await tx.one(
+        f"INSERT INTO users ({columns}) VALUES ({placeholders}) RETURNING {c.select_list}",
+        {k: c.bind(k, v) for k, v in values.items()},
     )
-    session.add(user)
-    await session.flush()
+    assert row is not None
+    user = c.document(row)
+    tx.record(ChangeEvent("users", "insert", user["_id"], user["_id"], user))
     return user
 
 
-async def update_profile(session: AsyncSession, user_id: str, changes: dict[str, Any]) -> User:
-    user = await session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    for field in ("name", "username"):
+async def update_profile(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    for field in ("name", "username", "timezone"):
         if field in changes and changes[field] is None:
+            from whitecell.core.errors import ValidationFailed
+
             raise ValidationFailed.field(field, "cannot be null")
-    if "username" in changes and await username_taken(
-        session, changes["username"], except_id=user.id
-    ):
-        raise Conflict(
-            "That username is taken.", errors=[FieldError("username", "is already taken")]
-        )
-    for field, value in changes.items():
-        setattr(user, field, value)
-    await session.flush()
-    return user
+    if "username" in changes and await username_taken(tx, changes["username"], except_id=user_id):
+        raise _taken()
+    return await _write(tx, user_id, changes)
 
 
-async def public_profile(session: AsyncSession, username: str) -> User:
-    query = select(User).where(
-        func.lower(User.username) == username.lower(), User.isActive, User.isBanned.is_(False)
+async def set_fields(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Server-side changes (lastLogin, password, roles): no profile rules applied."""
+    return await _write(tx, user_id, changes)
+
+
+async def public_profile(tx: Tx, username: str) -> dict[str, Any]:
+    c = codec("users", tx.dialect.name)
+    row = await tx.one(
+        f"SELECT {c.select_list} FROM users WHERE lower(username) = :name "
+        'AND "isActive" = :yes AND "isBanned" = :no',
+        {"name": username.lower(), "yes": True, "no": False},
     )
-    user = (await session.execute(query)).scalar_one_or_none()
-    if user is None:
+    if row is None:
         raise NotFound("No such user.")
-    return user
+    return public_profile_of(c.document(row))
 
 
-async def delete_user(session: AsyncSession, user_id: str) -> None:
-    """Delete the account; every row it owns goes with it through ON DELETE CASCADE."""
-    await session.execute(delete(User).where(User.id == user_id))
+async def delete_user(tx: Tx, user_id: str, email: str) -> None:
+    """Delete the account: owned rows go by ON DELETE CASCADE; references to it are released."""
+    await tx.execute('DELETE FROM users WHERE "_id" = :id', {"id": user_id})
+    await tx.execute("DELETE FROM otp_tokens WHERE email = :email", {"email": email})
+    await release_references(tx, "users", user_id, owner=None)
+    tx.record(ChangeEvent("users", "delete", user_id, user_id, None))

@@ -1,0 +1,73 @@
+"""AI tables: ai_conversations, ai_context_memory."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, StrictInt, StrictStr
+
+from whitecell.core.bodies import StrictObject
+from whitecell.core.tables import (
+    Table,
+    boolean,
+    choice,
+    json_object,
+    number,
+    objects,
+    register,
+    string,
+    timestamp,
+)
+from whitecell.core.types import Timestamp
+
+
+class Message(StrictObject):
+    id: StrictStr = Field(min_length=1, max_length=64)
+    role: Literal["user", "assistant"]
+    content: StrictStr = Field(max_length=100_000)
+    timestamp: Timestamp
+    tokens: StrictInt | None = Field(None, ge=0)
+    sources: list[StrictStr] | None = Field(None, max_length=100)
+
+
+AI_CONVERSATIONS = Table(
+    "ai_conversations",
+    "ai",
+    {
+        "topic": string(max_length=300),
+        "module": choice("study", "fitness", "mind", "general"),
+        "mode": choice("normal", "research", default="normal"),
+        "messages": objects(Message, max_items=10_000),
+        "context": json_object(),
+        "createdAt": timestamp(),
+        "updatedAt": timestamp(),
+        "isPinned": boolean(),
+    },
+    indexes=[
+        ("userId", "topic"),
+        ("userId", "module"),
+        ("userId", "createdAt"),
+        ("userId", "updatedAt"),
+    ],
+    order="-updatedAt",
+    created_at="createdAt",
+    updated_at="updatedAt",
+)
+
+AI_CONTEXT_MEMORY = Table(
+    "ai_context_memory",
+    "ai",
+    {
+        "contextItem": string(max_length=2000),
+        "category": choice("goals", "preferences", "activities", "learning"),
+        "source": choice("manual", "auto_learned", default="manual"),
+        "confidence": number(ge=0, le=1, default=1),
+        "createdAt": timestamp(),
+        "lastUsed": timestamp(required=False, server=True),
+    },
+    indexes=[("userId", "category"), ("userId", "createdAt")],
+    order="-createdAt",
+    created_at="createdAt",
+)
+
+register(AI_CONVERSATIONS, AI_CONTEXT_MEMORY)

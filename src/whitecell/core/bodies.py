@@ -1,0 +1,102 @@
+"""Request bodies derived from the declarations: strict types, ranges, enums, server fields."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
+
+from whitecell.core.schemas import ServerOwned, WriteModel
+from whitecell.core.tables import REGISTRY, Column, Kind, Table
+from whitecell.core.types import ClockTime, Day, StrictFloat, Timestamp
+
+_SCALARS: dict[Kind, Any] = {
+    Kind.ID: Annotated[StrictStr, Field(min_length=1, max_length=64)],
+    Kind.STRING: StrictStr,
+    Kind.INTEGER: StrictInt,
+    Kind.NUMBER: StrictFloat,
+    Kind.BOOLEAN: StrictBool,
+    Kind.TIMESTAMP: Timestamp,
+    Kind.DATE: Day,
+    Kind.TIME: ClockTime,
+}
+
+
+class StrictObject(BaseModel):
+    """Base of embedded objects (an exercise, a food, a message): unknown keys are rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def value_type(column: Column) -> Any:
+    """The Python type (with constraints) that validates one value of `column`."""
+    if column.choices:
+        return Literal[column.choices]
+    match column.kind:
+        case Kind.STRING:
+            minimum = 1 if column.required else 0
+            return Annotated[StrictStr, Field(min_length=minimum, max_length=column.max_length)]
+        case Kind.INTEGER | Kind.NUMBER:
+            return Annotated[_SCALARS[column.kind], Field(ge=column.ge, le=column.le)]
+        case Kind.LIST:
+            assert column.item is not None
+            item = _SCALARS[column.item]
+            if column.item == Kind.STRING:
+                item = Annotated[StrictStr, Field(max_length=column.max_length)]
+            return Annotated[list[item], Field(max_length=column.max_items)]  # type: ignore[valid-type]
+        case Kind.OBJECTS:
+            assert column.model is not None
+            return Annotated[list[column.model], Field(max_length=column.max_items)]  # type: ignore[name-defined]
+        case Kind.OBJECT:
+            return column.model or dict[str, Any]
+        case _:
+            return _SCALARS[column.kind]
+
+
+def _field(name: str, annotation: Any, default: Any) -> tuple[str, tuple[Any, Any]]:
+    if name.startswith("_"):
+        return name.lstrip("_") + "_", (annotation, Field(default, alias=name))
+    return name, (annotation, default)
+
+
+def _build(table: Table, *, for_update: bool) -> type[WriteModel]:
+    fields: dict[str, Any] = {}
+    for column in table.columns.values():
+        if column.private:
+            continue
+        if column.server:
+            key, spec = _field(column.name, ServerOwned, None)
+        elif for_update or not column.required or column.has_default:
+            key, spec = _field(column.name, value_type(column) | None, None)
+        else:
+            key, spec = _field(column.name, value_type(column), ...)
+        fields[key] = spec
+    suffix = "Update" if for_update else "Create"
+    name = "".join(part.capitalize() for part in table.name.split("_")) + suffix
+    return create_model(name, __base__=WriteModel, **fields)
+
+
+@cache
+def create_body(table_name: str) -> type[WriteModel]:
+    return _build(REGISTRY[table_name], for_update=False)
+
+
+@cache
+def update_body(table_name: str) -> type[WriteModel]:
+    return _build(REGISTRY[table_name], for_update=True)
+
+
+def document_model(table: Table) -> type[BaseModel]:
+    """The response shape, for the OpenAPI document (responses are not re-validated)."""
+    fields: dict[str, Any] = {}
+    for column in table.public_columns:
+        annotation = value_type(column) if column.kind != Kind.TIMESTAMP else str
+        if column.kind == Kind.DATE:
+            annotation = str
+        if not column.required and column.kind not in (Kind.LIST, Kind.OBJECTS):
+            annotation = annotation | None
+        key, spec = _field(column.name, annotation, ...)
+        fields[key] = spec
+    name = "".join(part.capitalize() for part in table.name.split("_")) + "Document"
+    return create_model(name, __config__=ConfigDict(populate_by_name=True), **fields)

@@ -1,0 +1,34 @@
+"""The change log: every committed create, update and delete, numbered in commit order.
+
+Written in the same transaction as the change it records (an outbox), so nothing committed can be
+lost between the database and its subscribers; a subscriber that reconnects resumes from the last
+`seq` it saw. The cleanup job trims it by age.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from whitecell.core.columns import ID_LENGTH
+from whitecell.core.db import Base, UTCDateTime
+from whitecell.core.schema import JSON_TYPE
+
+CHANGE_LOG = sa.Table(
+    "change_log",
+    Base.metadata,
+    sa.Column(
+        "seq",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("table", sa.String(64), nullable=False),
+    sa.Column("op", sa.String(8), nullable=False),
+    sa.Column("docId", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("userId", sa.String(ID_LENGTH), nullable=True),
+    sa.Column("document", JSON_TYPE, nullable=True),
+    sa.Column("committedAt", UTCDateTime(), nullable=False),
+    sa.Index("ix_change_log_committedAt", "committedAt"),
+    sa.Index("ix_change_log_userId_seq", "userId", "seq"),
+    sqlite_autoincrement=True,
+)

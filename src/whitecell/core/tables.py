@@ -1,0 +1,256 @@
+"""How a table of the spec is declared: its columns, who may do what, its indexes and search.
+
+Each domain declares its tables once (`study/tables.py`, ...) with these helpers; the database
+schema, the request validation, the SQL, the documents the API returns and the routes are all
+derived from that one declaration (`whitecell.core.resources`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from whitecell.core.store import Tx
+
+
+class Kind(StrEnum):
+    ID = "id"
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    TIMESTAMP = "timestamp"  # an instant, ISO 8601 with a zone; stored in UTC
+    DATE = "date"  # a calendar day, YYYY-MM-DD, in the user's own time zone
+    TIME = "time"  # HH:MM
+    LIST = "list"  # JSON array of scalars (`item` is their Kind)
+    OBJECTS = "objects"  # JSON array of objects (`model` validates each)
+    OBJECT = "object"  # JSON object (`model` validates it, or free-form when None)
+
+
+JSON_KINDS = frozenset({Kind.LIST, Kind.OBJECTS, Kind.OBJECT})
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: Kind
+    required: bool = True
+    default: Any = NO_DEFAULT  # a value, or a callable(context) -> value
+    server: bool = False  # owned by the server: a client that writes it gets a 422
+    private: bool = False  # never leaves the server
+    choices: tuple[str, ...] | None = None
+    ge: float | None = None
+    le: float | None = None
+    max_length: int | None = None
+    max_items: int = 1000
+    ref: str | None = None  # referenced table, for ID and LIST-of-ID columns
+    ref_scope: Literal["owner", "any"] = "owner"
+    item: Kind | None = None
+    model: type[BaseModel] | None = None
+    name: str = ""
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not NO_DEFAULT
+
+
+# -- column helpers: the vocabulary of the table declarations --------------------------------
+
+
+def string(*, required: bool = True, max_length: int | None = 200, **kw: Any) -> Column:
+    return Column(Kind.STRING, required=required, max_length=max_length, **kw)
+
+
+def text(*, required: bool = True, max_length: int = 100_000, **kw: Any) -> Column:
+    return string(required=required, max_length=max_length, **kw)
+
+
+def choice(*values: str, required: bool = True, **kw: Any) -> Column:
+    return Column(Kind.STRING, required=required, choices=values, **kw)
+
+
+def integer(
+    *, required: bool = True, ge: float | None = 0, le: float | None = None, **kw: Any
+) -> Column:
+    return Column(Kind.INTEGER, required=required, ge=ge, le=le, **kw)
+
+
+def number(
+    *, required: bool = True, ge: float | None = 0, le: float | None = None, **kw: Any
+) -> Column:
+    return Column(Kind.NUMBER, required=required, ge=ge, le=le, **kw)
+
+
+def boolean(*, default: bool = False, **kw: Any) -> Column:
+    return Column(Kind.BOOLEAN, default=default, **kw)
+
+
+def timestamp(*, required: bool = True, **kw: Any) -> Column:
+    return Column(Kind.TIMESTAMP, required=required, **kw)
+
+
+def day(*, required: bool = True, **kw: Any) -> Column:
+    return Column(Kind.DATE, required=required, **kw)
+
+
+def clock_time(*, required: bool = True, **kw: Any) -> Column:
+    return Column(Kind.TIME, required=required, **kw)
+
+
+def reference(
+    table: str, *, required: bool = False, scope: Literal["owner", "any"] = "owner", **kw: Any
+) -> Column:
+    return Column(Kind.ID, required=required, ref=table, ref_scope=scope, **kw)
+
+
+def list_of(
+    item: Kind,
+    *,
+    required: bool = False,
+    ref: str | None = None,
+    max_length: int | None = 200,
+    **kw: Any,
+) -> Column:
+    default = kw.pop("default", [])
+    return Column(
+        Kind.LIST,
+        required=required,
+        item=item,
+        ref=ref,
+        max_length=max_length,
+        default=default,
+        **kw,
+    )
+
+
+def objects(model: type[BaseModel], *, required: bool = True, **kw: Any) -> Column:
+    if not required:
+        kw.setdefault("default", [])
+    return Column(Kind.OBJECTS, required=required, model=model, **kw)
+
+
+def json_object(
+    model: type[BaseModel] | None = None, *, required: bool = False, **kw: Any
+) -> Column:
+    return Column(Kind.OBJECT, required=required, model=model, **kw)
+
+
+# -- access ---------------------------------------------------------------------------------------
+
+Reader = Literal["owner", "owner_or_public", "signed_in", "admin", "nobody"]
+Writer = Literal["owner", "anyone", "admin", "nobody"]
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may list/read, create, update and delete rows; "owner" means `userId` is the caller."""
+
+    read: Reader = "owner"
+    create: Writer = "owner"
+    update: Writer = "owner"
+    delete: Writer = "owner"
+    public_flag: str | None = None  # with read="owner_or_public": the column that shares a row
+
+
+OWNED = Access()
+SERVER_WRITTEN = Access(create="nobody", update="nobody", delete="nobody")
+ADMIN_ONLY = Access(read="admin", create="admin", update="admin", delete="admin")
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+ComputeHook = Callable[["ComputeContext"], Awaitable[None]]
+
+
+@dataclass
+class ComputeContext:
+    """What a table's hook sees when it fills in server-owned fields before a write."""
+
+    tx: Tx
+    table: Table
+    document: dict[str, Any]  # the row as it will be stored (API values), editable
+    previous: dict[str, Any] | None  # the stored row, for updates
+    caller: Any  # whitecell.core.crud.Caller: the caller's user document and client
+
+
+@dataclass
+class Table:
+    name: str
+    module: str
+    columns: dict[str, Column]
+    access: Access = OWNED
+    owned: bool = True  # has a userId (FK to users, ON DELETE CASCADE)
+    indexes: list[tuple[str, ...]] = field(default_factory=list)
+    unique: list[tuple[str, ...]] = field(default_factory=list)
+    search: tuple[str, ...] = ()
+    extra_filters: tuple[str, ...] = ()  # unindexed fields that may still be filtered (lists)
+    order: str = "-_id"  # default list order
+    compute: ComputeHook | None = None
+    # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
+    present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+    created_at: str | None = None  # set on insert
+    updated_at: str | None = None  # set on every write
+    description: str = ""
+    # False for tables whose schema predates the declarations (users, sessions, otp_tokens).
+    derive_schema: bool = True
+
+    def __post_init__(self) -> None:
+        named = {"_id": Column(Kind.ID, server=True, name="_id")}
+        if self.owned:
+            named["userId"] = Column(Kind.ID, server=True, ref="users", name="userId")
+        for name, column in self.columns.items():
+            if name in (self.created_at, self.updated_at):
+                column = replace(column, server=True)
+            named[name] = replace(column, name=name)
+        self.columns = named
+
+    @property
+    def public_columns(self) -> list[Column]:
+        return [c for c in self.columns.values() if not c.private]
+
+    @property
+    def writable_columns(self) -> list[Column]:
+        return [c for c in self.columns.values() if not c.server and not c.private]
+
+    @property
+    def server_owned(self) -> list[str]:
+        return [c.name for c in self.columns.values() if c.server and not c.private]
+
+    @property
+    def filterable(self) -> set[str]:
+        """Columns a list may filter on: those the table's indexes cover."""
+        names = {name for index in self.indexes for name in index} | {"_id", *self.extra_filters}
+        if self.access.public_flag:
+            names.add(self.access.public_flag)
+        return names - {"userId"}
+
+    @property
+    def sortable(self) -> set[str]:
+        """Indexed columns that are never null (keyset pagination needs a total order)."""
+        return {
+            name
+            for name in self.filterable
+            if self.columns[name].required and self.columns[name].kind not in JSON_KINDS
+        }
+
+
+REGISTRY: dict[str, Table] = {}
+
+
+def register(*tables: Table) -> None:
+    for table in tables:
+        if table.name in REGISTRY:
+            raise ValueError(f"table {table.name} declared twice")
+        REGISTRY[table.name] = table

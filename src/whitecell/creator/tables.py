@@ -1,0 +1,87 @@
+"""Creator module tables: content_items, content_ideas, content_templates."""
+
+from __future__ import annotations
+
+from pydantic import Field, StrictInt
+
+from whitecell.core.bodies import StrictObject
+from whitecell.core.tables import (
+    Kind,
+    Table,
+    choice,
+    day,
+    integer,
+    json_object,
+    list_of,
+    register,
+    string,
+    text,
+    timestamp,
+)
+
+PLATFORMS = ("instagram", "youtube", "tiktok", "twitter")
+
+
+class ContentMetrics(StrictObject):
+    views: StrictInt | None = Field(None, ge=0)
+    likes: StrictInt | None = Field(None, ge=0)
+    comments: StrictInt | None = Field(None, ge=0)
+    shares: StrictInt | None = Field(None, ge=0)
+
+
+CONTENT_ITEMS = Table(
+    "content_items",
+    "creator",
+    {
+        "title": string(max_length=300),
+        "description": text(required=False, max_length=20_000),
+        "platform": list_of(Kind.STRING, required=True, max_length=20, max_items=10),
+        "status": choice("ideation", "scripting", "production", "publishing", default="ideation"),
+        "category": string(required=False, max_length=100),
+        "dueDate": day(required=False),
+        "scheduledDate": timestamp(required=False),
+        "links": list_of(Kind.STRING, max_length=2048, max_items=20),
+        "metrics": json_object(ContentMetrics),
+        "createdAt": timestamp(),
+        "updatedAt": timestamp(),
+    },
+    indexes=[("userId", "status"), ("userId", "dueDate"), ("userId", "updatedAt")],
+    extra_filters=("platform",),
+    order="-updatedAt",
+    created_at="createdAt",
+    updated_at="updatedAt",
+)
+
+CONTENT_IDEAS = Table(
+    "content_ideas",
+    "creator",
+    {
+        "title": string(max_length=300),
+        "category": choice("trending", "tutorial", "personal", "collab", "series", "evergreen"),
+        "brainstormPoints": list_of(Kind.STRING, max_length=1000, max_items=100),
+        "tags": list_of(Kind.STRING, max_length=50, max_items=50),
+        "potential": choice("low", "medium", "high", default="medium"),
+        "createdAt": timestamp(),
+    },
+    indexes=[("userId", "category"), ("userId", "createdAt")],
+    order="-createdAt",
+    created_at="createdAt",
+)
+
+CONTENT_TEMPLATES = Table(
+    "content_templates",
+    "creator",
+    {
+        "name": string(max_length=200),
+        "category": string(max_length=100),
+        "outline": list_of(Kind.STRING, required=True, max_length=1000, max_items=100),
+        "scriptTemplate": text(required=False, max_length=50_000),
+        "platforms": list_of(Kind.STRING, required=True, max_length=20, max_items=10),
+        "length": string(required=False, max_length=50),
+        "reusageCount": integer(default=0, server=True),
+    },
+    indexes=[("userId", "category")],
+    order="-_id",
+)
+
+register(CONTENT_ITEMS, CONTENT_IDEAS, CONTENT_TEMPLATES)

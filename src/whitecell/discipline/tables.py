@@ -1,0 +1,91 @@
+"""Discipline module tables: daily_tasks, habit_stacks, pmo_tracker."""
+
+from __future__ import annotations
+
+from whitecell.core import defaults
+from whitecell.core.tables import (
+    ComputeContext,
+    Kind,
+    Table,
+    boolean,
+    choice,
+    clock_time,
+    day,
+    integer,
+    list_of,
+    register,
+    string,
+    text,
+    timestamp,
+)
+from whitecell.discipline.rules import recovery_streak
+
+
+async def _task(ctx: ComputeContext) -> None:
+    done = ctx.document["completed"]
+    was_done = ctx.previous is not None and ctx.previous["completed"]
+    if done and not was_done:
+        ctx.document["completedAt"] = defaults.now()
+    elif not done:
+        ctx.document["completedAt"] = None
+
+
+async def _recovery(ctx: ComputeContext) -> None:
+    ctx.document.update(await recovery_streak(ctx.tx, ctx.document))
+
+
+DAILY_TASKS = Table(
+    "daily_tasks",
+    "discipline",
+    {
+        "date": day(default=defaults.today),
+        "title": string(max_length=500),
+        "category": string(max_length=100, default="general"),
+        "completed": boolean(),
+        "priority": integer(ge=1, le=5, default=3),
+        "dueTime": clock_time(required=False),
+        "completedAt": timestamp(required=False, server=True),
+    },
+    indexes=[("userId", "date"), ("userId", "completed")],
+    order="-date",
+    compute=_task,
+)
+
+HABIT_STACKS = Table(
+    "habit_stacks",
+    "discipline",
+    {
+        "name": string(max_length=200),
+        "anchorHabit": string(max_length=300),
+        "habits": list_of(Kind.STRING, required=True, max_length=300, max_items=50),
+        "difficulty": choice("easy", "medium", "hard"),
+        "currentStreak": integer(default=0, server=True),
+        "longestStreak": integer(default=0, server=True),
+        "createdAt": timestamp(),
+        "completedDates": list_of(Kind.DATE, required=True, server=True, max_items=100_000),
+    },
+    indexes=[("userId", "createdAt")],
+    order="-createdAt",
+    created_at="createdAt",
+)
+
+PMO_TRACKER = Table(
+    "pmo_tracker",
+    "discipline",
+    {
+        "date": day(default=defaults.today),
+        "currentStreak": integer(default=0, server=True),
+        "longestStreak": integer(default=0, server=True),
+        "energyLevel": integer(required=False, ge=1, le=5),
+        "focusLevel": integer(required=False, ge=1, le=5),
+        "moodLevel": integer(required=False, ge=1, le=5),
+        "confidenceLevel": integer(required=False, ge=1, le=5),
+        "relapsed": boolean(),
+        "notes": text(required=False, max_length=10_000),
+    },
+    indexes=[("userId", "date")],
+    order="-date",
+    compute=_recovery,
+)
+
+register(DAILY_TASKS, HABIT_STACKS, PMO_TRACKER)

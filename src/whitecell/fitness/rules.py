@@ -1,0 +1,59 @@
+"""Fitness rules: meal totals, macro percentages, personal-record comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whitecell.core.store import Tx
+
+# Atwater factors (kcal per gram), domain-rules.md §8.1.
+KCAL_PER_GRAM = {"protein": 4, "carbs": 4, "fats": 9}
+
+
+def meal_totals(foods: list[dict[str, Any]]) -> dict[str, Any]:
+    def total(key: str) -> float:
+        return round(sum(f.get(key) or 0 for f in foods), 2)
+
+    fibers = [f["fiber"] for f in foods if f.get("fiber") is not None]
+    return {
+        "totalCalories": total("calories"),
+        "totalProtein": total("protein"),
+        "totalCarbs": total("carbs"),
+        "totalFat": total("fat"),
+        "totalFiber": round(sum(fibers), 2) if fibers else None,
+    }
+
+
+def macro_percentages(goal: dict[str, Any]) -> dict[str, Any]:
+    """Each macro's share of the day's calories, from its grams."""
+    calories = goal["dailyCalories"]
+    result: dict[str, Any] = {}
+    for macro, factor in KCAL_PER_GRAM.items():
+        grams = goal[f"{macro}Grams"]
+        share = round(min(100.0, 100 * grams * factor / calories), 1) if calories else None
+        result[f"{macro}Percentage"] = share
+    return result
+
+
+async def previous_record(tx: Tx, record: dict[str, Any]) -> dict[str, Any]:
+    """The record this one follows (same exercise and unit, the latest before it) and the gain."""
+    from whitecell.core.documents import codec
+
+    c = codec("personal_records", tx.dialect.name)
+    row = await tx.one(
+        'SELECT "value" FROM personal_records WHERE "userId" = :user AND exercise = :exercise '
+        'AND unit = :unit AND "_id" <> :id '
+        'AND ("date" < :date OR ("date" = :date AND "_id" < :id)) '
+        'ORDER BY "date" DESC, "_id" DESC LIMIT 1',
+        {
+            "user": record["userId"],
+            "exercise": record["exercise"],
+            "unit": record["unit"],
+            "id": record["_id"],
+            "date": c.bind("date", record["date"]),
+        },
+    )
+    if row is None:
+        return {"previousPR": None, "improvement": None}
+    previous = float(row[0])
+    return {"previousPR": previous, "improvement": round(record["value"] - previous, 3)}

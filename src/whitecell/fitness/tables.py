@@ -1,0 +1,202 @@
+"""Fitness module tables: workouts, measurements, personal_records, meals, nutrition_goals,
+progress_photos, fitness_goals."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, StrictInt, StrictStr
+
+from whitecell.core import defaults
+from whitecell.core.bodies import StrictObject
+from whitecell.core.tables import (
+    ComputeContext,
+    Kind,
+    Table,
+    choice,
+    clock_time,
+    day,
+    integer,
+    list_of,
+    number,
+    objects,
+    reference,
+    register,
+    string,
+    text,
+    timestamp,
+)
+from whitecell.core.types import StrictFloat
+from whitecell.fitness.rules import macro_percentages, meal_totals, previous_record
+from whitecell.study.tables import _goal
+
+
+class Exercise(StrictObject):
+    name: StrictStr = Field(min_length=1, max_length=200)
+    sets: StrictInt = Field(ge=0, le=1000)
+    reps: StrictInt = Field(ge=0, le=10_000)
+    weight: StrictFloat | None = Field(None, ge=0, le=10_000)
+    unit: Literal["kg", "lbs"] | None = None
+    distance: StrictFloat | None = Field(None, ge=0)
+    time: StrictFloat | None = Field(None, ge=0)
+    rpe: StrictFloat | None = Field(None, ge=1, le=10)
+    notes: StrictStr | None = Field(None, max_length=2000)
+
+
+class Food(StrictObject):
+    name: StrictStr = Field(min_length=1, max_length=300)
+    quantity: StrictFloat = Field(ge=0)
+    unit: StrictStr = Field(min_length=1, max_length=32)
+    calories: StrictFloat = Field(ge=0)
+    protein: StrictFloat = Field(ge=0)
+    carbs: StrictFloat = Field(ge=0)
+    fat: StrictFloat = Field(ge=0)
+    fiber: StrictFloat | None = Field(None, ge=0)
+    barcode: StrictStr | None = Field(None, max_length=32)
+
+
+async def _meal(ctx: ComputeContext) -> None:
+    ctx.document.update(meal_totals(ctx.document["foods"]))
+
+
+async def _nutrition_goal(ctx: ComputeContext) -> None:
+    ctx.document.update(macro_percentages(ctx.document))
+
+
+async def _personal_record(ctx: ComputeContext) -> None:
+    ctx.document.update(await previous_record(ctx.tx, ctx.document))
+
+
+WORKOUTS = Table(
+    "workouts",
+    "fitness",
+    {
+        "date": day(default=defaults.today),
+        "type": choice("strength", "cardio", "flexibility", "sports"),
+        "name": string(required=False, max_length=200),
+        "duration": integer(ge=0, le=24 * 60),
+        "calories": integer(ge=0, le=100_000, default=0),
+        "intensity": choice("low", "moderate", "high", "very-high"),
+        "exercises": objects(Exercise, max_items=200),
+        "notes": text(required=False, max_length=10_000),
+        # The spec has no workout-template table: a workout is repeated from an earlier workout.
+        "templateId": reference("workouts"),
+        "createdAt": timestamp(),
+    },
+    indexes=[("userId", "date"), ("userId", "type"), ("templateId",)],
+    order="-date",
+    created_at="createdAt",
+)
+
+MEASUREMENTS = Table(
+    "measurements",
+    "fitness",
+    {
+        "date": day(default=defaults.today),
+        "weight": number(ge=0, le=1000),
+        "unit": choice("kg", "lbs"),
+        "bodyFatPercentage": number(required=False, ge=0, le=100),
+        "muscleMass": number(required=False, ge=0, le=1000),
+        "chest": number(required=False, ge=0, le=1000),
+        "waist": number(required=False, ge=0, le=1000),
+        "hips": number(required=False, ge=0, le=1000),
+        "thighs": number(required=False, ge=0, le=1000),
+        "biceps": number(required=False, ge=0, le=1000),
+        "notes": text(required=False, max_length=5000),
+    },
+    indexes=[("userId", "date")],
+    order="-date",
+)
+
+PERSONAL_RECORDS = Table(
+    "personal_records",
+    "fitness",
+    {
+        "exercise": string(max_length=200),
+        "value": number(ge=0),
+        "unit": string(max_length=32),
+        "date": day(default=defaults.today),
+        "previousPR": number(required=False, server=True),
+        "improvement": number(required=False, ge=None, server=True),
+        "notes": text(required=False, max_length=5000),
+    },
+    indexes=[("userId", "exercise"), ("userId", "date")],
+    order="-date",
+    compute=_personal_record,
+)
+
+MEALS = Table(
+    "meals",
+    "fitness",
+    {
+        "date": day(default=defaults.today),
+        "mealType": choice("breakfast", "lunch", "dinner", "snack"),
+        "time": clock_time(),
+        "foods": objects(Food, max_items=100),
+        "totalCalories": number(server=True),
+        "totalProtein": number(server=True),
+        "totalCarbs": number(server=True),
+        "totalFat": number(server=True),
+        "totalFiber": number(required=False, server=True),
+    },
+    indexes=[("userId", "date")],
+    order="-date",
+    compute=_meal,
+)
+
+NUTRITION_GOALS = Table(
+    "nutrition_goals",
+    "fitness",
+    {
+        "date": day(default=defaults.today),
+        "dailyCalories": integer(ge=0, le=20_000),
+        "proteinGrams": number(ge=0, le=2000),
+        "carbsGrams": number(ge=0, le=2000),
+        "fatsGrams": number(ge=0, le=2000),
+        "proteinPercentage": number(required=False, ge=0, le=100, server=True),
+        "carbsPercentage": number(required=False, ge=0, le=100, server=True),
+        "fatsPercentage": number(required=False, ge=0, le=100, server=True),
+    },
+    indexes=[("userId", "date")],
+    order="-date",
+    compute=_nutrition_goal,
+)
+
+PROGRESS_PHOTOS = Table(
+    "progress_photos",
+    "fitness",
+    {
+        "date": day(default=defaults.today),
+        "imageUrl": string(max_length=2048),
+        "angle": choice("front", "side", "back", "flexed"),
+        "weight": number(required=False, ge=0, le=1000),
+        "notes": text(required=False, max_length=5000),
+        "tags": list_of(Kind.STRING, max_length=50, max_items=50),
+    },
+    indexes=[("userId", "date"), ("userId", "angle")],
+    order="-date",
+)
+
+FITNESS_GOALS = Table(
+    "fitness_goals",
+    "fitness",
+    {
+        "goalType": choice("weight", "strength", "endurance", "body_composition"),
+        "name": string(max_length=200),
+        "targetValue": number(ge=None),
+        "currentValue": number(ge=None, default=0),
+        "unit": string(max_length=32),
+        "deadline": day(),
+        "status": choice("active", "completed", "abandoned", default="active"),
+        "createdAt": timestamp(),
+        "completedAt": timestamp(required=False, server=True),
+    },
+    indexes=[("userId", "status"), ("userId", "deadline"), ("userId", "createdAt")],
+    order="deadline",
+    created_at="createdAt",
+    compute=_goal,
+)
+
+register(
+    WORKOUTS, MEASUREMENTS, PERSONAL_RECORDS, MEALS, NUTRITION_GOALS, PROGRESS_PHOTOS, FITNESS_GOALS
+)

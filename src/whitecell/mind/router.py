@@ -1,0 +1,55 @@
+"""Per-user actions on shared stoic quotes: save and unsave."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from whitecell.auth.dependencies import Context, CurrentAuth
+from whitecell.core.crud import Caller, get
+from whitecell.core.documents import codec
+from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.core.store import ChangeEvent
+from whitecell.mind.tables import STOIC_QUOTES
+
+router = APIRouter(prefix="/api/v1/stoic_quotes", tags=["mind"])
+
+
+def present_quote(quote: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    """`savedBy` would list everyone who saved a quote: each user sees only whether they did."""
+    if caller.is_admin:
+        return quote
+    mine = [caller.id] if caller.id in quote["savedBy"] else []
+    return {**quote, "savedBy": mine}
+
+
+STOIC_QUOTES.present = present_quote
+
+
+async def _set_saved(ctx: Any, auth: Any, quote_id: str, saved: bool) -> Response:
+    caller = Caller(auth.user)
+    async with ctx.store.write() as tx:
+        quote = await get(tx, STOIC_QUOTES, caller, quote_id)
+        savers = [u for u in quote["savedBy"] if u != caller.id] + ([caller.id] if saved else [])
+        if savers != quote["savedBy"]:
+            c = codec("stoic_quotes", tx.dialect.name)
+            await tx.execute(
+                'UPDATE stoic_quotes SET "savedBy" = :saved WHERE "_id" = :id',
+                {"saved": c.bind("savedBy", savers), "id": quote_id},
+            )
+            quote = {**quote, "savedBy": savers}
+            tx.record(ChangeEvent("stoic_quotes", "update", quote_id, None, quote))
+    return json_response(present_quote(quote, caller), headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+@router.put("/{quote_id}/saved", summary="Save a quote to my collection")
+async def save_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Response:
+    return await _set_saved(ctx, auth, quote_id, True)
+
+
+@router.delete("/{quote_id}/saved", summary="Remove a quote from my collection")
+async def unsave_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Response:
+    response = await _set_saved(ctx, auth, quote_id, False)
+    response.status_code = status.HTTP_200_OK
+    return response

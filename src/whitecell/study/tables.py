@@ -1,0 +1,228 @@
+"""Study module tables: notes, flashcards, quizzes, textbooks, study_goals, study_sessions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, StrictInt, StrictStr
+
+from whitecell.core import defaults
+from whitecell.core.bodies import StrictObject
+from whitecell.core.tables import (
+    ComputeContext,
+    Kind,
+    Table,
+    boolean,
+    choice,
+    day,
+    integer,
+    list_of,
+    number,
+    objects,
+    reference,
+    register,
+    string,
+    text,
+    timestamp,
+)
+from whitecell.core.types import StrictFloat, Timestamp
+from whitecell.study.rules import grade_quiz, reading_progress, word_count
+
+
+class ReviewHistoryItem(StrictObject):
+    date: Timestamp
+    quality: StrictInt = Field(ge=0, le=5)
+    easeFactor: StrictFloat = Field(ge=1.3)
+    interval: StrictInt = Field(ge=0)
+    timeSpent: StrictFloat = Field(ge=0)
+
+
+class QuizQuestion(StrictObject):
+    id: StrictStr = Field(min_length=1, max_length=64)
+    type: Literal["multiple_choice", "short_answer", "matching"]
+    text: StrictStr = Field(min_length=1, max_length=5000)
+    options: list[StrictStr] | None = Field(None, max_length=20)
+    correctAnswer: StrictStr = Field(max_length=5000)
+    category: StrictStr | None = Field(None, max_length=200)
+
+
+class Annotation(StrictObject):
+    pageNumber: StrictInt = Field(ge=1)
+    text: StrictStr = Field(max_length=10_000)
+    type: Literal["highlight", "note"]
+    color: StrictStr | None = Field(None, max_length=32)
+    createdAt: Timestamp
+
+
+async def _note(ctx: ComputeContext) -> None:
+    ctx.document["wordCount"] = word_count(ctx.document["content"])
+
+
+async def _quiz(ctx: ComputeContext) -> None:
+    ctx.document.update(grade_quiz(ctx.document["questions"], ctx.document["userAnswers"]))
+
+
+async def _textbook(ctx: ComputeContext) -> None:
+    ctx.document["readingProgress"] = reading_progress(ctx.document)
+
+
+async def _goal(ctx: ComputeContext) -> None:
+    completing = ctx.document["status"] == "completed"
+    was = ctx.previous is not None and ctx.previous["status"] == "completed"
+    if completing and not was:
+        ctx.document["completedAt"] = defaults.now()
+    elif not completing:
+        ctx.document["completedAt"] = None
+
+
+NOTES = Table(
+    "notes",
+    "study",
+    {
+        "title": string(max_length=300),
+        "content": text(max_length=1_000_000),
+        "subject": string(max_length=100),
+        "tags": list_of(Kind.STRING, max_length=50, max_items=50),
+        "linkedNotes": list_of(Kind.ID, ref="notes", max_items=200),
+        "color": string(required=False, max_length=32),
+        "isArchived": boolean(),
+        "isPinned": boolean(),
+        "createdAt": timestamp(),
+        "updatedAt": timestamp(),
+        "wordCount": integer(default=0, server=True),
+    },
+    indexes=[
+        ("userId", "subject"),
+        ("userId", "isArchived"),
+        ("userId", "updatedAt"),
+        ("userId", "createdAt"),
+    ],
+    search=("title", "subject", "content"),
+    extra_filters=("tags",),
+    order="-updatedAt",
+    created_at="createdAt",
+    updated_at="updatedAt",
+    compute=_note,
+)
+
+FLASHCARDS = Table(
+    "flashcards",
+    "study",
+    {
+        "sourceNoteId": reference("notes"),
+        "question": text(max_length=10_000),
+        "answer": text(max_length=10_000),
+        "subject": string(max_length=100),
+        "difficulty": integer(ge=1, le=5, default=3),
+        "nextReviewDate": timestamp(default=defaults.now, server=True),
+        "reviewCount": integer(default=0, server=True),
+        "easeFactor": number(ge=1.3, default=2.5, server=True),
+        "interval": integer(default=1, server=True),
+        "lastReviewDate": timestamp(required=False, server=True),
+        "reviewHistory": objects(ReviewHistoryItem, required=False, server=True, max_items=100_000),
+        "status": choice("new", "learning", "review", "mastered", default="new", server=True),
+        "createdAt": timestamp(),
+        "updatedAt": timestamp(),
+    },
+    indexes=[
+        ("userId", "nextReviewDate"),
+        ("userId", "subject"),
+        ("userId", "status"),
+        ("userId", "createdAt"),
+        ("sourceNoteId",),
+    ],
+    order="nextReviewDate",
+    created_at="createdAt",
+    updated_at="updatedAt",
+)
+
+QUIZZES = Table(
+    "quizzes",
+    "study",
+    {
+        "title": string(max_length=300),
+        "subject": string(max_length=100),
+        "questions": objects(QuizQuestion, max_items=200),
+        "userAnswers": list_of(Kind.STRING, required=True, max_length=5000, max_items=200),
+        "score": number(ge=0, le=100, server=True),
+        "correctAnswers": integer(server=True),
+        "totalQuestions": integer(server=True),
+        "difficulty": choice("easy", "medium", "hard"),
+        "timeSpent": integer(default=0),
+        "timeLimit": integer(required=False, ge=1),
+        "feedback": list_of(Kind.STRING, server=True, max_length=5000, max_items=200),
+        "createdAt": timestamp(),
+        "isAIGenerated": boolean(),
+    },
+    indexes=[("userId", "subject"), ("userId", "createdAt")],
+    order="-createdAt",
+    created_at="createdAt",
+    compute=_quiz,
+)
+
+TEXTBOOKS = Table(
+    "textbooks",
+    "study",
+    {
+        "title": string(max_length=300),
+        "subject": string(max_length=100),
+        "author": string(required=False, max_length=200),
+        "isbn": string(required=False, max_length=20),
+        "pdfUrl": string(max_length=2048),
+        "pages": integer(ge=1, le=100_000),
+        "currentPage": integer(ge=1, default=1),
+        "annotations": objects(Annotation, required=False, max_items=10_000),
+        "bookmarks": list_of(Kind.INTEGER, max_items=10_000),
+        "readingProgress": number(ge=0, le=100, default=0, server=True),
+        "uploadedAt": timestamp(),
+        "lastReadAt": timestamp(required=False),
+        "course": string(required=False, max_length=200),
+    },
+    indexes=[("userId", "uploadedAt"), ("userId", "subject")],
+    search=("title", "author", "subject"),
+    order="-uploadedAt",
+    created_at="uploadedAt",
+    compute=_textbook,
+)
+
+STUDY_GOALS = Table(
+    "study_goals",
+    "study",
+    {
+        "title": string(max_length=300),
+        "description": text(required=False, max_length=5000),
+        "subject": string(max_length=100),
+        "goalType": choice("grade", "concept", "time", "reading"),
+        "targetValue": number(ge=None),
+        "currentValue": number(ge=None, default=0),
+        "unit": string(max_length=32),
+        "targetDate": day(),
+        "status": choice("active", "completed", "abandoned", default="active"),
+        "priority": integer(ge=1, le=5, default=3),
+        "createdAt": timestamp(),
+        "completedAt": timestamp(required=False, server=True),
+    },
+    indexes=[("userId", "status"), ("userId", "targetDate"), ("userId", "createdAt")],
+    order="targetDate",
+    created_at="createdAt",
+    compute=_goal,
+)
+
+STUDY_SESSIONS = Table(
+    "study_sessions",
+    "study",
+    {
+        "date": day(default=defaults.today),
+        "subject": string(max_length=100),
+        "duration": integer(ge=0, le=24 * 60),
+        "notesCreated": integer(default=0),
+        "flashcardsReviewed": integer(default=0),
+        "quizzesTaken": integer(default=0),
+        "xpEarned": integer(default=0, server=True),
+        "quality": string(required=False, max_length=200),
+    },
+    indexes=[("userId", "date"), ("userId", "subject")],
+    order="-date",
+)
+
+register(NOTES, FLASHCARDS, QUIZZES, TEXTBOOKS, STUDY_GOALS, STUDY_SESSIONS)

@@ -1,0 +1,93 @@
+"""System tables: analytics, feature_flags, admin_logs."""
+
+from __future__ import annotations
+
+from whitecell.core import defaults
+from whitecell.core.tables import (
+    ADMIN_ONLY,
+    Access,
+    ComputeContext,
+    Kind,
+    Table,
+    boolean,
+    integer,
+    json_object,
+    list_of,
+    reference,
+    register,
+    string,
+    timestamp,
+)
+
+
+async def _analytics(ctx: ComputeContext) -> None:
+    # Who and where come from the request, never from the body.
+    ctx.document["userId"] = ctx.caller.id
+    ctx.document["ipAddress"] = ctx.caller.ip
+    ctx.document["userAgent"] = (ctx.caller.user_agent or "")[:512] or None
+
+
+ANALYTICS = Table(
+    "analytics",
+    "system",
+    {
+        # Set by the server from the caller's session (absent for anonymous clients).
+        "userId": reference("users", scope="any", server=True),
+        "event": string(max_length=100),
+        "module": string(required=False, max_length=50),
+        "metadata": json_object(),
+        "timestamp": timestamp(default=defaults.now),
+        "sessionId": string(required=False, max_length=100),
+        "ipAddress": string(required=False, max_length=64, server=True),
+        "userAgent": string(required=False, max_length=512, server=True),
+    },
+    access=Access(read="admin", create="anyone", update="nobody", delete="admin"),
+    owned=False,
+    indexes=[("timestamp",), ("event",), ("userId",)],
+    order="-timestamp",
+    compute=_analytics,
+)
+
+FEATURE_FLAGS = Table(
+    "feature_flags",
+    "system",
+    {
+        "name": string(max_length=100),
+        "description": string(required=False, max_length=1000),
+        "isEnabled": boolean(),
+        "rolloutPercentage": integer(ge=0, le=100, default=0),
+        "targetUsers": list_of(Kind.ID, ref="users", ref_scope="any", max_items=10_000),
+        "targetRoles": list_of(Kind.STRING, max_length=20, max_items=10),
+        "createdAt": timestamp(),
+        "updatedAt": timestamp(),
+    },
+    access=ADMIN_ONLY,
+    owned=False,
+    indexes=[("updatedAt",)],
+    unique=[("name",)],
+    order="-updatedAt",
+    created_at="createdAt",
+    updated_at="updatedAt",
+)
+
+ADMIN_LOGS = Table(
+    "admin_logs",
+    "system",
+    {
+        # Not a foreign key: the audit trail outlives the administrator's account.
+        "adminId": string(max_length=64),
+        "action": string(max_length=100),
+        "targetId": string(required=False, max_length=64),
+        "targetType": string(required=False, max_length=20, choices=("user", "content", "system")),
+        "changes": json_object(),
+        "reason": string(required=False, max_length=1000),
+        "timestamp": timestamp(),
+        "ipAddress": string(required=False, max_length=64),
+    },
+    access=Access(read="admin", create="nobody", update="nobody", delete="nobody"),
+    owned=False,
+    indexes=[("adminId",), ("timestamp",), ("targetId",)],
+    order="-timestamp",
+)
+
+register(ANALYTICS, FEATURE_FLAGS, ADMIN_LOGS)

@@ -1,0 +1,55 @@
+"""`users` as the data API sees it (its schema is migration 0001; the ORM model mirrors it).
+
+Through `/api/v1/users` administrators list and read accounts and change `role`, `subscription`,
+`subscriptionExpiry`, `isActive` and `isBanned`; people change their own profile through
+`/api/v1/users/me`.
+"""
+
+from __future__ import annotations
+
+from whitecell.core.tables import (
+    Access,
+    Table,
+    boolean,
+    choice,
+    integer,
+    register,
+    string,
+    timestamp,
+)
+
+USERS = Table(
+    "users",
+    "users",
+    {
+        "email": string(max_length=254, server=True),
+        "name": string(max_length=100, server=True),
+        "username": string(max_length=30, server=True),
+        "avatar": string(required=False, max_length=2048, server=True),
+        "bio": string(required=False, max_length=500, server=True),
+        "role": choice("user", "creator", "admin", default="user"),
+        "subscription": choice("free", "basic", "premium", default="free"),
+        "subscriptionExpiry": timestamp(required=False),
+        "createdAt": timestamp(),
+        "updatedAt": timestamp(),
+        "lastLogin": timestamp(required=False, server=True),
+        "isActive": boolean(default=True),
+        "isBanned": boolean(default=False),
+        "totalXP": integer(default=0, server=True),
+        "currentLevel": integer(ge=1, le=100, default=1, server=True),
+        "currentStreak": integer(default=0, server=True),
+        "longestStreak": integer(default=0, server=True),
+        "timezone": string(max_length=64, default="UTC", server=True),
+        "passwordHash": string(required=False, max_length=255, private=True),
+    },
+    access=Access(read="admin", create="nobody", update="admin", delete="nobody"),
+    owned=False,
+    indexes=[("role",), ("createdAt",), ("isBanned",)],
+    search=("name", "username"),
+    order="-createdAt",
+    created_at="createdAt",
+    updated_at="updatedAt",
+    derive_schema=False,
+)
+
+register(USERS)
