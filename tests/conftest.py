@@ -50,12 +50,10 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     if engine is None:
         return
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    # DELETE, not TRUNCATE: on a few rows it is ten times faster on PostgreSQL.
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
+        for table in tables:
+            connection.execute(text(f'DELETE FROM "{table}"'))
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,18 @@ from typing import Any
 
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.documents import Codec, bind_json, codec
-from whitecell.core.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
+from whitecell.core.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
 from whitecell.core.ids import new_id
 from whitecell.core.listing import ListQuery, Sql, encode_cursor
 from whitecell.core.search import search_clause
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import INTEGRITY_ERRORS, ChangeEvent, Tx
 from whitecell.core.tables import JSON_KINDS, REGISTRY, ComputeContext, Kind, Table
 
 
@@ -78,7 +85,7 @@ def _visibility(table: Table, caller: Caller, sql: Sql, *, scope: str | None = N
         sql.add(f'"{table.name}"."userId" = :me', me=_require_signed_in(caller))
 
 
-def _may_write(table: Table, caller: Caller, action: str) -> str:
+def may_write(table: Table, caller: Caller, action: str) -> str:
     """'owner' or 'admin': the capacity in which `caller` performs `action`, or an error."""
     rule = getattr(table.access, action)
     if rule == "admin":
@@ -207,16 +214,33 @@ def _default(value: Any, caller: Caller) -> Any:
     return value(caller) if callable(value) else (list(value) if isinstance(value, list) else value)
 
 
+def _conflict(table: Table, error: Exception) -> Exception:
+    """A unique constraint the database enforced, as a 409 naming its fields."""
+    message = str(error)
+    for fields in table.unique:
+        constraint = f"uq_{table.name}_{'_'.join(fields)}"
+        if constraint in message or all(f"{table.name}.{f}" in message for f in fields):
+            shown = [f for f in fields if f != "userId"]
+            return Conflict(
+                f"{', '.join(shown)}: already taken",
+                errors=[FieldError(f, "is already taken") for f in shown],
+            )
+    return error
+
+
 async def _insert(tx: Tx, table: Table, document: dict[str, Any]) -> dict[str, Any]:
     c = _codec(tx, table)
     names = [n for n in table.columns if n in document]
     params = {f"v{i}": c.bind(n, document[n]) for i, n in enumerate(names)}
     columns = ", ".join(f'"{n}"' for n in names)
     values = ", ".join(f":v{i}" for i in range(len(names)))
-    row = await tx.one(
-        f'INSERT INTO "{table.name}" ({columns}) VALUES ({values}) RETURNING {c.select_list}',
-        params,
-    )
+    try:
+        row = await tx.one(
+            f'INSERT INTO "{table.name}" ({columns}) VALUES ({values}) RETURNING {c.select_list}',
+            params,
+        )
+    except INTEGRITY_ERRORS as error:
+        raise _conflict(table, error) from error
     assert row is not None
     return c.document(row)
 
@@ -226,10 +250,13 @@ async def _update(tx: Tx, table: Table, doc_id: str, changes: dict[str, Any]) ->
     names = list(changes)
     assignments = ", ".join(f'"{n}" = :v{i}' for i, n in enumerate(names))
     params = {f"v{i}": c.bind(n, changes[n]) for i, n in enumerate(names)}
-    row = await tx.one(
-        f'UPDATE "{table.name}" SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
-        {**params, "id": doc_id},
-    )
+    try:
+        row = await tx.one(
+            f'UPDATE "{table.name}" SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
+            {**params, "id": doc_id},
+        )
+    except INTEGRITY_ERRORS as error:
+        raise _conflict(table, error) from error
     assert row is not None
     return c.document(row)
 
@@ -237,7 +264,7 @@ async def _update(tx: Tx, table: Table, doc_id: str, changes: dict[str, Any]) ->
 async def create(
     tx: Tx, table: Table, caller: Caller, body: dict[str, Any], *, document_id: str | None = None
 ) -> dict[str, Any]:
-    capacity = _may_write(table, caller, "create")
+    capacity = may_write(table, caller, "create")
     document: dict[str, Any] = {"_id": document_id or new_id()}
     if table.owned:
         document["userId"] = caller.id
@@ -304,7 +331,7 @@ async def update(
     *,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    capacity = _may_write(table, caller, "update")
+    capacity = may_write(table, caller, "update")
     previous = await _load_for_write(tx, table, caller, doc_id, capacity)
     nulled = [n for n, v in changes.items() if v is None and table.columns[n].required]
     if nulled:
@@ -330,21 +357,23 @@ async def update(
     stored = await _update(tx, table, doc_id, changed)
     tx.record(ChangeEvent(table.name, "update", doc_id, stored.get("userId"), stored))
     if capacity == "admin":
-        before = {k: previous.get(k) for k in changed}
+        # The audit shows what the admin changed; the timestamp bump is not news.
+        after = {k: v for k, v in changed.items() if k != table.updated_at}
+        before = {k: previous.get(k) for k in after}
         await audit(
             tx,
             caller,
             f"{table.name}.update",
             doc_id,
             _kind(table),
-            {"before": before, "after": changed},
+            {"before": before, "after": after},
             reason,
         )
     return stored
 
 
 async def delete(tx: Tx, table: Table, caller: Caller, doc_id: str) -> None:
-    capacity = _may_write(table, caller, "delete")
+    capacity = may_write(table, caller, "delete")
     previous = await _load_for_write(tx, table, caller, doc_id, capacity)
     await tx.execute(f'DELETE FROM "{table.name}" WHERE "_id" = :id', {"id": doc_id})
     tx.record(ChangeEvent(table.name, "delete", doc_id, previous.get("userId"), None))

@@ -52,6 +52,15 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
     CallerDep = Annotated[Caller, Depends(caller_dependency)]
     Ctx = Annotated[AppContext, Depends(get_context)]
     Document = document_model(table)
+
+    def permitted(action: str) -> list[Any]:
+        # Runs before the body is read: a caller who may not write learns that first (401/403),
+        # not what would have been wrong with the body.
+        async def check(caller: CallerDep) -> None:
+            crud.may_write(table, caller, action)
+
+        return [Depends(check)]
+
     present = table.present or (lambda document, _caller: document)
     access = table.access
 
@@ -98,6 +107,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             response_model=None,
             responses={201: {"model": Document}},
             summary=f"Create one of {table.name}",
+            dependencies=permitted("create"),
         )
         async def create_document(body: Create, caller: CallerDep, ctx: Ctx) -> Response:  # type: ignore[valid-type]
             values = body.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
@@ -120,6 +130,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             response_model=None,
             responses={200: {"model": Document}},
             summary=f"Change one of {table.name}",
+            dependencies=permitted("update"),
         )
         async def update_document(
             doc_id: str,
@@ -140,6 +151,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             "/{doc_id}",
             status_code=status.HTTP_204_NO_CONTENT,
             summary=f"Delete one of {table.name}",
+            dependencies=permitted("delete"),
         )
         async def delete_document(doc_id: str, caller: CallerDep, ctx: Ctx) -> Response:
             async with ctx.store.write() as tx:

@@ -14,7 +14,9 @@ from whitecell.core.store import Dialect
 from whitecell.core.tables import Table
 
 WEIGHTS = ("A", "B", "C", "D")
-BM25_WEIGHTS = (10.0, 5.0, 2.0, 1.0)
+# FTS5's BM25 adds the weighted counts of all columns before saturating them, so only a wide gap
+# makes a title hit outrank a body that repeats the word (as ts_rank's A/B/C weights do).
+BM25_WEIGHTS = (100.0, 10.0, 1.0, 1.0)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -2,7 +2,7 @@
 
 Why not the ORM: on the hot read paths (the review queue, a note by id) an async ORM session with a
 Pydantic response costs about ten times the query itself. Here a unit of work is one connection, SQL
-strings built once per shape (`whitecell.core.sql`) and plain tuples back.
+strings built once per table (`whitecell.core.documents`) and plain tuples back.
 
 - SQLite (embedded): `sqlite3` called directly from the event loop. An indexed read takes tens of
   microseconds, less than a hop to a thread; in WAL mode readers never wait for locks. All writes go
@@ -19,6 +19,7 @@ and published to in-process subscribers only after the commit succeeded.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -29,16 +30,23 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
+import psycopg
 from sqlalchemy.engine import make_url
 
 from whitecell.core.clock import utcnow
 from whitecell.core.db import SQLITE_PRAGMAS, sync_url
+
+# What either driver raises when a write breaks a constraint (a unique name taken, ...).
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 Params = dict[str, Any]
 Row = tuple[Any, ...]
 
 # Any constant: serializes the tail of write transactions (change log + COMMIT) on PostgreSQL.
 CHANGE_LOG_LOCK = 0x57C311
+
+
+logger = logging.getLogger("whitecell.store")
 
 
 @dataclass
@@ -288,7 +296,12 @@ class Store:
         if not events:
             return
         for subscriber in list(self._subscribers):
-            subscriber(events)
+            try:
+                subscriber(events)
+            except Exception:
+                # The change is committed: one failing subscriber must not fail the request
+                # (it can resume from the change log) nor starve the others.
+                logger.exception("change subscriber %r failed", subscriber)
 
     # -- values ------------------------------------------------------------------------------------
 

@@ -16,9 +16,15 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _iso_text(value: Any) -> Any:
     # JSON has no date type: accept only ISO 8601 text (never epoch numbers, which are ambiguous).
-    if not isinstance(value, str | datetime | date):
+    # Parsed here so that strict models (embedded objects) accept it too.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 string")
-    return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 timestamp with a time zone") from None
 
 
 def _day_text(value: Any) -> Any:
@@ -26,7 +32,10 @@ def _day_text(value: Any) -> Any:
         return value
     if not isinstance(value, str) or not DAY.fullmatch(value):
         raise ValueError("must be a date written YYYY-MM-DD")
-    return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a real calendar date (YYYY-MM-DD)") from None
 
 
 def _hhmm(value: str) -> str:
