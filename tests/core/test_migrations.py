@@ -95,3 +95,90 @@ def test_the_database_itself_refuses_usernames_differing_only_in_case(database_u
             )
     finally:
         engine.dispose()
+
+
+# The spec's "Indexes" blocks (Foreign Key, Query, Filter, Sort lines), table by table. Search
+# lines are full-text indexes (tests/data/test_search.py); Unique lines are checked below.
+SPEC_INDEXED_FIELDS = {
+    "notes": ["userId", "subject", "isArchived"],
+    "flashcards": ["userId", "nextReviewDate", "subject", "status"],
+    "quizzes": ["userId", "subject", "createdAt"],
+    "textbooks": ["userId"],
+    "study_goals": ["userId", "status", "targetDate"],
+    "study_sessions": ["userId", "date", "subject"],
+    "workouts": ["userId", "date", "type"],
+    "measurements": ["userId", "date"],
+    "personal_records": ["userId", "exercise", "date"],
+    "meals": ["userId", "date"],
+    "nutrition_goals": ["userId", "date"],
+    "progress_photos": ["userId", "date", "angle"],
+    "fitness_goals": ["userId", "status"],
+    "chess_puzzles": ["userId", "date", "solved"],
+    "cube_times": ["userId", "cubeType", "date", "time"],
+    "debate_sessions": ["userId", "date"],
+    "memory_palaces": ["userId"],
+    "logic_puzzles": ["userId", "date"],
+    "code_projects": ["userId"],
+    "strategies": ["userId"],
+    "daily_tasks": ["userId", "date", "completed"],
+    "habit_stacks": ["userId"],
+    "pmo_tracker": ["userId", "date"],
+    # `platform` is a list: filtered ("contains") within the owner's rows through the userId
+    # indexes, since a B-tree cannot index array elements (docs/api.md).
+    "content_items": ["userId", "status", "dueDate"],
+    "content_ideas": ["userId", "category"],
+    "content_templates": ["userId"],
+    "ai_conversations": ["userId", "topic", "module", "createdAt"],
+    "ai_context_memory": ["userId"],
+    "xp_logs": ["userId", "date", "module"],
+    "badges": ["userId"],
+    "streaks": ["userId"],
+    "analytics": ["timestamp", "event", "userId"],
+    "admin_logs": ["adminId", "timestamp", "targetId"],
+    "sessions": ["userId", "expiresAt"],
+    "otp_tokens": ["expiresAt"],
+}
+# The spec's "High-Priority Indexes": these composites lead an index (ours end with `_id`).
+HIGH_PRIORITY = {
+    "notes": ("userId", "subject"),
+    "flashcards": ("userId", "nextReviewDate"),
+    "workouts": ("userId", "date"),
+    "meals": ("userId", "date"),
+    "sessions": ("expiresAt",),
+}
+
+
+def test_every_index_of_the_spec_is_real_and_owner_scoped(database_url: str) -> None:
+    from whitecell.core.tables import REGISTRY
+
+    engine = create_engine(sync_url(database_url))
+    try:
+        inspector = inspect(engine)
+        found = {
+            table: {tuple(i["column_names"]) for i in inspector.get_indexes(table)}
+            | {tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)}
+            for table in SPEC_INDEXED_FIELDS
+        }
+        badge_uniques = {
+            tuple(u["column_names"]) for u in inspector.get_unique_constraints("badges")
+        }
+        flag_uniques = {
+            tuple(u["column_names"]) for u in inspector.get_unique_constraints("feature_flags")
+        }
+    finally:
+        engine.dispose()
+    missing = []
+    for table, fields in SPEC_INDEXED_FIELDS.items():
+        owner_scoped = REGISTRY[table].owned and table != "sessions"
+        for name in fields:
+            if owner_scoped and name != "userId":
+                ok = any(ix[:1] == ("userId",) and name in ix for ix in found[table])
+            else:
+                ok = any(ix[:1] == (name,) for ix in found[table])
+            if not ok:
+                missing.append(f"{table}.{name}")
+    assert missing == []
+    for table, composite in HIGH_PRIORITY.items():
+        assert any(ix[: len(composite)] == composite for ix in found[table]), table
+    assert ("userId", "badgeType") in badge_uniques
+    assert ("name",) in flag_uniques

@@ -131,7 +131,10 @@ def build_table(table: Table, metadata: sa.MetaData) -> sa.Table:
         )
         columns.extend(_checks(table, column))
     for index in table.indexes:
-        columns.append(sa.Index(f"ix_{table.name}_{'_'.join(index)}", *index))
+        # `_id` last: lists order by (field, _id), so a keyset page is one index range read in
+        # order, with no sort step even among equal values.
+        keyed = index if "_id" in index else (*index, "_id")
+        columns.append(sa.Index(f"ix_{table.name}_{'_'.join(index)}", *keyed))
     for unique in table.unique:
         columns.append(sa.UniqueConstraint(*unique, name=f"uq_{table.name}_{'_'.join(unique)}"))
     return sa.Table(table.name, metadata, *columns)

@@ -217,9 +217,9 @@ def upgrade() -> None:
         sa.CheckConstraint('length("targetId") <= 64', name=op.f("ck_admin_logs_targetId_length")),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_admin_logs")),
     )
-    op.create_index("ix_admin_logs_adminId", "admin_logs", ["adminId"], unique=False)
-    op.create_index("ix_admin_logs_targetId", "admin_logs", ["targetId"], unique=False)
-    op.create_index("ix_admin_logs_timestamp", "admin_logs", ["timestamp"], unique=False)
+    op.create_index("ix_admin_logs_adminId", "admin_logs", ["adminId", "_id"], unique=False)
+    op.create_index("ix_admin_logs_targetId", "admin_logs", ["targetId", "_id"], unique=False)
+    op.create_index("ix_admin_logs_timestamp", "admin_logs", ["timestamp", "_id"], unique=False)
 
     op.create_table(
         "change_log",
@@ -277,7 +277,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_feature_flags")),
         sa.UniqueConstraint("name", name="uq_feature_flags_name"),
     )
-    op.create_index("ix_feature_flags_updatedAt", "feature_flags", ["updatedAt"], unique=False)
+    op.create_index(
+        "ix_feature_flags_updatedAt", "feature_flags", ["updatedAt", "_id"], unique=False
+    )
 
     op.create_table(
         "stoic_quotes",
@@ -303,9 +305,9 @@ def upgrade() -> None:
         sa.CheckConstraint('length("theme") <= 100', name=op.f("ck_stoic_quotes_theme_length")),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_stoic_quotes")),
     )
-    op.create_index("ix_stoic_quotes_author", "stoic_quotes", ["author"], unique=False)
-    op.create_index("ix_stoic_quotes_createdAt", "stoic_quotes", ["createdAt"], unique=False)
-    op.create_index("ix_stoic_quotes_theme", "stoic_quotes", ["theme"], unique=False)
+    op.create_index("ix_stoic_quotes_author", "stoic_quotes", ["author", "_id"], unique=False)
+    op.create_index("ix_stoic_quotes_createdAt", "stoic_quotes", ["createdAt", "_id"], unique=False)
+    op.create_index("ix_stoic_quotes_theme", "stoic_quotes", ["theme", "_id"], unique=False)
 
     op.create_table(
         "ai_context_memory",
@@ -342,13 +344,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_ai_context_memory_userId_category",
         "ai_context_memory",
-        ["userId", "category"],
+        ["userId", "category", "_id"],
         unique=False,
     )
     op.create_index(
         "ix_ai_context_memory_userId_createdAt",
         "ai_context_memory",
-        ["userId", "createdAt"],
+        ["userId", "createdAt", "_id"],
         unique=False,
     )
 
@@ -391,19 +393,25 @@ def upgrade() -> None:
     op.create_index(
         "ix_ai_conversations_userId_createdAt",
         "ai_conversations",
-        ["userId", "createdAt"],
+        ["userId", "createdAt", "_id"],
         unique=False,
     )
     op.create_index(
-        "ix_ai_conversations_userId_module", "ai_conversations", ["userId", "module"], unique=False
+        "ix_ai_conversations_userId_module",
+        "ai_conversations",
+        ["userId", "module", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_ai_conversations_userId_topic", "ai_conversations", ["userId", "topic"], unique=False
+        "ix_ai_conversations_userId_topic",
+        "ai_conversations",
+        ["userId", "topic", "_id"],
+        unique=False,
     )
     op.create_index(
         "ix_ai_conversations_userId_updatedAt",
         "ai_conversations",
-        ["userId", "updatedAt"],
+        ["userId", "updatedAt", "_id"],
         unique=False,
     )
 
@@ -436,9 +444,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_analytics")),
     )
-    op.create_index("ix_analytics_event", "analytics", ["event"], unique=False)
-    op.create_index("ix_analytics_timestamp", "analytics", ["timestamp"], unique=False)
-    op.create_index("ix_analytics_userId", "analytics", ["userId"], unique=False)
+    op.create_index("ix_analytics_event", "analytics", ["event", "_id"], unique=False)
+    op.create_index("ix_analytics_timestamp", "analytics", ["timestamp", "_id"], unique=False)
+    op.create_index("ix_analytics_userId", "analytics", ["userId", "_id"], unique=False)
 
     op.create_table(
         "badges",
@@ -468,7 +476,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_badges")),
         sa.UniqueConstraint("userId", "badgeType", name="uq_badges_userId_badgeType"),
     )
-    op.create_index("ix_badges_userId_earnedAt", "badges", ["userId", "earnedAt"], unique=False)
+    op.create_index(
+        "ix_badges_userId_earnedAt", "badges", ["userId", "earnedAt", "_id"], unique=False
+    )
 
     op.create_table(
         "chess_puzzles",
@@ -502,10 +512,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_chess_puzzles")),
     )
     op.create_index(
-        "ix_chess_puzzles_userId_date", "chess_puzzles", ["userId", "date"], unique=False
+        "ix_chess_puzzles_userId_date", "chess_puzzles", ["userId", "date", "_id"], unique=False
     )
     op.create_index(
-        "ix_chess_puzzles_userId_solved", "chess_puzzles", ["userId", "solved"], unique=False
+        "ix_chess_puzzles_userId_solved", "chess_puzzles", ["userId", "solved", "_id"], unique=False
     )
 
     op.create_table(
@@ -544,14 +554,20 @@ def upgrade() -> None:
     op.create_index(
         "ix_code_projects_isPublic_updatedAt",
         "code_projects",
-        ["isPublic", "updatedAt"],
+        ["isPublic", "updatedAt", "_id"],
         unique=False,
     )
     op.create_index(
-        "ix_code_projects_userId_language", "code_projects", ["userId", "language"], unique=False
+        "ix_code_projects_userId_language",
+        "code_projects",
+        ["userId", "language", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_code_projects_userId_updatedAt", "code_projects", ["userId", "updatedAt"], unique=False
+        "ix_code_projects_userId_updatedAt",
+        "code_projects",
+        ["userId", "updatedAt", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -592,10 +608,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_content_ideas")),
     )
     op.create_index(
-        "ix_content_ideas_userId_category", "content_ideas", ["userId", "category"], unique=False
+        "ix_content_ideas_userId_category",
+        "content_ideas",
+        ["userId", "category", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_content_ideas_userId_createdAt", "content_ideas", ["userId", "createdAt"], unique=False
+        "ix_content_ideas_userId_createdAt",
+        "content_ideas",
+        ["userId", "createdAt", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -647,13 +669,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_content_items")),
     )
     op.create_index(
-        "ix_content_items_userId_dueDate", "content_items", ["userId", "dueDate"], unique=False
+        "ix_content_items_userId_dueDate",
+        "content_items",
+        ["userId", "dueDate", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_content_items_userId_status", "content_items", ["userId", "status"], unique=False
+        "ix_content_items_userId_status", "content_items", ["userId", "status", "_id"], unique=False
     )
     op.create_index(
-        "ix_content_items_userId_updatedAt", "content_items", ["userId", "updatedAt"], unique=False
+        "ix_content_items_userId_updatedAt",
+        "content_items",
+        ["userId", "updatedAt", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -702,7 +730,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_content_templates_userId_category",
         "content_templates",
-        ["userId", "category"],
+        ["userId", "category", "_id"],
         unique=False,
     )
 
@@ -732,13 +760,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_cube_times")),
     )
     op.create_index(
-        "ix_cube_times_userId_cubeType", "cube_times", ["userId", "cubeType"], unique=False
+        "ix_cube_times_userId_cubeType", "cube_times", ["userId", "cubeType", "_id"], unique=False
     )
-    op.create_index("ix_cube_times_userId_date", "cube_times", ["userId", "date"], unique=False)
     op.create_index(
-        "ix_cube_times_userId_sessionId", "cube_times", ["userId", "sessionId"], unique=False
+        "ix_cube_times_userId_date", "cube_times", ["userId", "date", "_id"], unique=False
     )
-    op.create_index("ix_cube_times_userId_time", "cube_times", ["userId", "time"], unique=False)
+    op.create_index(
+        "ix_cube_times_userId_sessionId", "cube_times", ["userId", "sessionId", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_cube_times_userId_time", "cube_times", ["userId", "time", "_id"], unique=False
+    )
 
     op.create_table(
         "daily_tasks",
@@ -768,9 +800,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_daily_tasks")),
     )
     op.create_index(
-        "ix_daily_tasks_userId_completed", "daily_tasks", ["userId", "completed"], unique=False
+        "ix_daily_tasks_userId_completed",
+        "daily_tasks",
+        ["userId", "completed", "_id"],
+        unique=False,
     )
-    op.create_index("ix_daily_tasks_userId_date", "daily_tasks", ["userId", "date"], unique=False)
+    op.create_index(
+        "ix_daily_tasks_userId_date", "daily_tasks", ["userId", "date", "_id"], unique=False
+    )
 
     op.create_table(
         "debate_sessions",
@@ -805,7 +842,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_debate_sessions")),
     )
     op.create_index(
-        "ix_debate_sessions_userId_date", "debate_sessions", ["userId", "date"], unique=False
+        "ix_debate_sessions_userId_date", "debate_sessions", ["userId", "date", "_id"], unique=False
     )
 
     op.create_table(
@@ -840,13 +877,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_fitness_goals")),
     )
     op.create_index(
-        "ix_fitness_goals_userId_createdAt", "fitness_goals", ["userId", "createdAt"], unique=False
+        "ix_fitness_goals_userId_createdAt",
+        "fitness_goals",
+        ["userId", "createdAt", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_fitness_goals_userId_deadline", "fitness_goals", ["userId", "deadline"], unique=False
+        "ix_fitness_goals_userId_deadline",
+        "fitness_goals",
+        ["userId", "deadline", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_fitness_goals_userId_status", "fitness_goals", ["userId", "status"], unique=False
+        "ix_fitness_goals_userId_status", "fitness_goals", ["userId", "status", "_id"], unique=False
     )
 
     op.create_table(
@@ -892,19 +935,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_flashcards")),
     )
-    op.create_index("ix_flashcards_sourceNoteId", "flashcards", ["sourceNoteId"], unique=False)
     op.create_index(
-        "ix_flashcards_userId_createdAt", "flashcards", ["userId", "createdAt"], unique=False
+        "ix_flashcards_sourceNoteId", "flashcards", ["sourceNoteId", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_flashcards_userId_createdAt", "flashcards", ["userId", "createdAt", "_id"], unique=False
     )
     op.create_index(
         "ix_flashcards_userId_nextReviewDate",
         "flashcards",
-        ["userId", "nextReviewDate"],
+        ["userId", "nextReviewDate", "_id"],
         unique=False,
     )
-    op.create_index("ix_flashcards_userId_status", "flashcards", ["userId", "status"], unique=False)
     op.create_index(
-        "ix_flashcards_userId_subject", "flashcards", ["userId", "subject"], unique=False
+        "ix_flashcards_userId_status", "flashcards", ["userId", "status", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_flashcards_userId_subject", "flashcards", ["userId", "subject", "_id"], unique=False
     )
 
     op.create_table(
@@ -949,7 +996,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_habit_stacks")),
     )
     op.create_index(
-        "ix_habit_stacks_userId_createdAt", "habit_stacks", ["userId", "createdAt"], unique=False
+        "ix_habit_stacks_userId_createdAt",
+        "habit_stacks",
+        ["userId", "createdAt", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -985,7 +1035,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_logic_puzzles")),
     )
     op.create_index(
-        "ix_logic_puzzles_userId_date", "logic_puzzles", ["userId", "date"], unique=False
+        "ix_logic_puzzles_userId_date", "logic_puzzles", ["userId", "date", "_id"], unique=False
     )
 
     op.create_table(
@@ -1023,7 +1073,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_meals")),
     )
-    op.create_index("ix_meals_userId_date", "meals", ["userId", "date"], unique=False)
+    op.create_index("ix_meals_userId_date", "meals", ["userId", "date", "_id"], unique=False)
 
     op.create_table(
         "measurements",
@@ -1066,7 +1116,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_measurements")),
     )
-    op.create_index("ix_measurements_userId_date", "measurements", ["userId", "date"], unique=False)
+    op.create_index(
+        "ix_measurements_userId_date", "measurements", ["userId", "date", "_id"], unique=False
+    )
 
     op.create_table(
         "memory_palaces",
@@ -1095,7 +1147,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_memory_palaces_userId_createdAt",
         "memory_palaces",
-        ["userId", "createdAt"],
+        ["userId", "createdAt", "_id"],
         unique=False,
     )
 
@@ -1134,10 +1186,16 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_notes")),
     )
-    op.create_index("ix_notes_userId_createdAt", "notes", ["userId", "createdAt"], unique=False)
-    op.create_index("ix_notes_userId_isArchived", "notes", ["userId", "isArchived"], unique=False)
-    op.create_index("ix_notes_userId_subject", "notes", ["userId", "subject"], unique=False)
-    op.create_index("ix_notes_userId_updatedAt", "notes", ["userId", "updatedAt"], unique=False)
+    op.create_index(
+        "ix_notes_userId_createdAt", "notes", ["userId", "createdAt", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_notes_userId_isArchived", "notes", ["userId", "isArchived", "_id"], unique=False
+    )
+    op.create_index("ix_notes_userId_subject", "notes", ["userId", "subject", "_id"], unique=False)
+    op.create_index(
+        "ix_notes_userId_updatedAt", "notes", ["userId", "updatedAt", "_id"], unique=False
+    )
 
     op.create_table(
         "nutrition_goals",
@@ -1185,7 +1243,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_nutrition_goals")),
     )
     op.create_index(
-        "ix_nutrition_goals_userId_date", "nutrition_goals", ["userId", "date"], unique=False
+        "ix_nutrition_goals_userId_date", "nutrition_goals", ["userId", "date", "_id"], unique=False
     )
 
     op.create_table(
@@ -1217,12 +1275,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_personal_records")),
     )
     op.create_index(
-        "ix_personal_records_userId_date", "personal_records", ["userId", "date"], unique=False
+        "ix_personal_records_userId_date",
+        "personal_records",
+        ["userId", "date", "_id"],
+        unique=False,
     )
     op.create_index(
         "ix_personal_records_userId_exercise",
         "personal_records",
-        ["userId", "exercise"],
+        ["userId", "exercise", "_id"],
         unique=False,
     )
 
@@ -1259,7 +1320,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_pmo_tracker")),
     )
-    op.create_index("ix_pmo_tracker_userId_date", "pmo_tracker", ["userId", "date"], unique=False)
+    op.create_index(
+        "ix_pmo_tracker_userId_date", "pmo_tracker", ["userId", "date", "_id"], unique=False
+    )
 
     op.create_table(
         "progress_photos",
@@ -1296,10 +1359,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_progress_photos")),
     )
     op.create_index(
-        "ix_progress_photos_userId_angle", "progress_photos", ["userId", "angle"], unique=False
+        "ix_progress_photos_userId_angle",
+        "progress_photos",
+        ["userId", "angle", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_progress_photos_userId_date", "progress_photos", ["userId", "date"], unique=False
+        "ix_progress_photos_userId_date", "progress_photos", ["userId", "date", "_id"], unique=False
     )
 
     op.create_table(
@@ -1348,8 +1414,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_quizzes")),
     )
-    op.create_index("ix_quizzes_userId_createdAt", "quizzes", ["userId", "createdAt"], unique=False)
-    op.create_index("ix_quizzes_userId_subject", "quizzes", ["userId", "subject"], unique=False)
+    op.create_index(
+        "ix_quizzes_userId_createdAt", "quizzes", ["userId", "createdAt", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_quizzes_userId_subject", "quizzes", ["userId", "subject", "_id"], unique=False
+    )
 
     op.create_table(
         "strategies",
@@ -1383,10 +1453,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_strategies")),
     )
     op.create_index(
-        "ix_strategies_userId_category", "strategies", ["userId", "category"], unique=False
+        "ix_strategies_userId_category", "strategies", ["userId", "category", "_id"], unique=False
     )
     op.create_index(
-        "ix_strategies_userId_uploadedAt", "strategies", ["userId", "uploadedAt"], unique=False
+        "ix_strategies_userId_uploadedAt",
+        "strategies",
+        ["userId", "uploadedAt", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -1418,7 +1491,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_streaks")),
     )
     op.create_index(
-        "ix_streaks_userId_streakType", "streaks", ["userId", "streakType"], unique=False
+        "ix_streaks_userId_streakType", "streaks", ["userId", "streakType", "_id"], unique=False
     )
 
     op.create_table(
@@ -1460,13 +1533,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_study_goals")),
     )
     op.create_index(
-        "ix_study_goals_userId_createdAt", "study_goals", ["userId", "createdAt"], unique=False
+        "ix_study_goals_userId_createdAt",
+        "study_goals",
+        ["userId", "createdAt", "_id"],
+        unique=False,
     )
     op.create_index(
-        "ix_study_goals_userId_status", "study_goals", ["userId", "status"], unique=False
+        "ix_study_goals_userId_status", "study_goals", ["userId", "status", "_id"], unique=False
     )
     op.create_index(
-        "ix_study_goals_userId_targetDate", "study_goals", ["userId", "targetDate"], unique=False
+        "ix_study_goals_userId_targetDate",
+        "study_goals",
+        ["userId", "targetDate", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -1509,10 +1588,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_study_sessions")),
     )
     op.create_index(
-        "ix_study_sessions_userId_date", "study_sessions", ["userId", "date"], unique=False
+        "ix_study_sessions_userId_date", "study_sessions", ["userId", "date", "_id"], unique=False
     )
     op.create_index(
-        "ix_study_sessions_userId_subject", "study_sessions", ["userId", "subject"], unique=False
+        "ix_study_sessions_userId_subject",
+        "study_sessions",
+        ["userId", "subject", "_id"],
+        unique=False,
     )
 
     op.create_table(
@@ -1558,9 +1640,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_textbooks")),
     )
-    op.create_index("ix_textbooks_userId_subject", "textbooks", ["userId", "subject"], unique=False)
     op.create_index(
-        "ix_textbooks_userId_uploadedAt", "textbooks", ["userId", "uploadedAt"], unique=False
+        "ix_textbooks_userId_subject", "textbooks", ["userId", "subject", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_textbooks_userId_uploadedAt", "textbooks", ["userId", "uploadedAt", "_id"], unique=False
     )
 
     op.create_table(
@@ -1602,9 +1686,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_workouts")),
     )
-    op.create_index("ix_workouts_templateId", "workouts", ["templateId"], unique=False)
-    op.create_index("ix_workouts_userId_date", "workouts", ["userId", "date"], unique=False)
-    op.create_index("ix_workouts_userId_type", "workouts", ["userId", "type"], unique=False)
+    op.create_index("ix_workouts_templateId", "workouts", ["templateId", "_id"], unique=False)
+    op.create_index("ix_workouts_userId_date", "workouts", ["userId", "date", "_id"], unique=False)
+    op.create_index("ix_workouts_userId_type", "workouts", ["userId", "type", "_id"], unique=False)
 
     op.create_table(
         "xp_logs",
@@ -1629,9 +1713,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("_id", name=op.f("pk_xp_logs")),
     )
-    op.create_index("ix_xp_logs_userId_date", "xp_logs", ["userId", "date"], unique=False)
-    op.create_index("ix_xp_logs_userId_module", "xp_logs", ["userId", "module"], unique=False)
-    op.create_index("ix_xp_logs_userId_sourceId", "xp_logs", ["userId", "sourceId"], unique=False)
+    op.create_index("ix_xp_logs_userId_date", "xp_logs", ["userId", "date", "_id"], unique=False)
+    op.create_index(
+        "ix_xp_logs_userId_module", "xp_logs", ["userId", "module", "_id"], unique=False
+    )
+    op.create_index(
+        "ix_xp_logs_userId_sourceId", "xp_logs", ["userId", "sourceId", "_id"], unique=False
+    )
     for statement in FTS_UP[op.get_bind().dialect.name]:
         op.execute(statement)
 
