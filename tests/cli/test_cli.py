@@ -94,3 +94,26 @@ def test_cleanup_reports_what_it_removed(run: Run) -> None:
     result = run("cleanup")
     assert result.exit_code == 0
     assert '"sessions": 0' in result.output and '"otp_tokens": 0' in result.output
+
+
+def test_commands_work_in_a_fresh_process(database_url: str, tmp_path: Path) -> None:
+    """As a user runs them: nothing imported beforehand by the tests (a fresh interpreter)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "WHITECELL_DATABASE_URL": database_url,
+        "WHITECELL_DATA_DIR": str(tmp_path),
+    }
+    for args in (["users", "create-admin", "fresh@example.com"], ["cleanup"]):
+        done = subprocess.run(
+            [sys.executable, "-c", "from whitecell.cli.main import cli; cli()", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr

@@ -11,9 +11,11 @@ from typing import TypeVar
 import click
 from sqlalchemy import create_engine
 
+import whitecell.models  # noqa: F401  (declares every table: commands work on them)
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
 from whitecell.core.logging import configure_logging
+from whitecell.demo.command import demo
 
 T = TypeVar("T")
 
@@ -42,6 +44,9 @@ def cli(click_context: click.Context) -> None:
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     click_context.obj = settings
+
+
+cli.add_command(demo)
 
 
 @cli.command()

@@ -1,0 +1,129 @@
+"""Discipline module: the day's tasks (most done, some not, none on the sick day), habit stacks,
+and an evening recovery check-in whose streak the server computes."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from whitecell.demo.writer import Timeline, Writer
+
+# (title, category, priority, due "HH:MM" or None); every day, then by weekday (Monday = 0).
+EVERY_DAY = (
+    ("Morning reflection (10 min)", "mindset", 3, "07:30"),
+    ("Review due flashcards", "study", 4, "20:00"),
+    ("Read 20 pages of the Meditations", "reading", 2, None),
+)
+BY_WEEKDAY: dict[int, tuple[tuple[str, str, int, str | None], ...]] = {
+    0: (
+        ("Push day at the gym", "fitness", 4, "18:30"),
+        ("Calculus lecture notes", "study", 3, None),
+    ),
+    1: (
+        ("Calculus problem set 3", "study", 5, "17:00"),
+        ("3x3 practice: 12 solves", "mind", 2, None),
+    ),
+    2: (
+        ("Pull day at the gym", "fitness", 4, "18:30"),
+        ("Film study-tips short", "creator", 3, "16:00"),
+    ),
+    3: (
+        ("Algorithms lab write-up", "study", 5, "12:00"),
+        ("Meal prep for three days", "health", 3, "19:00"),
+    ),
+    4: (
+        ("Leg day at the gym", "fitness", 4, "18:30"),
+        ("Biology reading: chapter 4", "study", 3, None),
+    ),
+    5: (("Parkrun 5K", "fitness", 4, "09:00"), ("Laundry and tidy room", "chores", 2, None)),
+    6: (("Weekly review and plan", "planning", 5, "18:00"), ("Call grandma", "family", 3, "17:00")),
+}
+HABIT_STACKS = (
+    (
+        "Morning launch",
+        "After I pour my first coffee",
+        ["Read one Stoic quote", "Write the day's one most important task", "10 push-ups"],
+        "easy",
+    ),
+    (
+        "Study start",
+        "When I sit down at my desk",
+        ["Phone in the drawer", "Start a 25-minute Pomodoro", "Review due flashcards first"],
+        "medium",
+    ),
+    (
+        "Evening shutdown",
+        "After dinner",
+        ["Write three lines of journal", "Plan tomorrow's top three", "Screens off by 23:00"],
+        "hard",
+    ),
+)
+CHECK_IN_NOTES = (
+    "Late night scrolling was the trigger. Phone charges in the kitchen from now on.",
+    "Urge after the gym; went for a walk instead.",
+    "Good day. Focus in the library was noticeably better.",
+    "Stressful deadline. Talked to a friend, which helped.",
+)
+
+
+async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
+    await _tasks(w, t, rng)
+    await _habit_stacks(w, t)
+    await _check_ins(w, t, rng)
+
+
+async def _tasks(w: Writer, t: Timeline, rng: random.Random) -> None:
+    for day in t.dates():
+        for title, category, priority, due in EVERY_DAY + BY_WEEKDAY[day.weekday()]:
+            hour, minute = (int(part) for part in (due or "21:00").split(":"))
+            done = (
+                not t.is_sick_day(day)
+                and t.happened(day, hour, minute)
+                and rng.random() < (0.9 if priority >= 4 else 0.75)
+            )
+            body: dict[str, object] = {
+                "date": day,
+                "title": title,
+                "category": category,
+                "completed": done,
+                "priority": priority,
+            }
+            if due:
+                body["dueTime"] = due
+            finished = t.at(day, hour, minute) if done else None
+            await w.create("daily_tasks", body, completed=finished)
+
+
+async def _habit_stacks(w: Writer, t: Timeline) -> None:
+    for n, (name, anchor, habits, difficulty) in enumerate(HABIT_STACKS):
+        await w.create(
+            "habit_stacks",
+            {"name": name, "anchorHabit": anchor, "habits": habits, "difficulty": difficulty},
+            at=t.at(t.story(27 - 5 * n), 8, 10),
+        )
+
+
+async def _check_ins(w: Writer, t: Timeline, rng: random.Random) -> None:
+    """Oldest first: the server counts each streak from the latest earlier check-in."""
+    relapse = t.story(22)
+    for day in t.dates():
+        if rng.random() < 0.1 or not t.happened(day, 21, 45):
+            continue  # a forgotten check-in
+        calm = min(5, 2 + _days_since(relapse, day) // 6)
+        body: dict[str, object] = {
+            "date": day,
+            "relapsed": day == relapse,
+            "energyLevel": max(1, min(5, calm + rng.choice((-1, 0, 0, 1)))),
+            "focusLevel": max(1, min(5, calm + rng.choice((-1, 0, 0, 1)))),
+            "moodLevel": max(1, min(5, calm + rng.choice((-1, 0, 1)))),
+            "confidenceLevel": max(1, min(5, calm + rng.choice((-1, 0, 0)))),
+        }
+        if day == relapse:
+            body["notes"] = CHECK_IN_NOTES[0]
+        elif rng.random() < 0.15:
+            body["notes"] = rng.choice(CHECK_IN_NOTES[1:])
+        await w.create("pmo_tracker", body)
+
+
+def _days_since(start: date, day: date) -> int:
+    return max(0, (day - start).days)

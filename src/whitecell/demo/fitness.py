@@ -1,0 +1,420 @@
+"""Fitness module: a push/pull/legs program with a weekend 5 km, steady overload and the
+personal records it produces, three meals a day, weigh-ins, photos, targets and goals."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from whitecell.demo import placeholders
+from whitecell.demo.writer import Document, Timeline, Writer
+
+
+class Lift(NamedTuple):
+    name: str
+    sets: int
+    reps: int
+    start_kg: float | None  # None: bodyweight
+    step_kg: float  # added each week
+    rpe: float
+
+
+PROGRAM: dict[int, tuple[str, str, tuple[Lift, ...]]] = {  # weekday -> (name, type, lifts)
+    0: (
+        "Push day",
+        "strength",
+        (
+            Lift("Bench Press", 4, 6, 70.0, 2.5, 8),
+            Lift("Overhead Press", 3, 8, 40.0, 1.25, 8),
+            Lift("Incline Dumbbell Press", 3, 10, 24.0, 0.0, 7.5),
+            Lift("Triceps Pushdown", 3, 12, 25.0, 0.0, 7),
+        ),
+    ),
+    2: (
+        "Pull day",
+        "strength",
+        (
+            Lift("Deadlift", 3, 5, 127.5, 5.0, 8.5),
+            Lift("Pull-up", 4, 8, None, 0.0, 8),
+            Lift("Barbell Row", 4, 8, 60.0, 2.5, 7.5),
+            Lift("Dumbbell Curl", 3, 12, 12.0, 0.0, 7),
+        ),
+    ),
+    4: (
+        "Leg day",
+        "strength",
+        (
+            Lift("Back Squat", 4, 6, 90.0, 2.5, 8),
+            Lift("Romanian Deadlift", 3, 10, 80.0, 2.5, 7.5),
+            Lift("Walking Lunge", 3, 12, 16.0, 0.0, 7),
+            Lift("Standing Calf Raise", 4, 15, 60.0, 0.0, 7),
+        ),
+    ),
+}
+RECORD_LIFTS = ("Bench Press", "Deadlift", "Back Squat")
+# When sessions start (local time): weekday evenings, the weekend mornings.
+SESSION_START = {0: (18, 30), 2: (18, 30), 4: (18, 30), 5: (9, 30), 6: (10, 30)}
+
+
+class Food(NamedTuple):
+    name: str
+    quantity: float
+    unit: str
+    calories: float
+    protein: float
+    carbs: float
+    fat: float
+    fiber: float | None = None
+
+
+# Typical label values for the portion given (UK supermarket products and USDA entries).
+F = {
+    "oats": Food("Porridge oats", 100, "g", 379, 13.2, 67.7, 6.5, 10.0),
+    "milk": Food("Semi-skimmed milk", 300, "ml", 150, 10.8, 14.4, 5.4),
+    "orange_juice": Food("Orange juice", 250, "ml", 112, 1.7, 26.0, 0.5, 0.5),
+    "banana": Food("Banana", 1, "medium", 105, 1.3, 27.0, 0.4, 3.1),
+    "yogurt": Food("Greek yogurt 0%", 170, "g", 97, 17.3, 6.1, 0.7),
+    "blueberries": Food("Blueberries", 100, "g", 57, 0.7, 14.5, 0.3, 2.4),
+    "eggs": Food("Eggs, scrambled", 2, "large", 182, 12.2, 2.0, 13.4),
+    "toast": Food("Wholemeal toast", 2, "slices", 170, 8.0, 29.0, 2.0, 5.0),
+    "chicken": Food("Chicken breast, grilled", 180, "g", 297, 55.8, 0.0, 6.5),
+    "rice": Food("Basmati rice, cooked", 300, "g", 390, 8.1, 84.0, 0.9, 1.2),
+    "broccoli": Food("Broccoli, steamed", 100, "g", 35, 2.4, 4.4, 0.4, 3.3),
+    "olive_oil": Food("Olive oil", 1, "tbsp", 119, 0.0, 0.0, 13.5),
+    "salmon": Food("Salmon fillet, baked", 130, "g", 270, 26.0, 0.0, 18.0),
+    "sweet_potato": Food("Sweet potato, baked", 200, "g", 180, 4.0, 41.4, 0.3, 6.6),
+    "salad": Food("Mixed leaf salad", 80, "g", 16, 1.1, 2.4, 0.2, 1.4),
+    "spaghetti": Food("Spaghetti, cooked", 300, "g", 474, 17.4, 92.7, 2.7, 5.4),
+    "parmesan": Food("Parmesan, grated", 10, "g", 39, 3.6, 0.0, 2.9),
+    "bolognese": Food("Beef bolognese sauce", 200, "g", 280, 22.0, 10.0, 17.0, 2.0),
+    "soup": Food("Lentil soup", 400, "g", 220, 12.0, 34.0, 2.8, 6.0),
+    "sandwich": Food("Tuna sweetcorn sandwich", 1, "pack", 384, 24.6, 40.2, 12.4, 4.1),
+    "apple": Food("Apple", 1, "medium", 95, 0.5, 25.0, 0.3, 4.4),
+    "crisps": Food("Ready salted crisps", 25, "g", 132, 1.6, 13.0, 8.2, 1.1),
+    "whey": Food("Whey protein shake (water)", 30, "g", 120, 24.0, 3.0, 1.5),
+    "almonds": Food("Almonds", 30, "g", 174, 6.3, 6.5, 15.0, 3.7),
+    "peanut_butter": Food("Peanut butter", 2, "tbsp", 190, 8.0, 6.3, 16.0, 2.0),
+    "burrito_bowl": Food("Chicken burrito bowl", 1, "bowl", 720, 42.0, 80.0, 24.0, 14.0),
+    "chocolate": Food("Dark chocolate 70%", 20, "g", 120, 1.6, 9.1, 8.6, 2.2),
+}
+MENUS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "breakfast": (
+        ("oats", "milk", "banana"),
+        ("eggs", "toast", "orange_juice"),
+        ("yogurt", "blueberries", "oats"),
+    ),
+    "lunch": (
+        ("chicken", "rice", "broccoli", "olive_oil"),
+        ("sandwich", "apple", "crisps"),
+        ("soup", "toast", "yogurt"),
+    ),
+    "dinner": (
+        ("salmon", "sweet_potato", "salad", "olive_oil"),
+        ("spaghetti", "bolognese", "parmesan"),
+        ("chicken", "rice", "broccoli", "olive_oil"),
+        ("burrito_bowl",),
+    ),
+    "snack": (
+        ("whey", "milk", "banana"),
+        ("almonds", "apple"),
+        ("yogurt", "blueberries"),
+        ("toast", "peanut_butter"),
+        ("chocolate",),
+    ),
+}
+# (meal type, usual local time): two snacks, the evening one often skipped.
+MEAL_TIMES = (
+    ("breakfast", 7, 45),
+    ("lunch", 12, 50),
+    ("snack", 16, 15),
+    ("dinner", 19, 10),
+    ("snack", 21, 30),
+)
+
+
+async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
+    await _training(w, t, rng)
+    await _meals(w, t, rng)
+    weights = await _measurements(w, t, rng)
+    await _photos(w, t, weights)
+    await _nutrition_goals(w, t)
+    await _fitness_goals(w, t, weights)
+
+
+async def _training(w: Writer, t: Timeline, rng: random.Random) -> None:
+    """Every planned session, with the personal record it sets, in the order they happened."""
+    templates: dict[str, str] = {}
+    best: dict[str, float] = {}
+    for day in t.dates():
+        if t.is_sick_day(day):
+            continue
+        weekday, week = day.weekday(), t.week(day)
+        if not t.happened(day, *SESSION_START.get(weekday, (23, 59))):
+            continue
+        if weekday in PROGRAM:
+            name, kind, lifts = PROGRAM[weekday]
+            workout = await _strength(w, t, rng, day, name, kind, lifts, templates.get(name))
+            for lift in lifts:
+                weight = _load(lift, week)
+                if lift.name in RECORD_LIFTS and weight and weight > best.get(lift.name, 0):
+                    best[lift.name] = weight
+                    await w.create(
+                        "personal_records",
+                        {
+                            "exercise": lift.name,
+                            "value": weight,
+                            "unit": "kg",
+                            "date": day,
+                            "notes": f"{lift.sets}x{lift.reps} at {weight:g} kg, RPE {lift.rpe:g}",
+                        },
+                    )
+        elif weekday == 5:
+            workout = await _run(w, t, rng, day, week, templates.get("Saturday 5K"))
+            seconds = workout["exercises"][0]["time"]
+            if seconds < best.get("5 km run", float("inf")):
+                best["5 km run"] = seconds
+                await w.create(
+                    "personal_records",
+                    {
+                        "exercise": "5 km run",
+                        "value": seconds,
+                        "unit": "seconds",
+                        "date": day,
+                        "notes": f"Parkrun, {_clock(seconds)}",
+                    },
+                )
+        elif weekday == 6 and week % 2 == 1:
+            workout = await _mobility(w, t, day, templates.get("Mobility flow"))
+        else:
+            continue
+        templates.setdefault(workout["name"], workout["_id"])
+
+
+def _load(lift: Lift, week: int) -> float | None:
+    """Linear progression for four weeks, then half steps: novice gains slow down."""
+    if lift.start_kg is None:
+        return None
+    return lift.start_kg + lift.step_kg * min(week, 4) + lift.step_kg / 2 * max(0, week - 4)
+
+
+async def _strength(
+    w: Writer,
+    t: Timeline,
+    rng: random.Random,
+    day: date,
+    name: str,
+    kind: str,
+    lifts: tuple[Lift, ...],
+    template: str | None,
+) -> Document:
+    exercises: list[dict[str, Any]] = []
+    for lift in lifts:
+        exercise: dict[str, Any] = {"name": lift.name, "sets": lift.sets, "reps": lift.reps}
+        weight = _load(lift, t.week(day))
+        if weight is not None:
+            exercise.update(weight=weight, unit="kg")
+        exercise["rpe"] = min(10.0, lift.rpe + rng.choice((0, 0, 0.5, 1)))
+        exercises.append(exercise)
+    duration = rng.randrange(55, 80)
+    body: dict[str, Any] = {
+        "date": day,
+        "type": kind,
+        "name": name,
+        "duration": duration,
+        "calories": duration * 6 + rng.randrange(-20, 20),
+        "intensity": "high",
+        "exercises": exercises,
+    }
+    if template:
+        body["templateId"] = template
+    if rng.random() < 0.3:
+        body["notes"] = rng.choice(
+            (
+                "Last set was a grind. Sleep was short.",
+                "Felt strong, bar speed good.",
+                "Gym busy, supersetted the accessories.",
+                "Left shoulder a bit tight on presses: longer warm-up next time.",
+            )
+        )
+    finished = t.at(day, *SESSION_START[day.weekday()]) + timedelta(minutes=duration)
+    return await w.create("workouts", body, at=min(finished, t.now))
+
+
+async def _run(
+    w: Writer, t: Timeline, rng: random.Random, day: date, week: int, template: str | None
+) -> Document:
+    # About 27:45 at first, faster every week, more slowly after a month.
+    seconds = float(1665 - 22 * min(week, 4) - 8 * max(0, week - 4) + rng.randrange(-15, 25))
+    body: dict[str, Any] = {
+        "date": day,
+        "type": "cardio",
+        "name": "Saturday 5K",
+        "duration": round(seconds / 60) + 15,
+        "calories": 380,
+        "intensity": "moderate",
+        "exercises": [
+            {"name": "Run", "sets": 1, "reps": 1, "distance": 5.0, "time": seconds, "rpe": 7.0}
+        ],
+        "notes": f"5 km in {_clock(seconds)} ({_clock(seconds / 5)}/km), with warm-up jog.",
+    }
+    if template:
+        body["templateId"] = template
+    return await w.create("workouts", body, at=t.at(day, 10, 20))
+
+
+async def _mobility(w: Writer, t: Timeline, day: date, template: str | None) -> Document:
+    body: dict[str, Any] = {
+        "date": day,
+        "type": "flexibility",
+        "name": "Mobility flow",
+        "duration": 30,
+        "calories": 110,
+        "intensity": "low",
+        "exercises": [
+            {"name": "Hip flexor stretch", "sets": 2, "reps": 1, "time": 60.0},
+            {"name": "Cat-cow", "sets": 2, "reps": 10},
+            {"name": "Thoracic rotation", "sets": 2, "reps": 8},
+            {"name": "Deep squat hold", "sets": 3, "reps": 1, "time": 45.0},
+        ],
+    }
+    if template:
+        body["templateId"] = template
+    return await w.create("workouts", body, at=t.at(day, 11, 0))
+
+
+async def _meals(w: Writer, t: Timeline, rng: random.Random) -> None:
+    for day in t.dates():
+        for meal_type, hour, minute in MEAL_TIMES:
+            menu = rng.choice(MENUS[meal_type])
+            minute += rng.randrange(-25, 25)
+            hour, minute = hour + minute // 60, minute % 60
+            late_snack = meal_type == "snack" and hour >= 21
+            forgot = rng.random() < (0.5 if late_snack else 0.04)  # not every meal gets logged
+            if forgot or not t.happened(day, hour, minute):
+                continue
+            foods = [_food(F[key]) for key in menu]
+            await w.create(
+                "meals",
+                {
+                    "date": day,
+                    "mealType": meal_type,
+                    "time": f"{hour:02d}:{minute:02d}",
+                    "foods": foods,
+                },
+            )
+
+
+def _food(food: Food) -> dict[str, Any]:
+    entry = {k: v for k, v in food._asdict().items() if v is not None}
+    for key in ("quantity", "calories", "protein", "carbs", "fat", "fiber"):
+        if key in entry:
+            entry[key] = float(entry[key])
+    return entry
+
+
+async def _measurements(w: Writer, t: Timeline, rng: random.Random) -> list[tuple[date, float]]:
+    """Weigh-ins on Mondays and Thursdays (tape measure on Mondays): a slow lean bulk."""
+    weights = []
+    for day in t.dates():
+        if day.weekday() not in (0, 3):
+            continue
+        elapsed = (day - t.first_day).days
+        weight = round(76.8 + 0.03 * elapsed + rng.uniform(-0.3, 0.3), 1)
+        body: dict[str, Any] = {"date": day, "weight": weight, "unit": "kg"}
+        if day.weekday() == 0:
+            body.update(
+                bodyFatPercentage=round(15.6 - 0.01 * elapsed + rng.uniform(-0.2, 0.2), 1),
+                muscleMass=round(weight * 0.44, 1),
+                chest=round(101.0 + 0.04 * elapsed, 1),
+                waist=round(81.5 + rng.uniform(-0.4, 0.4), 1),
+                hips=96.0,
+                thighs=round(57.0 + 0.03 * elapsed, 1),
+                biceps=round(35.5 + 0.02 * elapsed, 1),
+                notes="Morning, after the bathroom, before breakfast.",
+            )
+        await w.create("measurements", body)
+        weights.append((day, weight))
+    return weights
+
+
+async def _photos(w: Writer, t: Timeline, weights: list[tuple[date, float]]) -> None:
+    """Front and side photos on the first day and every two weeks."""
+    for day in t.dates()[::14]:
+        weight = min(weights, key=lambda dw: abs((dw[0] - day).days))[1] if weights else None
+        for angle in ("front", "side"):
+            body: dict[str, Any] = {
+                "date": day,
+                "imageUrl": placeholders.photo(f"{angle} - {day.isoformat()}", angle),
+                "angle": angle,
+                "tags": ["lean bulk", f"week {t.week(day) + 1}"],
+            }
+            if weight:
+                body["weight"] = weight
+            await w.create("progress_photos", body)
+
+
+async def _nutrition_goals(w: Writer, t: Timeline) -> None:
+    """A target at the start, raised after two weeks when the scale stood still."""
+    await w.create(
+        "nutrition_goals",
+        {
+            "date": t.first_day,
+            "dailyCalories": 2600,
+            "proteinGrams": 150.0,
+            "carbsGrams": 320.0,
+            "fatsGrams": 80.0,
+        },
+    )
+    if t.days > 14:
+        await w.create(
+            "nutrition_goals",
+            {
+                "date": t.story(13),
+                "dailyCalories": 2750,
+                "proteinGrams": 160.0,
+                "carbsGrams": 340.0,
+                "fatsGrams": 85.0,
+            },
+        )
+
+
+# (goal type, name, target, unit, the measure it follows, lower is better, deadline in days)
+FITNESS_GOALS = (
+    ("strength", "Bench press 100 kg", 100.0, "kg", "Bench Press", False, 120),
+    ("endurance", "5 km under 25 minutes", 25.0, "min", "5 km run", True, 60),
+    ("weight", "Lean bulk to 79 kg", 79.0, "kg", "bodyweight", False, 45),
+    ("strength", "Deadlift 140 kg", 140.0, "kg", "Deadlift", False, 14),
+)
+
+
+async def _fitness_goals(w: Writer, t: Timeline, weights: list[tuple[date, float]]) -> None:
+    """Goals set on the first day; one whose target the data reached is completed that day."""
+    history: dict[str, list[tuple[date, float]]] = {"bodyweight": weights}
+    for record in sorted(w.made.get("personal_records", {}).values(), key=lambda r: r["date"]):
+        value = record["value"] / 60 if record["unit"] == "seconds" else record["value"]
+        history.setdefault(record["exercise"], []).append(
+            (date.fromisoformat(record["date"]), value)
+        )
+    start = t.at(t.first_day, 9, 30)
+    for kind, name, target, unit, measure, lower, days in FITNESS_GOALS:
+        values = history.get(measure, [])
+        best = (min if lower else max)((v for _, v in values), default=0.0)
+        reached = next((day for day, v in values if (v <= target if lower else v >= target)), None)
+        body: dict[str, Any] = {
+            "goalType": kind,
+            "name": name,
+            "targetValue": target,
+            # Progress on a bodyweight goal is the latest weigh-in, on a lift the best so far.
+            "currentValue": round(values[-1][1] if measure == "bodyweight" and values else best, 2),
+            "unit": unit,
+            "deadline": t.today + timedelta(days=days),
+            "status": "completed" if reached else "active",
+        }
+        completed = t.at(reached, 20, 0) if reached else None
+        await w.create("fitness_goals", body, at=start, completed=completed)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"

@@ -1,0 +1,246 @@
+"""Mind module: a daily Lichess puzzle, cubing sessions, logic puzzles, debates, memory palaces,
+code, strategy PDFs, and the shared Stoic corpus (with a few quotes saved)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from whitecell.core import crud
+from whitecell.core.crud import Caller
+from whitecell.core.documents import codec
+from whitecell.core.store import ChangeEvent
+from whitecell.core.tables import REGISTRY
+from whitecell.demo import placeholders
+from whitecell.demo.mind_texts import CODE, DEBATES, PALACES, STRATEGIES, palace_locations
+from whitecell.demo.puzzles import PUZZLES
+from whitecell.demo.quotes import QUOTES
+from whitecell.demo.writer import Timeline, Writer, validated
+
+# The shared corpus is admin-written; the CLI acts as an administrator and is named in the audit
+# log (`admin_logs.adminId` is not a foreign key, precisely so it can name non-accounts too).
+CLI_ADMIN = Caller({"_id": "whitecell-cli", "role": "admin"}, user_agent="whitecell demo")
+SAVED_THEMES = ("control", "time", "habits", "adversity", "purpose")
+
+FACES = (("U", "D"), ("R", "L"), ("F", "B"))
+
+
+async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
+    await _quotes(w)
+    await _chess(w, t, rng)
+    await _cubing(w, t, rng)
+    await _logic(w, t, rng)
+    await _debates(w, t, rng)
+    await _palaces(w, t)
+    await _code(w, t)
+    await _strategies(w, t)
+
+
+async def _quotes(w: Writer) -> None:
+    """Add the curated sayings the corpus lacks (re-runs add nothing), then save a few."""
+    table = REGISTRY["stoic_quotes"]
+    present = {row[0] for row in await w.tx.all("SELECT quote FROM stoic_quotes")}
+    for quote in QUOTES:
+        if quote.quote not in present:
+            body = validated("stoic_quotes", quote._asdict())
+            await crud.create(w.tx, table, CLI_ADMIN, body)
+            w.counts["stoic_quotes"] += 1
+    c = codec("stoic_quotes", w.tx.dialect.name)
+    rows = await w.tx.all(
+        f"SELECT {c.select_list} FROM stoic_quotes WHERE theme IN "
+        f"({', '.join(f':t{i}' for i in range(len(SAVED_THEMES)))}) ORDER BY quote",
+        {f"t{i}": theme for i, theme in enumerate(SAVED_THEMES)},
+    )
+    ours = {q.quote for q in QUOTES}
+    for row in rows:
+        document = c.document(row)
+        if document["quote"] not in ours:
+            continue  # only quotes of our corpus: an instance's own quotes are not ours to save
+        # What `PUT /api/v1/stoic_quotes/{id}/saved` does (whitecell.mind.router).
+        saved = [*document["savedBy"], w.caller.id]
+        await w.tx.execute(
+            'UPDATE stoic_quotes SET "savedBy" = :saved WHERE "_id" = :id',
+            {"saved": c.bind("savedBy", saved), "id": document["_id"]},
+        )
+        w.tx.record(
+            ChangeEvent(
+                "stoic_quotes", "update", document["_id"], None, {**document, "savedBy": saved}
+            )
+        )
+        w.counts["stoic_quotes.savedBy"] += 1
+
+
+async def _chess(w: Writer, t: Timeline, rng: random.Random) -> None:
+    """Most days one puzzle, easiest first; the rating climbs, hard ones are often missed."""
+    rating = 1200  # a new Lichess puzzle rating moves fast (high deviation)
+    puzzles = iter(PUZZLES)
+    for day in t.dates():
+        if rng.random() < 0.28 or t.is_sick_day(day) or not t.happened(day, 22, 30):
+            continue
+        puzzle = next(puzzles, None)
+        if puzzle is None:
+            break
+        expected = 1 / (1 + 10 ** ((puzzle.rating - rating) / 400))
+        solved = rng.random() < expected + 0.1
+        attempts = 1 if solved and rng.random() < 0.7 else rng.randrange(2, 4)
+        rating += round(40 * ((1 if solved else 0) - expected))
+        await w.create(
+            "chess_puzzles",
+            {
+                "lichessPuzzleId": puzzle.puzzle_id,
+                "date": t.at(day, 22, rng.randrange(30)),
+                "solved": solved,
+                "timeSpent": int(20 + puzzle.rating / 12 + rng.randrange(0, 90)),
+                "difficulty": puzzle.rating,
+                "attempts": attempts,
+                "hintUsed": not solved and rng.random() < 0.5,
+                "userRating": rating,
+            },
+        )
+
+
+def scramble(rng: random.Random, moves: int, faces: tuple[tuple[str, ...], ...] = FACES) -> str:
+    """A random-move scramble (no face twice in a row, no axis three times): WCA scramblers use
+    random states, which the demo does not need."""
+    out: list[str] = []
+    axes: list[int] = []
+    while len(out) < moves:
+        axis = rng.randrange(len(faces))
+        face = rng.choice(faces[axis])
+        if out and out[-1][0] == face:
+            continue
+        if len(axes) >= 2 and axes[-1] == axes[-2] == axis:
+            continue
+        out.append(face + rng.choice(("", "'", "2")))
+        axes.append(axis)
+    return " ".join(out)
+
+
+async def _cubing(w: Writer, t: Timeline, rng: random.Random) -> None:
+    """3x3 sessions of twelve solves three evenings a week, and a few 2x2 solves on Sundays."""
+    for day in t.dates():
+        if day.weekday() not in (1, 3, 6) or t.is_sick_day(day) or not t.happened(day, 21, 30):
+            continue
+        progress = (day - t.first_day).days
+        sessions = [("3x3", "main-3x3", 12, 27_500 - 110 * progress, 2_300)]
+        if day.weekday() == 6:
+            sessions.append(("2x2", "2x2", 5, 8_200 - 40 * progress, 1_400))
+        start = t.at(day, 21, 0)
+        for cube, session, count, mean, spread in sessions:
+            for n in range(count):
+                time_ms = max(int(mean * 0.7), int(rng.gauss(mean, spread)))
+                penalty = rng.random()  # about 1 in 50 a DNF, 1 in 25 a +2
+                await w.create(
+                    "cube_times",
+                    {
+                        "cubeType": cube,
+                        "time": time_ms,
+                        "scramble": scramble(rng, 20)
+                        if cube == "3x3"
+                        else scramble(rng, 10, (("U",), ("R",), ("F",))),
+                        "date": start + timedelta(seconds=55 * n),
+                        "dnf": penalty < 0.02,
+                        "plusTwo": 0.02 <= penalty < 0.06,
+                        "sessionId": session,
+                    },
+                )
+            start += timedelta(minutes=15)
+
+
+async def _logic(w: Writer, t: Timeline, rng: random.Random) -> None:
+    kinds = [
+        ("sudoku", "easy", (240, 480)),
+        ("sudoku", "medium", (420, 900)),
+        ("sudoku", "hard", (900, 1800)),
+        ("logic_grid", "medium", (600, 1500)),
+        ("pattern", "easy", (60, 240)),
+        ("sudoku", "expert", (1800, 3600)),
+    ]
+    for n, day in enumerate(t.dates()[1::3]):
+        if t.is_sick_day(day) or not t.happened(day, 13, 0):
+            continue
+        kind, difficulty, (low, high) = kinds[n % len(kinds)]
+        solved = difficulty != "expert" or rng.random() < 0.4
+        puzzle_id = (
+            "zebra-einstein-classic"
+            if kind == "logic_grid" and n < len(kinds)
+            else f"{kind}-{difficulty}-{rng.randrange(1, 5000):04d}"
+        )
+        await w.create(
+            "logic_puzzles",
+            {
+                "puzzleId": puzzle_id,
+                "puzzleType": kind,
+                "difficulty": difficulty,
+                "solved": solved,
+                "timeSpent": rng.randrange(low, high),
+                "date": t.at(day, 13, rng.randrange(60)),
+                "hints": 0 if difficulty in ("easy", "medium") else rng.randrange(0, 3),
+            },
+        )
+
+
+async def _debates(w: Writer, t: Timeline, rng: random.Random) -> None:
+    for topic, days_ago, argument, counter, rebuttal, quality in DEBATES:
+        body: dict[str, Any] = {
+            "topic": topic,
+            "userArgument": argument,
+            "aiCounterargument": counter,
+            "date": t.at(t.story(days_ago), 20, rng.randrange(60)),
+        }
+        if rebuttal:
+            body["userRebuttal"] = rebuttal
+        if quality:
+            body["quality"] = quality
+        await w.create("debate_sessions", body)
+
+
+async def _palaces(w: Writer, t: Timeline) -> None:
+    for n, (name, description, locations) in enumerate(PALACES):
+        await w.create(
+            "memory_palaces",
+            {"name": name, "description": description, "locations": palace_locations(locations)},
+            at=t.at(t.story(24 - 14 * n), 21),
+        )
+
+
+async def _code(w: Writer, t: Timeline) -> None:
+    for title, description, language, tags, public, days_ago, code in CODE:
+        created = t.at(t.story(days_ago), 16)
+        await w.create(
+            "code_projects",
+            {
+                "title": title,
+                "description": description,
+                "code": code,
+                "language": language,
+                "tags": tags,
+                "isPublic": public,
+            },
+            at=created,
+            updated=min(created + timedelta(days=2, hours=3), t.now),
+        )
+
+
+async def _strategies(w: Writer, t: Timeline) -> None:
+    for n, (title, description, category, rating, notes) in enumerate(STRATEGIES):
+        uploaded = t.at(t.story(25 - 6 * n), 15)
+        body: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "category": category,
+            "pdfUrl": placeholders.pdf(title, description, "Demo placeholder: no file stored."),
+            "annotations": [
+                {
+                    "pageNumber": page,
+                    "text": text,
+                    "type": kind,
+                    "createdAt": uploaded + timedelta(days=1 + i),
+                }
+                for i, (page, text, kind) in enumerate(notes)
+            ],
+        }
+        if rating:
+            body["rating"] = rating
+        await w.create("strategies", body, at=uploaded)

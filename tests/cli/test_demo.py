@@ -1,0 +1,128 @@
+"""`whitecell demo`: an account a newcomer signs in to as printed, with data in every module."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine, text
+
+from tests.conftest import ClientFactory
+from tests.helpers import bearer
+from whitecell.cli.main import cli
+from whitecell.core.clock import utcnow
+from whitecell.demo import DEFAULT_EMAIL, DEFAULT_PASSWORD
+from whitecell.demo.service import demo_tables
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("WHITECELL_DATABASE_URL", database_url)
+    monkeypatch.setenv("WHITECELL_DATA_DIR", str(tmp_path))
+    # Both runs of a test see the same "now", so a meal due this very minute cannot make the
+    # second run differ from the first.
+    frozen = utcnow()
+    monkeypatch.setattr("whitecell.demo.writer.utcnow", lambda: frozen)
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+async def in_thread(run: Run, *args: str) -> Result:
+    """The CLI runs its own event loop: give it a thread."""
+    return await asyncio.to_thread(run, *args)
+
+
+async def totals(client: httpx.AsyncClient, token: str) -> dict[str, int]:
+    """Rows per demo table, as the demo user reads them through the API."""
+    counts = {}
+    for table in demo_tables():
+        response = await client.get(f"/api/v1/{table}?count=true&limit=1", headers=bearer(token))
+        assert response.status_code == 200, (table, response.text)
+        counts[table] = response.json()["total"]
+    return counts
+
+
+async def items(client: httpx.AsyncClient, token: str, path: str) -> list[dict[str, Any]]:
+    response = await client.get(f"/api/v1/{path}", headers=bearer(token))
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["items"]
+    return found
+
+
+async def test_demo_signs_in_as_printed_and_fills_every_module(
+    run: Run, make_client: ClientFactory, sync_engine: Engine
+) -> None:
+    first = await in_thread(run, "demo")
+    assert first.exit_code == 0, first.output
+    token = re.search(r"export TOKEN=(\S+)", first.output)
+    assert token is not None
+    assert f'"password": "{DEFAULT_PASSWORD}"' in first.output
+    client = await make_client()
+
+    # The printed password works, and so does the printed token.
+    login = await client.post(
+        "/api/v1/auth/password", json={"email": DEFAULT_EMAIL, "password": DEFAULT_PASSWORD}
+    )
+    assert login.status_code == 200, login.text
+    me = (await client.get("/api/v1/users/me", headers=bearer(token[1]))).json()
+    assert me["email"] == DEFAULT_EMAIL and me["hasPassword"] and me["timezone"] == "Europe/London"
+    assert me["totalXP"] > 0 and me["currentLevel"] > 1 and me["longestStreak"] > 0
+
+    counts = await totals(client, login.json()["token"])
+    assert all(counts.values()), {t: n for t, n in counts.items() if not n}
+
+    # A living system, not placeholders: a few module-specific looks.
+    notes = await items(client, token[1], "notes?limit=100")
+    assert any(n["linkedNotes"] for n in notes) and all(n["wordCount"] > 30 for n in notes)
+    assert {n["createdAt"][:10] for n in notes} != {notes[0]["createdAt"][:10]}  # weeks, not now
+    cards = await items(client, token[1], "flashcards?limit=100")
+    assert sum(c["sourceNoteId"] is not None for c in cards) > len(cards) // 2
+    workouts = await items(client, token[1], "workouts?type=strength")
+    assert workouts and all(w["exercises"] for w in workouts)
+    tasks = await items(client, token[1], "daily_tasks?completed=true&limit=5")
+    assert tasks and all(t["completedAt"] for t in tasks)
+    quizzes = await items(client, token[1], "quizzes")
+    assert {q["score"] for q in quizzes} - {100.0}  # the server graded real answers
+    records = await items(client, token[1], "personal_records?exercise=Deadlift")
+    assert any(r["previousPR"] is not None for r in records)
+    saved = await items(client, token[1], "stoic_quotes?limit=100")
+    assert len(saved) >= 20 and any(q["savedBy"] == [me["_id"]] for q in saved)
+
+    # Running it again replaces the account: the old token dies, one account, the same data.
+    second = await in_thread(run, "demo")
+    assert second.exit_code == 0, second.output
+    assert (await client.get("/api/v1/users/me", headers=bearer(token[1]))).status_code == 401
+    again = re.search(r"export TOKEN=(\S+)", second.output)
+    assert again is not None
+    assert await totals(client, again[1]) == counts
+    assert "0 added to the corpus" in second.output
+    with sync_engine.connect() as connection:
+        users = connection.execute(
+            text("SELECT count(*) FROM users WHERE email = :email"), {"email": DEFAULT_EMAIL}
+        ).scalar_one()
+        quotes = connection.execute(text("SELECT count(*) FROM stoic_quotes")).scalar_one()
+    assert users == 1 and quotes == 22
+
+
+def test_demo_never_replaces_a_real_account(run: Run) -> None:
+    assert run("users", "create-admin", "someone@example.com").exit_code == 0
+    refused = run("demo", "--email", "someone@example.com")
+    assert refused.exit_code == 1
+    assert "did not create" in refused.output
+
+
+def test_demo_refuses_an_address_the_sign_in_endpoints_would_refuse(run: Run) -> None:
+    refused = run("demo", "--email", "demo@whitecell.local")
+    assert refused.exit_code == 2
+    assert "--email" in refused.output
