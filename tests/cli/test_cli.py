@@ -117,3 +117,32 @@ def test_commands_work_in_a_fresh_process(database_url: str, tmp_path: Path) -> 
             check=False,
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_vacuum_compacts_without_breaking_search(run: Run, sync_engine: Engine) -> None:
+    """SQLite's VACUUM may renumber the rowids its search index points at (the command rebuilds
+    the index after it): after `db vacuum` a search still finds the right note."""
+    with sync_engine.begin() as connection:
+        connection.execute(
+            text('INSERT INTO users ("_id", email, name, username) VALUES (:i, :e, :e, :e)'),
+            {"i": "u1", "e": "vac@example.com"},
+        )
+        for i, title in enumerate(["alpha", "gone", "beta", "gamma"]):
+            connection.execute(
+                text(
+                    'INSERT INTO notes ("_id", "userId", title, content, subject, "createdAt", '
+                    '"updatedAt") VALUES (:id, :u, :t, :t, :t, :now, :now)'
+                ),
+                {"id": f"n{i}", "u": "u1", "t": title, "now": "2026-11-24 10:00:00"},
+            )
+        connection.execute(text("DELETE FROM notes WHERE \"_id\" = 'n1'"))
+    result = run("db", "vacuum")
+    assert result.exit_code == 0, result.output
+    search = (
+        "SELECT notes.title FROM notes_fts JOIN notes ON notes.rowid = notes_fts.rowid "
+        "WHERE notes_fts MATCH 'gamma'"
+        if sync_engine.dialect.name == "sqlite"
+        else "SELECT title FROM notes WHERE \"searchVector\" @@ to_tsquery('english', 'gamma')"
+    )
+    with sync_engine.connect() as connection:
+        assert [row[0] for row in connection.execute(text(search))] == ["gamma"]

@@ -100,6 +100,32 @@ def downgrade(settings: Settings, revision: str) -> None:
 
 @db.command()
 @click.pass_obj
+def vacuum(settings: Settings) -> None:
+    """Compact the database and refresh its statistics (and, on SQLite, its search indexes)."""
+    from sqlalchemy import text
+
+    from whitecell.core.db import sync_url
+    from whitecell.core.search import fts_table
+    from whitecell.core.tables import REGISTRY
+
+    engine = create_engine(sync_url(settings.resolved_database_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("VACUUM"))
+            # VACUUM may renumber the rowids the FTS5 indexes point at: rebuild them after it.
+            for table in REGISTRY.values():
+                if table.search:
+                    fts = fts_table(table)
+                    connection.execute(text(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')'))
+            connection.execute(text("PRAGMA optimize"))
+        else:
+            connection.execute(text("VACUUM (ANALYZE)"))
+    engine.dispose()
+    click.echo("database compacted")
+
+
+@db.command()
+@click.pass_obj
 def current(settings: Settings) -> None:
     """Print the database's revision and the head this build expects."""
     from whitecell.core import migrations
