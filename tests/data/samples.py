@@ -49,6 +49,8 @@ def sample_value(column: Column) -> Any:
     match column.kind:
         case Kind.ID:
             return None
+        case Kind.STRING if column.link:
+            return "https://files.example.com/sample.pdf"
         case Kind.STRING:
             return "Sample " + column.name if (column.max_length or 99) >= 30 else "s"
         case Kind.INTEGER | Kind.NUMBER:
@@ -109,7 +111,8 @@ def editable_column(table: Table) -> Column:
     """A plain field to change: free text if the table has some, else a number."""
     for kinds in ((Kind.STRING,), (Kind.INTEGER, Kind.NUMBER), (Kind.TIME, Kind.DATE)):
         for column in table.writable_columns:
-            if column.kind in kinds and not column.choices and (column.max_length or 99) >= 30:
+            plain = not column.choices and not column.link and (column.max_length or 99) >= 30
+            if column.kind in kinds and plain:
                 return column
     raise AssertionError(f"{table.name} has no plain field")
 

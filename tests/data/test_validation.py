@@ -43,6 +43,12 @@ REJECTED = [
         "exercises[0].rpe",
         id="range-in-object",
     ),
+    pytest.param(
+        "progress_photos", {"imageUrl": "javascript:alert(1)"}, "imageUrl", id="unsafe-link"
+    ),
+    pytest.param(
+        "textbooks", {"pdfUrl": "data:text/html,<script>x</script>"}, "pdfUrl", id="unsafe-data"
+    ),
     pytest.param("notes", {"colour": "red"}, "colour", id="unknown-field"),
     pytest.param("notes", {"wordCount": 3}, "wordCount", id="server-computed"),
     pytest.param("flashcards", {"easeFactor": 2.0}, "easeFactor", id="scheduler-state"),

@@ -5,11 +5,20 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    create_model,
+)
 
 from whitecell.core.schemas import ServerOwned, WriteModel
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
-from whitecell.core.types import ClockTime, Day, StrictFloat, Timestamp
+from whitecell.core.types import ClockTime, Day, StrictFloat, Timestamp, safe_link
 
 _SCALARS: dict[Kind, Any] = {
     Kind.ID: Annotated[StrictStr, Field(min_length=1, max_length=64)],
@@ -36,7 +45,8 @@ def value_type(column: Column) -> Any:
     match column.kind:
         case Kind.STRING:
             minimum = 1 if column.required else 0
-            return Annotated[StrictStr, Field(min_length=minimum, max_length=column.max_length)]
+            text = Annotated[StrictStr, Field(min_length=minimum, max_length=column.max_length)]
+            return Annotated[text, AfterValidator(safe_link)] if column.link else text
         case Kind.INTEGER | Kind.NUMBER:
             return Annotated[_SCALARS[column.kind], Field(ge=column.ge, le=column.le)]
         case Kind.LIST:

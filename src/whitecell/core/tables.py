@@ -59,6 +59,7 @@ class Column:
     ref_scope: Literal["owner", "any"] = "owner"
     item: Kind | None = None
     model: type[BaseModel] | None = None
+    link: bool = False  # a URL a client will open: only safe schemes (core/types.py safe_link)
     name: str = ""
 
     @property
@@ -75,6 +76,11 @@ def string(*, required: bool = True, max_length: int | None = 200, **kw: Any) ->
 
 def text(*, required: bool = True, max_length: int = 100_000, **kw: Any) -> Column:
     return string(required=required, max_length=max_length, **kw)
+
+
+def link(*, required: bool = True, **kw: Any) -> Column:
+    """A URL to a file (a photo, a PDF): http(s), or a `data:` image or PDF; never `javascript:`."""
+    return string(required=required, max_length=2048, link=True, **kw)
 
 
 def choice(*values: str, required: bool = True, **kw: Any) -> Column:

@@ -52,3 +52,23 @@ Timestamp = Annotated[
 Day = Annotated[date, BeforeValidator(_day_text)]
 ClockTime = Annotated[str, Strict(), AfterValidator(_hhmm)]
 StrictFloat = Annotated[float, Strict()]
+
+
+SAFE_DATA_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/gif",
+    "image/svg+xml",
+    "application/pdf",
+)
+
+
+def safe_link(value: str) -> str:
+    """A link a client may render or open: `javascript:` and other schemes could run code."""
+    lowered = value.strip().lower()
+    if lowered.startswith(("https://", "http://")):
+        return value
+    if lowered.startswith("data:") and lowered[5:].startswith(SAFE_DATA_TYPES):
+        return value
+    raise ValueError("must be an http(s) URL, or a data: URL of an image or a PDF")

@@ -17,6 +17,7 @@ from whitecell.core.tables import (
     clock_time,
     day,
     integer,
+    link,
     list_of,
     number,
     objects,
@@ -167,7 +168,7 @@ PROGRESS_PHOTOS = Table(
     "fitness",
     {
         "date": day(default=defaults.today),
-        "imageUrl": string(max_length=2048),
+        "imageUrl": link(),
         "angle": choice("front", "side", "back", "flexed"),
         "weight": number(required=False, ge=0, le=1000),
         "notes": text(required=False, max_length=5000),
