@@ -35,16 +35,46 @@ def macro_percentages(goal: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# Units where a smaller value is the better record (a faster 5 km); everything else (kg, lbs,
+# reps, km, metres) is better when larger.
+LOWER_IS_BETTER = frozenset(
+    {
+        "s",
+        "sec",
+        "secs",
+        "second",
+        "seconds",
+        "ms",
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "h",
+        "hr",
+        "hrs",
+        "hour",
+        "hours",
+        "time",
+    }
+)
+
+
+def lower_is_better(unit: str) -> bool:
+    return unit.strip().lower() in LOWER_IS_BETTER
+
+
 async def previous_record(tx: Tx, record: dict[str, Any]) -> dict[str, Any]:
-    """The record this one follows (same exercise and unit, the latest before it) and the gain."""
+    """The best earlier record of the same exercise and unit, and how much this one beats it
+    (positive = better, for times as for weights)."""
     from whitecell.core.documents import codec
 
     c = codec("personal_records", tx.dialect.name)
-    row = await tx.one(
-        'SELECT "value" FROM personal_records WHERE "userId" = :user AND exercise = :exercise '
-        'AND unit = :unit AND "_id" <> :id '
-        'AND ("date" < :date OR ("date" = :date AND "_id" < :id)) '
-        'ORDER BY "date" DESC, "_id" DESC LIMIT 1',
+    lower = lower_is_better(record["unit"])
+    best = "min" if lower else "max"
+    previous = await tx.scalar(
+        f'SELECT {best}("value") FROM personal_records WHERE "userId" = :user '
+        'AND exercise = :exercise AND unit = :unit AND "_id" <> :id '
+        'AND ("date" < :date OR ("date" = :date AND "_id" < :id))',
         {
             "user": record["userId"],
             "exercise": record["exercise"],
@@ -53,7 +83,7 @@ async def previous_record(tx: Tx, record: dict[str, Any]) -> dict[str, Any]:
             "date": c.bind("date", record["date"]),
         },
     )
-    if row is None:
+    if previous is None:
         return {"previousPR": None, "improvement": None}
-    previous = float(row[0])
-    return {"previousPR": previous, "improvement": round(record["value"] - previous, 3)}
+    gain = float(previous) - record["value"] if lower else record["value"] - float(previous)
+    return {"previousPR": float(previous), "improvement": round(gain, 3)}
