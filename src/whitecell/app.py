@@ -22,6 +22,7 @@ from whitecell.core.requestlog import RequestLogMiddleware
 from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
 from whitecell.mind.router import router as stoic_router
+from whitecell.realtime.router import router as realtime_router
 from whitecell.system.cleanup import cleanup
 from whitecell.system.router import router as system_router
 from whitecell.users.router import router as users_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(stoic_router)
+    app.include_router(realtime_router)
     app.router.routes.extend(_table_routes())
     return app
 

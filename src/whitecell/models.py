@@ -3,7 +3,7 @@
 from whitecell.ai import tables as ai_tables
 from whitecell.auth import tables as auth_tables
 from whitecell.auth.models import OtpToken, Session
-from whitecell.core.changelog import CHANGE_LOG
+from whitecell.core.changelog import CHANGE_LOG, CHANGE_LOG_HORIZON
 from whitecell.core.ratelimit import RateLimitCounter
 from whitecell.core.schema import build_all
 from whitecell.core.tables import REGISTRY
@@ -33,6 +33,7 @@ SQL_TABLES = build_all(list(REGISTRY.values()))
 
 __all__ = [
     "CHANGE_LOG",
+    "CHANGE_LOG_HORIZON",
     "DECLARED",
     "REGISTRY",
     "SQL_TABLES",

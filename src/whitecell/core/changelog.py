@@ -27,8 +27,20 @@ CHANGE_LOG = sa.Table(
     sa.Column("docId", sa.String(ID_LENGTH), nullable=False),
     sa.Column("userId", sa.String(ID_LENGTH), nullable=True),
     sa.Column("document", JSON_TYPE, nullable=True),
+    # The row before an update or delete: never sent to clients, only used to tell a filtered
+    # live view that a row left it (a task moved to another day).
+    sa.Column("previous", JSON_TYPE, nullable=True),
     sa.Column("committedAt", UTCDateTime(), nullable=False),
     sa.Index("ix_change_log_committedAt", "committedAt"),
     sa.Index("ix_change_log_userId_seq", "userId", "seq"),
     sqlite_autoincrement=True,
+)
+
+# How far the log has been trimmed: a subscriber resuming from a sequence at or below `seq` may
+# have missed changes and must take a fresh snapshot. One row.
+CHANGE_LOG_HORIZON = sa.Table(
+    "change_log_horizon",
+    Base.metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
 )

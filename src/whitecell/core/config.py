@@ -67,6 +67,18 @@ class Settings(BaseSettings):
     rate_login_ip: RateRule = (60, 900)
 
     cleanup_interval_seconds: int = 3600
+    # The change log is kept this long: a live client may resume from any sequence inside it.
+    change_log_retention_seconds: int = Field(24 * 3600, ge=60)
+
+    # Realtime (docs/realtime.md).
+    realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client
+    realtime_connections_per_user: int = Field(10, ge=1)  # per server process
+    realtime_heartbeat_seconds: float = Field(25.0, gt=0)
+    realtime_idle_timeout_seconds: float = Field(90.0, gt=0)  # no message from the client
+    realtime_auth_timeout_seconds: float = Field(10.0, gt=0)  # to send the `auth` message
+    realtime_session_check_seconds: float = Field(5.0, gt=0)  # revoked/expired sessions leave
+    realtime_poll_seconds: float = Field(1.0, gt=0)  # PostgreSQL: log poll besides NOTIFY
+    realtime_backlog_limit: int = Field(10_000, ge=100)  # a longer resume takes a snapshot
     # Proxies whose X-Forwarded-For is believed (given to uvicorn); client IPs feed rate limits.
     forwarded_allow_ips: str = "127.0.0.1"
 

@@ -17,6 +17,7 @@ from whitecell.core.ratelimit import (
     RedisRateLimiter,
 )
 from whitecell.core.store import Store
+from whitecell.realtime.feed import Feed
 
 
 @dataclass
@@ -26,6 +27,7 @@ class AppContext:
     mailer: Mailer
     limiter: RateLimiter
     expected_revisions: set[str]
+    feed: Feed
     jobs: list[PeriodicJob] = field(default_factory=list)
 
     @classmethod
@@ -44,17 +46,20 @@ class AppContext:
             mailer=Mailer(settings),
             limiter=limiter,
             expected_revisions=head_revisions(settings.resolved_database_url),
+            feed=Feed(store, settings),
         )
 
     async def start(self) -> None:
         await self.store.open()
         self.mailer.start()
+        await self.feed.start()
         for job in self.jobs:
             job.start()
 
     async def stop(self) -> None:
         for job in self.jobs:
             await job.stop()
+        await self.feed.stop()
         await self.mailer.stop()
         await self.limiter.close()
         await self.store.close()

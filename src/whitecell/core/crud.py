@@ -355,7 +355,9 @@ async def update(
     if not changed:
         return previous
     stored = await _update(tx, table, doc_id, changed)
-    tx.record(ChangeEvent(table.name, "update", doc_id, stored.get("userId"), stored))
+    tx.record(
+        ChangeEvent(table.name, "update", doc_id, stored.get("userId"), stored, previous=previous)
+    )
     if capacity == "admin":
         # The audit shows what the admin changed; the timestamp bump is not news.
         after = {k: v for k, v in changed.items() if k != table.updated_at}
@@ -376,7 +378,9 @@ async def delete(tx: Tx, table: Table, caller: Caller, doc_id: str) -> None:
     capacity = may_write(table, caller, "delete")
     previous = await _load_for_write(tx, table, caller, doc_id, capacity)
     await tx.execute(f'DELETE FROM "{table.name}" WHERE "_id" = :id', {"id": doc_id})
-    tx.record(ChangeEvent(table.name, "delete", doc_id, previous.get("userId"), None))
+    tx.record(
+        ChangeEvent(table.name, "delete", doc_id, previous.get("userId"), None, previous=previous)
+    )
     await release_references(tx, table.name, doc_id, owner=previous.get("userId"))
     if capacity == "admin":
         await audit(tx, caller, f"{table.name}.delete", doc_id, _kind(table), {"before": previous})
@@ -422,13 +426,18 @@ async def release_references(tx: Tx, target: str, doc_id: str, *, owner: str | N
                 f'SELECT {c.select_list} FROM "{table.name}" WHERE {contains}{where}', params
             )
             for row in rows:
-                document = c.document(row)
-                remaining = [v for v in document[column.name] if v != doc_id]
-                await _update(tx, table, document["_id"], {column.name: remaining})
-                document[column.name] = remaining
+                before = c.document(row)
+                remaining = [v for v in before[column.name] if v != doc_id]
+                await _update(tx, table, before["_id"], {column.name: remaining})
+                document = {**before, column.name: remaining}
                 tx.record(
                     ChangeEvent(
-                        table.name, "update", document["_id"], document.get("userId"), document
+                        table.name,
+                        "update",
+                        document["_id"],
+                        document.get("userId"),
+                        document,
+                        previous=before,
                     )
                 )
 

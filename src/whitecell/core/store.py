@@ -44,6 +44,12 @@ Row = tuple[Any, ...]
 
 # Any constant: serializes the tail of write transactions (change log + COMMIT) on PostgreSQL.
 CHANGE_LOG_LOCK = 0x57C311
+# The PostgreSQL NOTIFY channel that announces new change-log rows to every server process.
+CHANGES_CHANNEL = "whitecell_changes"
+
+
+def _json(value: Any) -> str | None:
+    return orjson.dumps(value).decode() if value is not None else None
 
 
 logger = logging.getLogger("whitecell.store")
@@ -59,6 +65,8 @@ class ChangeEvent:
     userId: str | None
     document: dict[str, Any] | None
     seq: int = 0
+    # The row before an update or delete, when known: for matching filters, never sent.
+    previous: dict[str, Any] | None = None
 
     def as_message(self) -> dict[str, Any]:
         return {
@@ -136,20 +144,26 @@ class Tx:
         now = utcnow()
         for event in self.events:
             event.seq = await self.scalar(
-                'INSERT INTO change_log ("table", op, "docId", "userId", document, "committedAt") '
-                "VALUES (:table, :op, :docId, :userId, :document, :at) RETURNING seq",
+                'INSERT INTO change_log ("table", op, "docId", "userId", document, previous, '
+                '"committedAt") VALUES (:table, :op, :docId, :userId, :document, :previous, :at) '
+                "RETURNING seq",
                 {
                     "table": event.table,
                     "op": event.op,
                     "docId": event.id,
                     "userId": event.userId,
-                    "document": orjson.dumps(event.document).decode()
-                    if event.document is not None
-                    else None,
+                    "document": _json(event.document),
+                    "previous": _json(event.previous),
                     "at": self.store.bind_timestamp(now),
                 },
             )
         self.seq = self.events[-1].seq
+        if not self.dialect.is_sqlite:
+            # Delivered at COMMIT only (never for a rollback): wakes every process's feed.
+            await self.execute(
+                "SELECT pg_notify(:channel, :seq)",
+                {"channel": CHANGES_CHANNEL, "seq": str(self.seq)},
+            )
 
 
 class _SqliteTx(Tx):
@@ -258,6 +272,24 @@ class Store:
             return
         async with self._pool.connection() as connection:
             yield _PostgresTx(self, connection, writable=False)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Tx]:
+        """Reads that all see one consistent state of the database (a snapshot and the change-log
+        sequence it includes, for a live subscription)."""
+        if self.dialect.is_sqlite:
+            async with self.read() as tx:
+                tx._connection.execute("BEGIN")  # WAL: a read transaction is a snapshot
+                yield tx
+            return
+        async with self._pool.connection() as connection, connection.transaction():
+            await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield _PostgresTx(self, connection, writable=False)
+
+    @property
+    def conninfo(self) -> str:
+        """PostgreSQL connection string (for a dedicated LISTEN connection)."""
+        return str(self._conninfo)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:

@@ -1,13 +1,16 @@
-"""Deletes what can never be used again: expired sessions and codes, stale rate-limit windows."""
+"""Deletes what can never be used again: expired sessions and codes, stale rate-limit windows,
+change-log rows past their retention."""
 
 from __future__ import annotations
 
 from whitecell.auth import service as auth_service
 from whitecell.core.context import AppContext
 from whitecell.core.ratelimit import delete_expired_counters
+from whitecell.realtime import log
 
 
 async def cleanup(ctx: AppContext) -> dict[str, int]:
     removed = await auth_service.delete_expired(ctx)
     removed["rate_limits"] = await delete_expired_counters(ctx.store)
+    removed["change_log"] = await log.trim(ctx.store, ctx.settings.change_log_retention_seconds)
     return removed

@@ -1,0 +1,216 @@
+"""The feed: committed changes, in sequence order, fanned out to the subscriptions that may see
+them, in memory.
+
+Where the changes come from:
+- SQLite (one process): the store's in-process subscribers, right after each commit.
+- PostgreSQL (any number of processes): the change log itself. Every write transaction does
+  `NOTIFY whitecell_changes` (delivered at commit, never for a rollback); each process LISTENs on
+  a dedicated connection and, when woken (or every `realtime_poll_seconds` in case a wake-up was
+  lost), reads the log rows after the last one it dispatched. The log is the source of truth, the
+  notification only a wake-up, so nothing is lost and nothing new is required besides PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from whitecell.core.clock import utcnow
+from whitecell.core.config import Settings
+from whitecell.core.store import CHANGES_CHANNEL, ChangeEvent, Store
+from whitecell.realtime import log
+from whitecell.realtime.connection import Connection, Subscription
+from whitecell.realtime.protocol import ACCOUNT_CHANGED, GOING_AWAY, SESSION_ENDED
+
+logger = logging.getLogger("whitecell.realtime")
+BATCH = 500
+
+
+class TooManyConnections(Exception):
+    pass
+
+
+class Feed:
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.position = 0  # the last sequence dispatched
+        self._tables: dict[str, set[Subscription]] = defaultdict(set)
+        self._users: dict[str, set[Connection]] = defaultdict(set)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._unsubscribe: Callable[[], None] | None = None
+        self._stopping = asyncio.Event()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            async with self.store.read() as tx:
+                self.position = await log.last_seq(tx)
+        except Exception:  # no schema yet (migrations pending): /readyz says so; start anyway
+            logger.warning("change log unreadable; live feeds start from the beginning")
+        if self.store.dialect.is_sqlite:
+            self._unsubscribe = self.store.subscribe(self.dispatch)
+        else:
+            self._tasks.append(asyncio.create_task(self._listen(), name="whitecell-feed-listen"))
+        self._tasks.append(asyncio.create_task(self._sweep(), name="whitecell-feed-sessions"))
+
+    async def stop(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+        # The flag as well as the cancellation: psycopg may absorb a cancellation that lands
+        # while it waits for notifications; the loops then end at their next turn.
+        self._stopping.set()
+        for task in self._tasks:
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        self._tasks.clear()
+        for connection in [c for group in self._users.values() for c in group]:
+            connection.close(GOING_AWAY, "the server is restarting; reconnect and resume")
+
+    # -- connections and subscriptions -----------------------------------------------------------
+
+    def attach(self, connection: Connection) -> None:
+        mine = self._users[connection.viewer.user_id]
+        if len(mine) >= self.settings.realtime_connections_per_user:
+            raise TooManyConnections
+        mine.add(connection)
+
+    def detach(self, connection: Connection) -> None:
+        self._users[connection.viewer.user_id].discard(connection)
+        if not self._users[connection.viewer.user_id]:
+            del self._users[connection.viewer.user_id]
+        for subscription in connection.subscriptions.values():
+            self._tables[subscription.selector.table.name].discard(subscription)
+
+    def add(self, subscription: Subscription) -> None:
+        self._tables[subscription.selector.table.name].add(subscription)
+
+    def remove(self, subscription: Subscription) -> None:
+        self._tables[subscription.selector.table.name].discard(subscription)
+
+    @property
+    def connections(self) -> list[Connection]:
+        return [c for group in self._users.values() for c in group]
+
+    # -- dispatch --------------------------------------------------------------------------------
+
+    def dispatch(self, events: Sequence[ChangeEvent]) -> None:
+        for event in events:
+            if event.seq <= self.position:
+                continue  # already dispatched (a poll racing a wake-up)
+            self.position = event.seq
+            self._enforce(event)
+            for subscription in list(self._tables.get(event.table, ())):
+                subscription.offer(event)
+
+    def _enforce(self, event: ChangeEvent) -> None:
+        """Sessions that end and accounts that are suspended lose their connections at once."""
+        document = event.document or {}
+        if event.table == "sessions" and (event.op == "delete" or not document.get("isValid")):
+            for connection in self._users.get(event.userId or "", set()).copy():
+                if connection.viewer.session_id == event.id:
+                    connection.close(SESSION_ENDED, "the session was signed out")
+        elif event.table == "users":
+            for connection in self._users.get(event.id, set()).copy():
+                if (
+                    event.op == "delete"
+                    or document.get("isBanned")
+                    or not document.get("isActive", True)
+                ):
+                    connection.close(ACCOUNT_CHANGED, "the account is suspended or deleted")
+                elif (document.get("role") == "admin") != connection.viewer.is_admin:
+                    connection.close(ACCOUNT_CHANGED, "the account's role changed; reconnect")
+
+    # -- PostgreSQL: the log, woken by NOTIFY ------------------------------------------------------
+
+    async def _listen(self) -> None:
+        import psycopg
+
+        while not self._stopping.is_set():
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self.store.conninfo, autocommit=True
+                ) as connection:
+                    await connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    await self._catch_up()  # whatever committed while we were not listening
+                    while not self._stopping.is_set():
+                        async for _ in connection.notifies(
+                            timeout=self.settings.realtime_poll_seconds
+                        ):
+                            await self._catch_up()
+                        await self._catch_up()  # the periodic poll: a lost wake-up costs 1 s
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("change feed lost its database connection; reconnecting")
+                await asyncio.sleep(1)
+
+    async def _catch_up(self) -> None:
+        while True:
+            async with self.store.read() as tx:
+                events = await log.after(tx, self.position, BATCH)
+            self.dispatch(events)
+            if len(events) < BATCH:
+                return
+
+    # -- sessions that expire or are revoked elsewhere -------------------------------------------
+
+    async def _sweep(self) -> None:
+        while not self._stopping.is_set():
+            await asyncio.sleep(self.settings.realtime_session_check_seconds)
+            try:
+                await self._check_sessions()
+            except Exception:
+                logger.exception("realtime session check failed; it will run again")
+
+    async def _check_sessions(self) -> None:
+        """One query for every connected session: gone, expired or idle ones are disconnected;
+        a connection in use keeps its session from idling out."""
+        connections = self.connections
+        sessions = sorted({c.viewer.session_id for c in connections})
+        if not sessions:
+            return
+        now = utcnow()
+        names = {f"s{i}": s for i, s in enumerate(sessions)}
+        params: dict[str, Any] = {
+            **names,
+            "now": self.store.bind_timestamp(now),
+            "idle": self.store.bind_timestamp(
+                now - timedelta(seconds=self.settings.session_idle_seconds)
+            ),
+            "yes": True,
+            "no": False,
+        }
+        placeholders = ", ".join(f":{n}" for n in names)
+        async with self.store.read() as tx:
+            rows = await tx.all(
+                'SELECT sessions."_id" FROM sessions '
+                'JOIN users ON users."_id" = sessions."userId" '
+                f'WHERE sessions."_id" IN ({placeholders}) AND sessions."isValid" = :yes '
+                'AND sessions."expiresAt" > :now AND sessions."lastSeenAt" > :idle '
+                'AND users."isBanned" = :no AND users."isActive" = :yes',
+                params,
+            )
+        alive = {row[0] for row in rows}
+        for connection in connections:
+            if connection.viewer.session_id not in alive:
+                connection.close(SESSION_ENDED, "the session ended")
+        if alive:
+            touch = now - timedelta(seconds=self.settings.session_touch_seconds)
+            keep = {f"k{i}": s for i, s in enumerate(sorted(alive))}
+            async with self.store.write() as tx:
+                await tx.execute(
+                    f'UPDATE sessions SET "lastSeenAt" = :now WHERE "_id" IN '
+                    f'({", ".join(":" + k for k in keep)}) AND "lastSeenAt" < :touch',
+                    {
+                        **keep,
+                        "now": self.store.bind_timestamp(now),
+                        "touch": self.store.bind_timestamp(touch),
+                    },
+                )

@@ -1,0 +1,106 @@
+"""`/api/v1/realtime` over WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import orjson
+from fastapi import WebSocket, WebSocketDisconnect
+
+from whitecell.core.context import AppContext
+from whitecell.core.errors import AppError
+from whitecell.realtime import session
+from whitecell.realtime.connection import Connection
+from whitecell.realtime.feed import TooManyConnections
+from whitecell.realtime.protocol import IDLE, SESSION_ENDED, TOO_MANY, Auth, error
+
+
+async def _send(websocket: WebSocket, message: dict[str, Any]) -> None:
+    await websocket.send_text(orjson.dumps(message).decode())
+
+
+async def _token(websocket: WebSocket, ctx: AppContext) -> str | None:
+    """The bearer token from the handshake's header, or from a first `auth` message."""
+    header = websocket.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    try:
+        async with asyncio.timeout(ctx.settings.realtime_auth_timeout_seconds):
+            raw = await websocket.receive_text()
+        message = session.parse(orjson.loads(raw))
+    except (TimeoutError, ValueError, orjson.JSONDecodeError):
+        return None
+    return message.token if isinstance(message, Auth) else None
+
+
+async def serve(websocket: WebSocket) -> None:
+    ctx: AppContext = websocket.app.state.context
+    await websocket.accept()
+    token = await _token(websocket, ctx)
+    try:
+        if token is None:
+            raise AppError('send {"type": "auth", "token": ...} first')
+        connection = await session.open_connection(ctx, token)
+        ctx.feed.attach(connection)
+    except TooManyConnections:
+        await _send(websocket, error("too_many_connections", "close another connection first"))
+        await websocket.close(TOO_MANY, "too many connections")
+        return
+    except AppError as exc:
+        await _send(websocket, error("unauthorized", exc.detail))
+        await websocket.close(SESSION_ENDED, "not authenticated")
+        return
+    await _send(websocket, {"type": "ready", "userId": connection.viewer.user_id})
+    tasks = [
+        asyncio.create_task(_receive(websocket, connection)),
+        asyncio.create_task(_transmit(websocket, connection)),
+        asyncio.create_task(_heartbeat(connection, ctx)),
+        asyncio.create_task(connection.closed.wait()),
+    ]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        connection.close(1000, "bye")
+        code, reason = connection.closing or (1000, "bye")
+        with contextlib.suppress(Exception):
+            if code != 1000:
+                await _send(websocket, error("closing", reason, close=code))
+            await websocket.close(code, reason)
+
+
+async def _receive(websocket: WebSocket, connection: Connection) -> None:
+    """Client messages, one at a time; a malformed one gets an error, never a crash."""
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            raw = await websocket.receive_text()
+            connection.last_heard = time.monotonic()
+            try:
+                message = session.parse(orjson.loads(raw))
+            except (ValueError, orjson.JSONDecodeError) as exc:
+                connection.send(error("bad_message", str(exc) or "not JSON"))
+                continue
+            await session.handle(connection, message)
+
+
+async def _transmit(websocket: WebSocket, connection: Connection) -> None:
+    while True:
+        message = await connection.queue.get()
+        await _send(websocket, message)
+
+
+async def _heartbeat(connection: Connection, ctx: AppContext) -> None:
+    settings = ctx.settings
+    while True:
+        await asyncio.sleep(settings.realtime_heartbeat_seconds)
+        if time.monotonic() - connection.last_heard > settings.realtime_idle_timeout_seconds:
+            connection.close(IDLE, "nothing heard from the client; answer pings with pongs")
+            return
+        connection.send({"type": "ping"})
