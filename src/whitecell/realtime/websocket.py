@@ -70,10 +70,12 @@ async def serve(websocket: WebSocket) -> None:
                 await task
         connection.close(1000, "bye")
         code, reason = connection.closing or (1000, "bye")
+        # Bounded: a client that stopped reading cannot hold this handler open.
         with contextlib.suppress(Exception):
-            if code != 1000:
-                await _send(websocket, error("closing", reason, close=code))
-            await websocket.close(code, reason)
+            async with asyncio.timeout(2):
+                if code != 1000:
+                    await _send(websocket, error("closing", reason, close=code))
+                await websocket.close(code, reason)
 
 
 async def _receive(websocket: WebSocket, connection: Connection) -> None:
