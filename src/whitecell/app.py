@@ -15,6 +15,7 @@ from whitecell.auth.dependencies import optional_caller
 from whitecell.auth.router import router as auth_router
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
+from whitecell.core.dispatch import TableDispatch
 from whitecell.core.errors import install_error_handlers
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.logging import configure_logging
@@ -63,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users_router)
     app.include_router(stoic_router)
     app.include_router(realtime_router)
-    app.router.routes.extend(_table_routes())
+    table_routes = _table_routes()
+    app.router.routes.extend(table_routes)
+    app.router.routes.insert(0, TableDispatch(table_routes))
     return app
 
 

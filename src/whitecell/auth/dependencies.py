@@ -19,7 +19,7 @@ Context = Annotated[AppContext, Depends(get_context)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def client_of(request: Request) -> Client:
+async def client_of(request: Request) -> Client:
     return Client(
         ip=request.client.host if request.client else "unknown",
         user_agent=request.headers.get("user-agent"),
@@ -38,7 +38,7 @@ async def current_auth(request: Request, ctx: Context, credentials: Credentials)
 
 async def optional_caller(request: Request, ctx: Context, credentials: Credentials) -> Caller:
     """The caller, signed in or not; a token that is sent must be valid (401 otherwise)."""
-    client = client_of(request)
+    client = await client_of(request)
     if credentials is None and not request.headers.get("authorization"):
         return Caller(None, client.ip, client.user_agent)
     auth = await current_auth(request, ctx, credentials)

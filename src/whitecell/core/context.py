@@ -65,6 +65,7 @@ class AppContext:
         await self.store.close()
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
+    # async: FastAPI would run a plain function in a worker thread, a hop on every request.
     context: AppContext = request.app.state.context
     return context

@@ -140,16 +140,24 @@ class Feed:
                     await connection.execute(f"LISTEN {CHANGES_CHANNEL}")
                     await self._catch_up()  # whatever committed while we were not listening
                     while not self._stopping.is_set():
-                        async for _ in connection.notifies(
+                        async for notice in connection.notifies(
                             timeout=self.settings.realtime_poll_seconds
                         ):
-                            await self._catch_up()
-                        await self._catch_up()  # the periodic poll: a lost wake-up costs 1 s
+                            await self._woken(notice.payload)
+                        await self._woken(None)  # the periodic poll: a lost wake-up costs 1 s
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("change feed lost its database connection; reconnecting")
                 await asyncio.sleep(1)
+
+    async def _woken(self, payload: str | None) -> None:
+        if self._users:
+            await self._catch_up()
+        elif payload and payload.isdigit():
+            # Nobody is listening here: skip reading the log (writes stay cheap); a subscriber
+            # that arrives later takes its snapshot or backlog from the database anyway.
+            self.position = max(self.position, int(payload))
 
     async def _catch_up(self) -> None:
         while True:
