@@ -1,0 +1,50 @@
+"""The benchmarked server: the real White Cell app, and beside it the floor (`bench.floor`).
+
+`uvicorn bench.app:create --factory` serves `/floor/...` from the floor app and everything else from
+`whitecell.app.create_app` exactly as `whitecell serve` builds it, so production code carries no
+benchmark routes and the floor's requests do not pass through the API's middleware.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bench.floor import PostgresFloor, SqliteFloor, create_floor
+from whitecell.app import create_app
+from whitecell.core.config import get_settings
+from whitecell.core.logging import configure_logging
+
+FLOOR_PREFIX = "/floor/"
+
+
+class Dispatch:
+    """ASGI: `/floor/...` to the floor, the rest to the API; the floor's lifespan runs both."""
+
+    def __init__(self, api: ASGIApp, floor: ASGIApp) -> None:
+        self.api, self.floor = api, floor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan" or scope.get("path", "").startswith(FLOOR_PREFIX):
+            await self.floor(scope, receive, send)
+        else:
+            await self.api(scope, receive, send)
+
+
+def create() -> Dispatch:
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    api: FastAPI = create_app(settings)
+    url = settings.resolved_database_url
+    database: SqliteFloor | PostgresFloor
+    if settings.is_sqlite:
+        database = SqliteFloor(make_url(url).database or "")
+    else:
+        conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        database = PostgresFloor(conninfo, settings.database_pool_size)
+
+    def api_lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+        return api.router.lifespan_context(api)
+
+    return Dispatch(api, create_floor(database, api_lifespan))

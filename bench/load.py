@@ -1,0 +1,147 @@
+"""Load generators: wrk (preferred), or a small asyncio client when wrk is not installed.
+
+Both keep `connections` HTTP/1.1 keep-alive connections busy for `duration` seconds, cycling
+through a list of prepared requests (one user's token and target per line), and report requests
+per second with p50/p99 latency. The Python client shares the CPU with the server and spends far
+more per request than wrk: its figures are a lower bound, and only its ratios mean much.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+LUA_SCRIPT = Path(__file__).resolve().parent / "requests.lua"
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    token: str
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    requests: int
+    seconds: float
+    errors: int  # socket errors, timeouts and 4xx/5xx answers
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def write_requests(path: Path, requests: list[Request]) -> Path:
+    lines = [
+        "\t".join([r.method, r.path, r.token, *([r.body] if r.body else [])]) for r in requests
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Wrk:
+    name = "wrk"
+
+    def __init__(self, connections: int, cpu: int | None = None) -> None:
+        self.connections, self.cpu = connections, cpu
+
+    def run(self, base: str, requests_file: Path, duration: float) -> Measurement:
+        command = [
+            "wrk", "-t1", f"-c{self.connections}", f"-d{max(1, round(duration))}s",
+            "--timeout", "10s", "-s", str(LUA_SCRIPT), base, "--", str(requests_file),
+        ]  # fmt: skip
+        if self.cpu is not None and shutil.which("taskset"):
+            command = ["taskset", "-c", str(self.cpu), *command]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        line = next(x for x in output.splitlines() if x.startswith('{"requests"'))
+        raw = json.loads(line)
+        errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
+        return Measurement(
+            requests=int(raw["requests"]),
+            seconds=raw["duration_us"] / 1e6,
+            errors=int(errors),
+            p50_ms=raw["p50_us"] / 1000,
+            p99_ms=raw["p99_us"] / 1000,
+        )
+
+
+class PythonLoad:
+    """The fallback: asyncio streams, one coroutine per connection, raw HTTP/1.1."""
+
+    name = "python (lower bound)"
+
+    def __init__(self, connections: int) -> None:
+        self.connections = connections
+
+    def run(self, base: str, requests_file: Path, duration: float) -> Measurement:
+        host = urlsplit(base).hostname or "127.0.0.1"
+        prepared = [_encode(line, host) for line in requests_file.read_text().splitlines()]
+        return asyncio.run(self._run(base, prepared, duration))
+
+    async def _run(self, base: str, prepared: list[bytes], duration: float) -> Measurement:
+        url = urlsplit(base)
+        host, port = url.hostname or "127.0.0.1", url.port or 80
+        latencies: list[float] = []
+        errors = 0
+        started = time.perf_counter()
+        deadline = started + duration
+
+        async def connection(offset: int) -> None:
+            nonlocal errors
+            reader, writer = await asyncio.open_connection(host, port)
+            position = offset
+            try:
+                while time.perf_counter() < deadline:
+                    position = (position + 1) % len(prepared)
+                    sent = time.perf_counter()
+                    writer.write(prepared[position])
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    length = 0
+                    for header in head.split(b"\r\n")[1:]:
+                        if header[:15].lower() == b"content-length:":
+                            length = int(header[15:])
+                    await reader.readexactly(length)
+                    latencies.append(time.perf_counter() - sent)
+                    if not head.startswith(b"HTTP/1.1 2"):
+                        errors += 1
+            finally:
+                writer.close()
+
+        step = max(1, len(prepared) // self.connections)
+        await asyncio.gather(*(connection(i * step) for i in range(self.connections)))
+        elapsed = time.perf_counter() - started
+        latencies.sort()
+        if not latencies:
+            return Measurement(0, elapsed, errors, 0.0, 0.0)
+        return Measurement(
+            requests=len(latencies),
+            seconds=elapsed,
+            errors=errors,
+            p50_ms=latencies[len(latencies) // 2] * 1000,
+            p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        )
+
+
+def _encode(line: str, host: str) -> bytes:
+    method, path, token, *rest = line.split("\t")
+    body = rest[0].encode() if rest else b""
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
+
+
+def load_generator(connections: int, cpu: int | None, force_python: bool) -> Wrk | PythonLoad:
+    if shutil.which("wrk") and not force_python:
+        return Wrk(connections, cpu)
+    return PythonLoad(connections)

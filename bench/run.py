@@ -1,0 +1,352 @@
+"""`make bench`: build the dataset, serve it, load each path and its floor, print the table.
+
+Settings (environment):
+- BENCH_DURATION: seconds measured per endpoint (8); BENCH_WARMUP: seconds of warm-up (2);
+- BENCH_CONNECTIONS: concurrent connections (8); BENCH_USERS: users (1000: 500,000 flashcards);
+- BENCH_DATABASES ("sqlite,postgresql"); BENCH_CASES ("due,note,search,workout");
+- BENCH_POSTGRES_URL (postgresql://127.0.0.1:5432/test): where to create and drop the database
+  `whitecell_bench` (nothing else there is touched); BENCH_KEEP_POSTGRES=1 keeps it afterwards;
+- BENCH_LOADGEN=python: the fallback load generator even when wrk is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from bench import dataset
+from bench.dataset import DATA_DIR, Manifest
+from bench.load import Measurement, PythonLoad, Request, Wrk, load_generator, write_requests
+from bench.rows import exercise
+from bench.server import running_server
+from whitecell.core.clock import isoformat_z, utcnow
+
+SERVER_CPU, LOAD_CPU = 0, 1
+PG_DATABASE = "whitecell_bench"
+READS = ("due flashcards", "note by id", "notes search")
+QUIET = 0.15  # the busiest the CPUs may be, from other work, when a measurement starts
+
+
+@dataclass(frozen=True)
+class Options:
+    duration: float
+    warmup: float
+    connections: int
+    users: int
+    databases: tuple[str, ...]
+    postgres_url: str
+    cases: tuple[str, ...]
+    python_load: bool
+    keep_postgres: bool
+
+    @classmethod
+    def from_environment(cls) -> Options:
+        env = os.environ.get
+        return cls(
+            duration=float(env("BENCH_DURATION", "8")),
+            warmup=float(env("BENCH_WARMUP", "2")),
+            connections=int(env("BENCH_CONNECTIONS", "8")),
+            users=int(env("BENCH_USERS", "1000")),
+            databases=tuple(env("BENCH_DATABASES", "sqlite,postgresql").split(",")),
+            postgres_url=env("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test"),
+            cases=tuple(env("BENCH_CASES", "due,note,search,workout").split(",")),
+            python_load=env("BENCH_LOADGEN", "wrk") == "python",
+            keep_postgres=env("BENCH_KEEP_POSTGRES", "") == "1",
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    name: str
+    # (API requests, floor requests): the same targets under /api/v1 and /floor.
+    requests: Callable[[Manifest], tuple[list[Request], list[Request]]]
+
+
+def _pair(method: str, path: str, token: str, body: str | None = None) -> tuple[Request, Request]:
+    return (
+        Request(method, f"/api/v1/{path}", token, body),
+        Request(method, f"/floor/{path}", token, body),
+    )
+
+
+def _split(pairs: list[tuple[Request, Request]]) -> tuple[list[Request], list[Request]]:
+    return [a for a, _ in pairs], [f for _, f in pairs]
+
+
+def due_cards(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    query = urlencode(
+        {"nextReviewDate[lte]": isoformat_z(utcnow()), "order": "nextReviewDate", "limit": 20}
+    )
+    return _split([_pair("GET", f"flashcards?{query}", u.token) for u in manifest.users])
+
+
+def note_by_id(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    return _split([_pair("GET", f"notes/{n}", u.token) for u in manifest.users for n in u.notes])
+
+
+def notes_search(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    words = manifest.words
+    return _split(
+        [
+            _pair("GET", f"notes?search={quote(words[(i * 5 + k) % len(words)])}", u.token)
+            for i, u in enumerate(manifest.users)
+            for k in range(5)
+        ]
+    )
+
+
+def create_workout(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    rng = random.Random(3)
+    today = utcnow().date().isoformat()
+    pairs = []
+    for user in manifest.users:
+        body = {
+            "date": today,
+            "type": "strength",
+            "name": "Leg day",
+            "duration": 50,
+            "intensity": "high",
+            "exercises": [exercise(rng) for _ in range(4)],
+        }
+        pairs.append(_pair("POST", "workouts", user.token, json.dumps(body)))
+    return _split(pairs)
+
+
+CASES = (
+    Case("due", "due flashcards", due_cards),
+    Case("note", "note by id", note_by_id),
+    Case("search", "notes search", notes_search),
+    Case("workout", "create workout", create_workout),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    case: str
+    database: str
+    api: Measurement
+    floor: Measurement
+
+    @property
+    def ratio(self) -> float:
+        return self.api.per_second / self.floor.per_second if self.floor.per_second else 0.0
+
+
+# -- checks before timing -----------------------------------------------------------------------
+
+
+def _fetch(base: str, request: Request) -> tuple[int, Any]:
+    http = urllib.request.Request(  # noqa: S310 (loopback only)
+        base + request.path,
+        method=request.method,
+        data=request.body.encode() if request.body else None,
+        headers={"Authorization": f"Bearer {request.token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(http, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def check_same_answers(base: str, case: Case, api: list[Request], floor: list[Request]) -> str:
+    """Fail unless the API and the floor answer alike; describe the answers' size."""
+    items = []
+    for a, f in list(zip(api, floor, strict=True))[:: max(1, len(api) // 25)][:25]:
+        (status_a, body_a), (status_f, body_f) = _fetch(base, a), _fetch(base, f)
+        if a.method == "POST":  # new ids and times differ; the rest must not
+            for body in (body_a, body_f):
+                for volatile in ("_id", "createdAt"):
+                    body.pop(volatile, None)
+        if status_a != status_f or body_a != body_f:
+            raise SystemExit(
+                f"{case.name}: the floor answers differently from the API\n"
+                f"  API   {a.method} {a.path} -> {status_a} {str(body_a)[:300]}\n"
+                f"  floor {f.method} {f.path} -> {status_f} {str(body_f)[:300]}"
+            )
+        if status_a >= 300:
+            raise SystemExit(f"{case.name}: {a.method} {a.path} -> {status_a} {body_a}")
+        if isinstance(body_a, dict) and "items" in body_a:
+            items.append(len(body_a["items"]))
+    if items:
+        return f"{sum(items) / len(items):.1f} items per answer"
+    return "one document per answer"
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def measure_pair(
+    load: Wrk | PythonLoad, base: str, api_file: Path, floor_file: Path, options: Options
+) -> tuple[Measurement, Measurement]:
+    """Warm both up, then measure in the order API, floor, floor, API (drift cancels out)."""
+    load.run(base, api_file, options.warmup)
+    load.run(base, floor_file, options.warmup)
+    half = options.duration / 2
+    api = [load.run(base, api_file, half)]
+    floor = [load.run(base, floor_file, half), load.run(base, floor_file, half)]
+    api.append(load.run(base, api_file, half))
+    return combine(api), combine(floor)
+
+
+def combine(parts: list[Measurement]) -> Measurement:
+    """Counts add up; the percentiles are the mean of the parts' (parts are equally long)."""
+    return Measurement(
+        requests=sum(p.requests for p in parts),
+        seconds=sum(p.seconds for p in parts),
+        errors=sum(p.errors for p in parts),
+        p50_ms=sum(p.p50_ms for p in parts) / len(parts),
+        p99_ms=sum(p.p99_ms for p in parts) / len(parts),
+    )
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """The share of CPU time other processes used over `seconds` (None off Linux)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+    try:
+        total_0, idle_0 = sample()
+        time.sleep(seconds)
+        total_1, idle_1 = sample()
+    except OSError:
+        return None
+    return 1 - (idle_1 - idle_0) / max(1, total_1 - total_0)
+
+
+def wait_for_quiet_cpus(label: str, patience: float = 60) -> float | None:
+    """Wait up to `patience` seconds for other work (a test run...) to leave the CPUs."""
+    deadline = time.monotonic() + patience
+    busy = cpu_busy()
+    if busy is not None and busy > QUIET:
+        log(f"{label}: the CPUs are {busy:.0%} busy with other work; waiting up to {patience:g} s")
+    while busy is not None and busy > QUIET and time.monotonic() < deadline:
+        busy = cpu_busy(2.0)
+    return busy
+
+
+def measure_database(
+    label: str,
+    url: str,
+    manifest: Manifest,
+    options: Options,
+    load: Wrk | PythonLoad,
+    notes: list[str],
+) -> list[Row]:
+    busy = wait_for_quiet_cpus(label)
+    if busy is not None and busy > QUIET:
+        notes.append(f"Warning: other processes kept the CPUs {busy:.0%} busy at the {label} run.")
+        log(notes[-1])
+    work = DATA_DIR / f"server-{label.lower()}"
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with running_server(url, work, cpu=SERVER_CPU) as base:
+        for case in (c for c in CASES if c.key in options.cases):
+            api, floor = case.requests(manifest)
+            slug = case.name.replace(" ", "-")
+            api_file = write_requests(work / f"{slug}.api.tsv", api)
+            floor_file = write_requests(work / f"{slug}.floor.tsv", floor)
+            described = check_same_answers(base, case, api, floor)
+            log(f"{label}: {case.name}: API and floor answer alike ({described}); measuring")
+            api_result, floor_result = measure_pair(load, base, api_file, floor_file, options)
+            rows.append(Row(case.name, label, api_result, floor_result))
+            log(
+                f"{label}: {case.name}: API {api_result.per_second:,.0f}/s, "
+                f"floor {floor_result.per_second:,.0f}/s"
+            )
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| endpoint | DB | API req/s | p50 | p99 | floor req/s | p50 | p99 | ratio |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        errors = r.api.errors + r.floor.errors
+        lines.append(
+            f"| {r.case} | {r.database} | {r.api.per_second:,.0f} | {r.api.p50_ms:.2f} ms | "
+            f"{r.api.p99_ms:.2f} ms | {r.floor.per_second:,.0f} | {r.floor.p50_ms:.2f} ms | "
+            f"{r.floor.p99_ms:.2f} ms | {r.ratio:.2f}{f' ({errors} errors!)' if errors else ''} |"
+        )
+    return "\n".join(lines)
+
+
+def verdict(rows: list[Row]) -> str:
+    below = [r for r in rows if r.case in READS and r.ratio < 0.5]
+    if below:
+        missed = ", ".join(f"{r.case} on {r.database} ({r.ratio:.2f})" for r in below)
+        return f"Goal (every read path >= 0.5 of its floor) missed by: {missed}."
+    return "Goal met: every read path is at >= 0.5 of its floor, authentication included."
+
+
+def main() -> None:
+    options = Options.from_environment()
+    started = time.perf_counter()
+    load = load_generator(options.connections, LOAD_CPU, options.python_load)
+    if isinstance(load, PythonLoad):
+        log(
+            "wrk not found (or BENCH_LOADGEN=python): using the Python load generator, whose "
+            "req/s are a lower bound. Install wrk for real figures: apt-get install -y wrk"
+        )
+    rows: list[Row] = []
+    notes: list[str] = []
+    if "sqlite" in options.databases:
+        url, manifest = dataset.sqlite_dataset(options.users, log)
+        notes.append(f"SQLite dataset: {_counts(manifest)}")
+        rows += measure_database("SQLite", url, manifest, options, load, notes)
+    if "postgresql" in options.databases:
+        problem = dataset.postgres_reachable(options.postgres_url)
+        if problem:
+            log(f"PostgreSQL skipped: cannot connect to {options.postgres_url}: {problem}")
+            notes.append("PostgreSQL: skipped (unreachable)")
+        else:
+            try:
+                url, manifest = dataset.postgres_dataset(
+                    options.postgres_url, PG_DATABASE, options.users, log
+                )
+                notes.append(f"PostgreSQL dataset: {_counts(manifest)}")
+                rows += measure_database("PostgreSQL", url, manifest, options, load, notes)
+            finally:
+                if not options.keep_postgres:
+                    dataset.drop_postgres(options.postgres_url, PG_DATABASE)
+    elapsed = time.perf_counter() - started
+    report = "\n".join(
+        [
+            table(rows),
+            "",
+            verdict(rows),
+            "",
+            *notes,
+            f"Load: {load.name}, {options.connections} connections, {options.duration:g} s per "
+            f"endpoint after {options.warmup:g} s of warm-up; server: 1 uvicorn worker.",
+            f"Total time: {elapsed:.0f} s.",
+        ]
+    )
+    print(report)
+    (DATA_DIR / "results.md").write_text(report + "\n")
+
+
+def _counts(manifest: Manifest) -> str:
+    return ", ".join(f"{n:,} {t}" for t, n in sorted(manifest.counts.items(), key=lambda x: -x[1]))
+
+
+if __name__ == "__main__":
+    main()
