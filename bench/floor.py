@@ -137,7 +137,7 @@ class Queries:
                 f"SELECT {self.notes.select} FROM notes JOIN notes_fts "
                 "ON notes_fts.rowid = notes.rowid "
                 f'WHERE notes."userId" = {p} AND notes_fts MATCH {p} '
-                f'ORDER BY bm25(notes_fts, 10.0, 5.0, 2.0), notes."_id" LIMIT {p} OFFSET 0'
+                f'ORDER BY bm25(notes_fts, 0.0, 100.0, 10.0, 1.0), notes."_id" LIMIT {p} OFFSET 0'
             )
         else:
             query = "websearch_to_tsquery('english', %(q)s)"
@@ -197,10 +197,11 @@ class SqliteFloor:
         return self._all(self.q.note, (user, note_id))
 
     async def search(self, user: str, words: str, limit: int) -> list[Row]:
-        # The API's FTS5 query: every word must appear, the last may be a prefix.
+        # The API's FTS5 query: the owner's rows, every word must appear, the last may be a prefix.
         terms = [f'"{w}"' for w in words.split()[:16]] or ['""']
         terms[-1] += "*"
-        return self._all(self.q.search, (user, " ".join(terms), limit))
+        match = f'userId : "{user}" AND ({" ".join(terms)})'
+        return self._all(self.q.search, (user, match, limit))
 
     async def insert_workout(self, values: list[Any]) -> Row:
         assert self.connection is not None

@@ -122,7 +122,8 @@ async def list_page(tx: Tx, table: Table, caller: Caller, query: ListQuery) -> P
     sql.filters(query.filters)
     total = None
     if query.search:
-        join, match, rank = search_clause(tx.dialect, table, sql, query.search)
+        owner = caller.id if table.access.read == "owner" else None
+        join, match, rank = search_clause(tx.dialect, table, sql, query.search, owner=owner)
         if query.count:
             total = int(
                 await tx.scalar(
