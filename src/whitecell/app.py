@@ -24,6 +24,7 @@ from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
+from whitecell.study.router import router as study_router
 from whitecell.system.cleanup import cleanup
 from whitecell.system.router import router as system_router
 from whitecell.users.router import router as users_router
@@ -59,14 +60,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(RequestLogMiddleware)
-    app.include_router(system_router)
-    app.include_router(auth_router)
-    app.include_router(users_router)
-    app.include_router(stoic_router)
-    app.include_router(realtime_router)
-    table_routes = _table_routes()
-    app.router.routes.extend(table_routes)
-    app.router.routes.insert(0, TableDispatch(table_routes))
+    # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
+    # objects so that the dispatcher below can index them.
+    for router in (
+        system_router,
+        auth_router,
+        users_router,
+        stoic_router,
+        realtime_router,
+        study_router,
+    ):
+        app.router.routes.extend(router.routes)
+    app.router.routes.extend(_table_routes())
+    # Every /api/v1 route, found by its table (or group) name; hand-written routes of a table
+    # come before its generated ones, as in the list itself.
+    app.router.routes.insert(0, TableDispatch(list(app.router.routes)))
     return app
 
 

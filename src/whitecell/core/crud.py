@@ -306,7 +306,7 @@ def _require_complete(table: Table, document: dict[str, Any]) -> None:
         )
 
 
-async def _load_for_write(
+async def load_for_write(
     tx: Tx, table: Table, caller: Caller, doc_id: str, capacity: str
 ) -> dict[str, Any]:
     c = _codec(tx, table)
@@ -333,7 +333,7 @@ async def update(
     reason: str | None = None,
 ) -> dict[str, Any]:
     capacity = may_write(table, caller, "update")
-    previous = await _load_for_write(tx, table, caller, doc_id, capacity)
+    previous = await load_for_write(tx, table, caller, doc_id, capacity)
     nulled = [n for n, v in changes.items() if v is None and table.columns[n].required]
     if nulled:
         raise ValidationFailed(
@@ -377,7 +377,7 @@ async def update(
 
 async def delete(tx: Tx, table: Table, caller: Caller, doc_id: str) -> None:
     capacity = may_write(table, caller, "delete")
-    previous = await _load_for_write(tx, table, caller, doc_id, capacity)
+    previous = await load_for_write(tx, table, caller, doc_id, capacity)
     await tx.execute(f'DELETE FROM "{table.name}" WHERE "_id" = :id', {"id": doc_id})
     tx.record(
         ChangeEvent(table.name, "delete", doc_id, previous.get("userId"), None, previous=previous)

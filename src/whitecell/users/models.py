@@ -39,6 +39,8 @@ class User(Base):
     # Additions to the spec: the user's IANA zone (for "today" and streaks) and an optional
     # argon2id password hash for the spec's "password" session type.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Anki's "new cards/day": how many never-reviewed cards the daily queue introduces.
+    newCardsPerDay: Mapped[int] = mapped_column(default=20, server_default="20")
     passwordHash: Mapped[str | None] = mapped_column(String(255))
 
     __table_args__ = (

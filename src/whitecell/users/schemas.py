@@ -39,6 +39,7 @@ class UserOut(PublicProfile):
     isActive: bool
     isBanned: bool
     timezone: str
+    newCardsPerDay: int
     hasPassword: bool = False
 
 
@@ -48,6 +49,7 @@ class _ProfileChanges(WriteModel):
     avatar: HttpUrl | None = Field(None, max_length=2048)
     bio: str | None = Field(None, max_length=500)
     timezone: Timezone | None = None
+    newCardsPerDay: int | None = Field(None, ge=0, le=9999, strict=True)
 
 
 # Every other field of the document is the server's: sending one is a 422 naming it.

@@ -40,6 +40,7 @@ USERS = Table(
         "currentStreak": integer(default=0, server=True),
         "longestStreak": integer(default=0, server=True),
         "timezone": string(max_length=64, default="UTC", server=True),
+        "newCardsPerDay": integer(ge=0, le=9999, default=20, server=True),
         "passwordHash": string(required=False, max_length=255, private=True),
     },
     access=Access(read="admin", create="nobody", update="admin", delete="nobody"),
