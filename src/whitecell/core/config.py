@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # The change log is kept this long: a live client may resume from any sequence inside it.
     change_log_retention_seconds: int = Field(24 * 3600, ge=60)
 
+    # FSRS spreads review dates a little (as Anki does) so cards learnt together drift apart.
+    fsrs_fuzzing: bool = True
+
     # Realtime (docs/realtime.md).
     realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client
     realtime_connections_per_user: int = Field(10, ge=1)  # per server process

@@ -19,7 +19,7 @@ from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Tx
 from whitecell.core.types import StrictFloat
-from whitecell.study.scheduling import review_card
+from whitecell.study.scheduling import review_card, review_card_fsrs
 from whitecell.study.tables import FLASHCARDS
 
 router = APIRouter(prefix="/api/v1/flashcards", tags=["study"])
@@ -40,16 +40,22 @@ async def signed_in(caller: OptionalCaller) -> Caller:
 SignedIn = Annotated[Caller, Depends(signed_in)]
 
 
-@router.post("/{card_id}/review", summary="Review a flashcard (SM-2)")
+@router.post("/{card_id}/review", summary="Review a flashcard (SM-2 or FSRS)")
 async def review(card_id: str, body: Review, caller: SignedIn, ctx: Context) -> Response:
-    """Grade a recall 0-5: SM-2 moves the card's schedule, appends to `reviewHistory` and sets
-    `status`, all in one transaction (docs/study.md). Concurrent reviews of one card apply one
-    after the other; send `expectedReviewCount` to have a stale one refused with a 409."""
+    """Grade a recall 0-5: SM-2 (or FSRS, the user's `scheduler`) moves the card's schedule,
+    appends to `reviewHistory` and sets `status`, all in one transaction (docs/study.md).
+    Concurrent reviews of one card apply one after the other; send `expectedReviewCount` to have
+    a stale one refused with a 409."""
     async with ctx.store.write() as tx:
         card = await crud.load_for_write(tx, FLASHCARDS, caller, card_id, "owner")
         if body.expectedReviewCount is not None and body.expectedReviewCount != card["reviewCount"]:
             raise Conflict("The card was reviewed meanwhile; fetch it again.")
-        changes = review_card(card, body.quality, float(body.timeSpent), utcnow())
+        spent, now = float(body.timeSpent), utcnow()
+        if (caller.user or {}).get("scheduler") == "fsrs":
+            fuzzing = ctx.settings.fsrs_fuzzing
+            changes = review_card_fsrs(card, body.quality, spent, now, fuzzing=fuzzing)
+        else:
+            changes = review_card(card, body.quality, spent, now)
         stored = await crud.update(tx, FLASHCARDS, caller, card_id, changes)
     return json_response(stored, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
 

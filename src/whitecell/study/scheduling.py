@@ -1,4 +1,5 @@
-"""Spaced repetition: SM-2 exactly as `supermemo2` 3.0.1 computes it (docs/study.md).
+"""Spaced repetition: SM-2 exactly as `supermemo2` 3.0.1 computes it, and FSRS through py-fsrs
+as a per-user alternative (docs/study.md).
 
 Reading A of the reference (domain-rules.md §1.2): the interval uses the E-Factor from before this
 review's update; a fraction rounds up; the E-Factor is updated after every grade, failures
@@ -7,10 +8,12 @@ included, and never falls below 1.3; a grade below 3 restarts the repetitions.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 MIN_EASE = 1.3
@@ -91,4 +94,88 @@ def review_card(
         "nextReviewDate": isoformat_z(reviewed_at + timedelta(days=after.interval)),
         "reviewHistory": history,
         "status": status_of(after),
+    }
+
+
+# -- FSRS (py-fsrs), a per-user alternative ---------------------------------------------------
+
+# SM-2's six grades on FSRS's four buttons: every failure is Again (docs/study.md).
+FSRS_RATING = {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}  # Again=1, Hard=2, Good=3, Easy=4
+
+
+@lru_cache(maxsize=2)
+def fsrs_scheduler(fuzzing: bool) -> Any:
+    from fsrs import Scheduler
+
+    return Scheduler(enable_fuzzing=fuzzing)
+
+
+def _fsrs_id(card_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(card_id.encode()).digest()[:6], "big")
+
+
+def _fsrs_card(card: dict[str, Any], scheduler: Any) -> Any:
+    """The card's FSRS memory: as stored when it reflects the whole history, otherwise rebuilt
+    by replaying `reviewHistory` (how switching from SM-2 keeps what the card has been through)."""
+    from fsrs import Card, Rating
+
+    history = card.get("reviewHistory") or []
+    stored = card.get("fsrsState")
+    if stored and stored.get("reviews") == len(history):
+        return Card.from_dict(stored["card"])
+    memory = Card(card_id=_fsrs_id(card["_id"]))
+    for item in history:
+        moment = datetime.fromisoformat(item["date"]).astimezone(UTC)
+        memory, _ = scheduler.review_card(
+            memory, Rating(FSRS_RATING[item["quality"]]), review_datetime=moment
+        )
+    return memory
+
+
+def review_card_fsrs(
+    card: dict[str, Any],
+    quality: int,
+    time_spent: float,
+    reviewed_at: datetime,
+    *,
+    fuzzing: bool = True,
+) -> dict[str, Any]:
+    """The card after a review scheduled by FSRS; SM-2's `easeFactor` is left as it was."""
+    from fsrs import Rating, State
+
+    from whitecell.core.clock import isoformat_z
+
+    scheduler = fsrs_scheduler(fuzzing)
+    memory = _fsrs_card(card, scheduler)
+    reviewed_at = reviewed_at.astimezone(UTC)
+    memory, _ = scheduler.review_card(
+        memory,
+        Rating(FSRS_RATING[quality]),
+        review_datetime=reviewed_at,
+        review_duration=round(time_spent * 1000),
+    )
+    interval = max(0, (memory.due - reviewed_at).days)  # learning steps are minutes: 0 days
+    if memory.state == State.Review:
+        status = "mastered" if interval >= MASTERED_DAYS else "review"
+    else:
+        status = "learning"
+    moment = isoformat_z(reviewed_at)
+    history = [
+        *(card.get("reviewHistory") or []),
+        {
+            "date": moment,
+            "quality": quality,
+            "easeFactor": card["easeFactor"],
+            "interval": interval,
+            "timeSpent": time_spent,
+        },
+    ]
+    return {
+        "interval": interval,
+        "reviewCount": card["reviewCount"] + 1,
+        "lastReviewDate": moment,
+        "nextReviewDate": isoformat_z(memory.due),
+        "reviewHistory": history,
+        "status": status,
+        "fsrsState": {"card": memory.to_dict(), "reviews": len(history)},
     }

@@ -16,6 +16,7 @@ from whitecell.core.tables import (
     choice,
     day,
     integer,
+    json_object,
     link,
     list_of,
     number,
@@ -122,6 +123,8 @@ FLASHCARDS = Table(
         "lastReviewDate": timestamp(required=False, server=True),
         "reviewHistory": objects(ReviewHistoryItem, required=False, server=True, max_items=100_000),
         "status": choice("new", "learning", "review", "mastered", default="new", server=True),
+        # FSRS memory state (py-fsrs `Card.to_dict()`), kept beside SM-2's fields: docs/study.md.
+        "fsrsState": json_object(required=False, server=True),
         "createdAt": timestamp(),
         "updatedAt": timestamp(),
     },

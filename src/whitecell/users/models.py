@@ -41,6 +41,8 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # Anki's "new cards/day": how many never-reviewed cards the daily queue introduces.
     newCardsPerDay: Mapped[int] = mapped_column(default=20, server_default="20")
+    # Which spaced-repetition scheduler reviews use: "sm2" or "fsrs" (docs/study.md).
+    scheduler: Mapped[str] = mapped_column(String(8), default="sm2", server_default="sm2")
     passwordHash: Mapped[str | None] = mapped_column(String(255))
 
     __table_args__ = (

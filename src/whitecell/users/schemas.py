@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, HttpUrl
 
@@ -40,6 +40,7 @@ class UserOut(PublicProfile):
     isBanned: bool
     timezone: str
     newCardsPerDay: int
+    scheduler: str
     hasPassword: bool = False
 
 
@@ -50,6 +51,7 @@ class _ProfileChanges(WriteModel):
     bio: str | None = Field(None, max_length=500)
     timezone: Timezone | None = None
     newCardsPerDay: int | None = Field(None, ge=0, le=9999, strict=True)
+    scheduler: Literal["sm2", "fsrs"] | None = None
 
 
 # Every other field of the document is the server's: sending one is a 422 naming it.

@@ -163,7 +163,7 @@ async def create_user(
 
 
 async def update_profile(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    for field in ("name", "username", "timezone", "newCardsPerDay"):
+    for field in ("name", "username", "timezone", "newCardsPerDay", "scheduler"):
         if field in changes and changes[field] is None:
             from whitecell.core.errors import ValidationFailed
 

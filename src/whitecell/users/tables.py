@@ -41,6 +41,7 @@ USERS = Table(
         "longestStreak": integer(default=0, server=True),
         "timezone": string(max_length=64, default="UTC", server=True),
         "newCardsPerDay": integer(ge=0, le=9999, default=20, server=True),
+        "scheduler": choice("sm2", "fsrs", default="sm2", server=True),
         "passwordHash": string(required=False, max_length=255, private=True),
     },
     access=Access(read="admin", create="nobody", update="admin", delete="nobody"),
