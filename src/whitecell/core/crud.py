@@ -282,7 +282,7 @@ async def create(
             document[column.name] = _default(column.default, caller)
     await _check_references(tx, table, caller, document, list(body))
     if table.compute:
-        await table.compute(ComputeContext(tx, table, document, None, caller))
+        await table.compute(ComputeContext(tx, table, document, None, caller, body))
     _require_complete(table, document)
     stored = await _insert(tx, table, document)
     tx.record(ChangeEvent(table.name, "insert", stored["_id"], stored.get("userId"), stored))
@@ -349,7 +349,7 @@ async def update(
         document[table.updated_at] = isoformat_z(utcnow())
     await _check_references(tx, table, caller, document, list(changes))
     if table.compute:
-        await table.compute(ComputeContext(tx, table, document, previous, caller))
+        await table.compute(ComputeContext(tx, table, document, previous, caller, changes))
     changed = {
         k: v for k, v in document.items() if previous.get(k) != v and not table.columns[k].private
     }

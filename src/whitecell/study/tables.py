@@ -28,6 +28,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import StrictFloat, Timestamp
+from whitecell.study import links
 from whitecell.study.rules import grade_quiz, reading_progress, word_count
 
 
@@ -57,7 +58,12 @@ class Annotation(StrictObject):
 
 
 async def _note(ctx: ComputeContext) -> None:
-    ctx.document["wordCount"] = word_count(ctx.document["content"])
+    document, previous = ctx.document, ctx.previous
+    document["wordCount"] = word_count(document["content"])
+    sent = ctx.sent.get("linkedNotes") if "linkedNotes" in ctx.sent else None
+    if previous is None or sent is not None or document["content"] != previous["content"]:
+        document["linkedNotes"] = await links.links_after_write(ctx.tx, document, previous, sent)
+    await links.relink_others(ctx.tx, document, previous)
 
 
 async def _quiz(ctx: ComputeContext) -> None:
