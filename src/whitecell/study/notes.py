@@ -1,8 +1,8 @@
-"""Note routes beyond the generated ones: backlinks and subjects."""
+"""Note routes beyond the generated ones: backlinks, subjects, flashcards from a note."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -10,8 +10,9 @@ from whitecell.auth.dependencies import Context, OptionalCaller
 from whitecell.core import crud
 from whitecell.core.crud import Caller
 from whitecell.core.documents import bind_json, codec
-from whitecell.core.resources import json_response
-from whitecell.study.tables import NOTES
+from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.study import extract
+from whitecell.study.tables import FLASHCARDS, NOTES
 
 router = APIRouter(prefix="/api/v1/notes", tags=["study"])
 
@@ -23,6 +24,10 @@ async def reader(caller: OptionalCaller) -> Caller:
 
 
 Reader = Annotated[Caller, Depends(reader)]
+
+
+async def writer(caller: OptionalCaller) -> None:
+    crud.may_write(FLASHCARDS, caller, "create")
 
 
 @router.get("/subjects", summary="My subjects, with how many notes each")
@@ -66,3 +71,46 @@ async def backlinks(
             params,
         )
     return json_response({"items": [c.document(row) for row in rows]})
+
+
+@router.post(
+    "/{note_id}/flashcards",
+    status_code=201,
+    summary="Make flashcards from this note",
+    dependencies=[Depends(writer)],
+)
+async def flashcards_from_note(
+    note_id: str,
+    caller: Reader,
+    ctx: Context,
+    generator: Annotated[Literal["rules"], Query()] = "rules",
+) -> Response:
+    """Cards drawn from the note by fixed rules (docs/study.md): `Q:`/`A:` pairs,
+    `Term: definition` lines, headings with their first sentence, `**bold**` clozes. Each card
+    has `sourceNoteId`; a question the note already gave a card for is skipped, so running it
+    again adds only what is new."""
+    async with ctx.store.write() as tx:
+        note = await crud.get(tx, NOTES, caller, note_id)
+        pairs = extract.cards_from(note, generator)
+        rows = await tx.all(
+            'SELECT question FROM flashcards WHERE "userId" = :me AND "sourceNoteId" = :note',
+            {"me": caller.id, "note": note_id},
+        )
+        known = {row[0].casefold() for row in rows}
+        created = []
+        for question, answer in pairs:
+            if question.casefold() in known:
+                continue
+            body = {
+                "question": question,
+                "answer": answer,
+                "subject": note["subject"],
+                "sourceNoteId": note_id,
+            }
+            created.append(await crud.create(tx, FLASHCARDS, caller, body))
+            known.add(question.casefold())
+    return json_response(
+        {"items": created, "skipped": len(pairs) - len(created)},
+        201,
+        {CHANGE_SEQ_HEADER: str(tx.seq)},
+    )
