@@ -25,6 +25,7 @@ from whitecell.core.tables import REGISTRY
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
 from whitecell.study.notes import router as notes_router
+from whitecell.study.quizzes import router as quizzes_router
 from whitecell.study.router import router as study_router
 from whitecell.system.cleanup import cleanup
 from whitecell.system.router import router as system_router
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         realtime_router,
         study_router,
         notes_router,
+        quizzes_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.extend(_table_routes())

@@ -13,6 +13,7 @@ from whitecell.fitness import tables as fitness_tables
 from whitecell.gamification import tables as gamification_tables
 from whitecell.mind import tables as mind_tables
 from whitecell.study import tables as study_tables
+from whitecell.study.drafts import QUIZ_DRAFTS
 from whitecell.system import tables as system_tables
 from whitecell.users import tables as users_tables
 from whitecell.users.models import User
@@ -35,6 +36,7 @@ __all__ = [
     "CHANGE_LOG",
     "CHANGE_LOG_HORIZON",
     "DECLARED",
+    "QUIZ_DRAFTS",
     "REGISTRY",
     "SQL_TABLES",
     "OtpToken",

@@ -22,8 +22,49 @@ def normalize_answer(answer: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
 
 
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (limit + 1) once it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, left in enumerate(a, 1):
+        current = [i]
+        for j, right in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def answers_match(given: str, expected: str, *, tolerant: bool) -> bool:
+    """Equal after folding case, spacing and punctuation; with `tolerant`, small typos pass too
+    (one wrong letter up to 8 letters, two beyond; never for answers of 3 letters or fewer)."""
+    a, b = normalize_answer(given), normalize_answer(expected)
+    if a == b:
+        return True
+    if not tolerant or len(b) <= 3 or not a:
+        return False
+    allowed = 1 if len(b) <= 8 else 2
+    return _distance(a, b, allowed) <= allowed
+
+
+def _is_right(question: dict[str, Any], given: str) -> bool:
+    if question["type"] == "matching":
+        parts = [p.strip() for p in given.split("|")]
+        wanted = [p.strip() for p in question["correctAnswer"].split("|")]
+        return len(parts) == len(wanted) and all(
+            answers_match(g, w, tolerant=False) for g, w in zip(parts, wanted, strict=True)
+        )
+    tolerant = question["type"] == "short_answer"
+    return answers_match(given, question["correctAnswer"], tolerant=tolerant)
+
+
 def grade_quiz(questions: list[dict[str, Any]], answers: list[str]) -> dict[str, Any]:
-    """Score a submitted quiz: an answer is right when it matches after case/punctuation folding."""
+    """Score a submitted quiz (docs/study.md): folded comparison, small typos forgiven in short
+    answers, matching questions right only when every pair is."""
     if len(answers) > len(questions):
         from whitecell.core.errors import ValidationFailed
 
@@ -31,7 +72,7 @@ def grade_quiz(questions: list[dict[str, Any]], answers: list[str]) -> dict[str,
     feedback, correct = [], 0
     for index, question in enumerate(questions):
         given = answers[index] if index < len(answers) else ""
-        if normalize_answer(given) == normalize_answer(question["correctAnswer"]):
+        if _is_right(question, given):
             correct += 1
             feedback.append("Correct.")
         else:

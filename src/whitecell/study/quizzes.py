@@ -1,0 +1,259 @@
+"""Quizzes the server builds from the user's flashcards and grades itself (docs/study.md).
+
+The answer key never leaves the server before submission: a generated quiz is a draft whose
+questions go out without `correctAnswer`; submitting it grades it and stores it as a `quizzes`
+row, answers and feedback included.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import Field, StrictInt, StrictStr
+
+from whitecell.auth.dependencies import Context, OptionalCaller
+from whitecell.core import crud
+from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.crud import Caller
+from whitecell.core.documents import codec
+from whitecell.core.errors import Conflict, NotFound, ValidationFailed
+from whitecell.core.ids import new_id
+from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.core.schemas import WriteModel
+from whitecell.core.store import Store, Tx
+from whitecell.study.rules import normalize_answer
+from whitecell.study.tables import QUIZZES
+
+router = APIRouter(prefix="/api/v1/quizzes", tags=["study"])
+QuestionType = Literal["multiple_choice", "short_answer", "matching"]
+DEFAULT_TYPES: tuple[QuestionType, ...] = ("multiple_choice", "short_answer")
+GRACE = timedelta(seconds=5)  # the network's share of a time limit
+ABANDONED = timedelta(days=1)  # a generated quiz not submitted by then is deleted
+MATCHING_PAIRS = 4
+DISTRACTORS = 3
+
+
+class QuizRequest(WriteModel):
+    subject: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
+    count: StrictInt = Field(10, ge=1, le=50)
+    types: list[QuestionType] = Field(
+        default_factory=lambda: list(DEFAULT_TYPES), min_length=1, max_length=3
+    )
+    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    timeLimit: StrictInt | None = Field(None, ge=10, le=86_400, description="seconds")
+    title: Annotated[StrictStr, Field(min_length=1, max_length=300)] | None = None
+
+
+class Submission(WriteModel):
+    answers: list[Annotated[StrictStr, Field(max_length=5000)]] = Field(max_length=200)
+
+
+async def signed_in(caller: OptionalCaller) -> Caller:
+    crud.may_write(QUIZZES, caller, "create")
+    return caller
+
+
+SignedIn = Annotated[Caller, Depends(signed_in)]
+
+# Card difficulty (1-5) a quiz of each level prefers.
+PREFERRED = {"easy": (1, 2), "medium": (2, 3, 4), "hard": (4, 5)}
+
+
+async def _cards(tx: Tx, caller: Caller, subject: str | None) -> list[dict[str, Any]]:
+    by_subject = ' AND "subject" = :subject' if subject else ""
+    rows = await tx.all(
+        f'SELECT "_id", question, answer, subject, difficulty FROM flashcards '
+        f'WHERE "userId" = :me{by_subject} ORDER BY "_id" LIMIT 5000',
+        {"me": caller.id, "subject": subject},
+    )
+    return [
+        {"_id": r[0], "question": r[1], "answer": r[2], "subject": r[3], "difficulty": r[4]}
+        for r in rows
+    ]
+
+
+def _distractors(card: dict[str, Any], pool: list[dict[str, Any]], rng: random.Random) -> list[str]:
+    """Plausible wrong options: other answers of the same subject, each distinct."""
+    seen = {normalize_answer(card["answer"])}
+    options = []
+    others = [c for c in pool if c["subject"] == card["subject"] and c["_id"] != card["_id"]]
+    rng.shuffle(others)
+    for other in others:
+        key = normalize_answer(other["answer"])
+        if key and key not in seen:
+            seen.add(key)
+            options.append(other["answer"])
+        if len(options) == DISTRACTORS:
+            break
+    return options
+
+
+def build_questions(
+    cards: list[dict[str, Any]], request: QuizRequest, rng: random.Random
+) -> list[dict[str, Any]]:
+    preferred = PREFERRED[request.difficulty]
+    ordered = sorted(cards, key=lambda c: (c["difficulty"] not in preferred, rng.random()))
+    chosen = ordered[: request.count]
+    questions: list[dict[str, Any]] = []
+    for index, card in enumerate(chosen):
+        kind = request.types[index % len(request.types)]
+        number = f"q{index + 1}"
+        if kind == "matching":
+            same = [c for c in ordered if c["subject"] == card["subject"] and c is not card]
+            group = [card, *same[: MATCHING_PAIRS - 1]]
+            if len(group) >= 2:
+                answers = [c["answer"] for c in group]
+                options = answers[:]
+                rng.shuffle(options)
+                prompts = " ".join(f"{i + 1}) {c['question']}" for i, c in enumerate(group))
+                questions.append(
+                    {
+                        "id": number,
+                        "type": "matching",
+                        "text": f"Match each item with its answer, in order: {prompts}",
+                        "options": options,
+                        "correctAnswer": "|".join(answers),
+                        "category": card["subject"],
+                    }
+                )
+                continue
+            kind = "short_answer"
+        if kind == "multiple_choice":
+            wrong = _distractors(card, cards, rng)
+            if wrong:
+                options = [card["answer"], *wrong]
+                rng.shuffle(options)
+                questions.append(
+                    {
+                        "id": number,
+                        "type": "multiple_choice",
+                        "text": card["question"],
+                        "options": options,
+                        "correctAnswer": card["answer"],
+                        "category": card["subject"],
+                    }
+                )
+                continue
+        questions.append(
+            {
+                "id": number,
+                "type": "short_answer",
+                "text": card["question"],
+                "options": None,
+                "correctAnswer": card["answer"],
+                "category": card["subject"],
+            }
+        )
+    return questions
+
+
+def _public(draft: dict[str, Any]) -> dict[str, Any]:
+    """The draft as the client sees it: no answer key."""
+    return {
+        **draft,
+        "questions": [
+            {k: v for k, v in q.items() if k != "correctAnswer"} for q in draft["questions"]
+        ],
+    }
+
+
+@router.post("/generate", status_code=201, summary="Build a quiz from my flashcards")
+async def generate(body: QuizRequest, caller: SignedIn, ctx: Context) -> Response:
+    draft_id = new_id()
+    rng = random.Random(draft_id)  # noqa: S311 (shuffling options, not secrets)
+    async with ctx.store.write() as tx:
+        cards = await _cards(tx, caller, body.subject)
+        if not cards:
+            raise ValidationFailed.field(
+                "subject" if body.subject else "count", "there are no flashcards to quiz you on"
+            )
+        questions = build_questions(cards, body, rng)
+        created = utcnow()
+        draft = {
+            "_id": draft_id,
+            "userId": caller.id,
+            "title": body.title or f"{body.subject or 'Mixed'} quiz",
+            "subject": body.subject or "Mixed",
+            "difficulty": body.difficulty,
+            "questions": questions,
+            "timeLimit": body.timeLimit,
+            "createdAt": isoformat_z(created),
+        }
+        c = codec("quizzes", tx.dialect.name)
+        await tx.execute(
+            'INSERT INTO quiz_drafts ("_id", "userId", title, subject, difficulty, questions, '
+            '"timeLimit", "createdAt") VALUES (:_id, :userId, :title, :subject, :difficulty, '
+            ":questions, :timeLimit, :createdAt)",
+            {
+                **draft,
+                "questions": c.bind("questions", questions),
+                "createdAt": tx.store.bind_timestamp(created),
+            },
+        )
+    return json_response(_public(draft), 201)
+
+
+async def _take_draft(tx: Tx, caller: Caller, draft_id: str) -> dict[str, Any]:
+    lock = "" if tx.dialect.is_sqlite else " FOR UPDATE"
+    row = await tx.one(
+        'SELECT title, subject, difficulty, questions, "timeLimit", "createdAt" FROM quiz_drafts '
+        f'WHERE "_id" = :id AND "userId" = :me{lock}',
+        {"id": draft_id, "me": caller.id},
+    )
+    if row is None:
+        raise NotFound("No such quiz waiting for answers (it may have been submitted already).")
+    questions = row[3]
+    if isinstance(questions, str):
+        import orjson
+
+        questions = orjson.loads(questions)
+    return {
+        "title": row[0],
+        "subject": row[1],
+        "difficulty": row[2],
+        "questions": questions,
+        "timeLimit": row[4],
+        "createdAt": tx.store.read_timestamp(row[5]),
+    }
+
+
+@router.post("/{draft_id}/submit", status_code=201, summary="Submit answers to a generated quiz")
+async def submit(draft_id: str, body: Submission, caller: SignedIn, ctx: Context) -> Response:
+    """Grades on the server and stores the quiz (with its key and feedback) in `quizzes`. After
+    `timeLimit` (plus 5 s for the network) answers are refused; a quiz is submitted once."""
+    async with ctx.store.write() as tx:
+        draft = await _take_draft(tx, caller, draft_id)
+        started: datetime = draft["createdAt"]
+        elapsed = utcnow() - started
+        if draft["timeLimit"] and elapsed > timedelta(seconds=draft["timeLimit"]) + GRACE:
+            raise Conflict(f"Time is up: the limit was {draft['timeLimit']} s.")
+        if len(body.answers) > len(draft["questions"]):
+            raise ValidationFailed.field("answers", "has more answers than there are questions")
+        await tx.execute('DELETE FROM quiz_drafts WHERE "_id" = :id', {"id": draft_id})
+        quiz = await crud.create(
+            tx,
+            QUIZZES,
+            caller,
+            {
+                "title": draft["title"],
+                "subject": draft["subject"],
+                "questions": draft["questions"],
+                "userAnswers": body.answers,
+                "difficulty": draft["difficulty"],
+                "timeSpent": int(elapsed.total_seconds()),
+                "timeLimit": draft["timeLimit"],
+                "isAIGenerated": False,
+            },
+        )
+    return json_response(quiz, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+async def delete_abandoned_drafts(store: Store) -> int:
+    cutoff = store.bind_timestamp(utcnow() - ABANDONED)
+    async with store.write() as tx:
+        return await tx.execute(
+            'DELETE FROM quiz_drafts WHERE "createdAt" < :cutoff', {"cutoff": cutoff}
+        )
