@@ -99,6 +99,7 @@ def sample_body(table: Table | str, **overrides: Any) -> dict[str, Any]:
 # Values the generic ones cannot satisfy: rules that relate one field to another.
 FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
+    "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
 }
 
 

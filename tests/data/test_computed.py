@@ -108,3 +108,31 @@ async def test_reading_progress_follows_the_current_page(api: Api) -> None:
         f"/api/v1/textbooks/{book['_id']}", json={"currentPage": 201}, headers=api.a.headers
     )
     assert response.status_code == 422
+
+
+async def test_turning_pages_stamps_last_read(api: Api) -> None:
+    body = sample_body("textbooks", pages=200, currentPage=1)
+    book = await api.create(api.a, "textbooks", body)
+    assert book["lastReadAt"] is None
+    path = f"/api/v1/textbooks/{book['_id']}"
+    read = (await api.client.patch(path, json={"currentPage": 40}, headers=api.a.headers)).json()
+    assert read["lastReadAt"] is not None and read["readingProgress"] == 20.0
+    renamed = (await api.client.patch(path, json={"title": "New"}, headers=api.a.headers)).json()
+    assert renamed["lastReadAt"] == read["lastReadAt"]
+
+
+async def test_a_goal_whose_progress_reaches_the_target_completes(api: Api) -> None:
+    body = sample_body("study_goals", targetValue=10.0, currentValue=2.0, status="active")
+    goal = await api.create(api.a, "study_goals", body)
+    path = f"/api/v1/study_goals/{goal['_id']}"
+    halfway = (
+        await api.client.patch(path, json={"currentValue": 5.0}, headers=api.a.headers)
+    ).json()
+    assert (halfway["status"], halfway["completedAt"]) == ("active", None)
+    done = (await api.client.patch(path, json={"currentValue": 10.0}, headers=api.a.headers)).json()
+    assert done["status"] == "completed" and done["completedAt"] is not None
+    # Reopened by hand, it stays open while the value stays where it was.
+    reopened = (
+        await api.client.patch(path, json={"status": "active"}, headers=api.a.headers)
+    ).json()
+    assert (reopened["status"], reopened["completedAt"]) == ("active", None)

@@ -99,7 +99,7 @@ def rng_for(seed: int, module: str) -> random.Random:
 
 
 # Server clocks a demo may move back, besides each table's creation and update stamps.
-_DONE_AT = frozenset({"completedAt"})
+_DONE_AT = frozenset({"completedAt", "lastReadAt"})
 
 
 @dataclass

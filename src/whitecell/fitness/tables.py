@@ -29,7 +29,7 @@ from whitecell.core.tables import (
 )
 from whitecell.core.types import StrictFloat
 from whitecell.fitness.rules import macro_percentages, meal_totals, previous_record
-from whitecell.study.tables import _goal
+from whitecell.study.tables import completion_stamp
 
 
 class Exercise(StrictObject):
@@ -195,7 +195,7 @@ FITNESS_GOALS = Table(
     indexes=[("userId", "status"), ("userId", "deadline"), ("userId", "createdAt")],
     order="deadline",
     created_at="createdAt",
-    compute=_goal,
+    compute=completion_stamp,  # a weight goal may be reached going down: completed by hand
 )
 
 register(

@@ -71,10 +71,24 @@ async def _quiz(ctx: ComputeContext) -> None:
 
 
 async def _textbook(ctx: ComputeContext) -> None:
-    ctx.document["readingProgress"] = reading_progress(ctx.document)
+    document, previous = ctx.document, ctx.previous
+    document["readingProgress"] = reading_progress(document)
+    if previous is not None and document["currentPage"] != previous["currentPage"]:
+        document["lastReadAt"] = defaults.now()
 
 
-async def _goal(ctx: ComputeContext) -> None:
+async def _study_goal(ctx: ComputeContext) -> None:
+    """Progress that reaches the target completes a study goal (more is always further)."""
+    document, previous = ctx.document, ctx.previous
+    reached = document["currentValue"] >= document["targetValue"]
+    was_reached = previous is not None and previous["currentValue"] >= previous["targetValue"]
+    if reached and not was_reached and document["status"] == "active":
+        document["status"] = "completed"
+    await completion_stamp(ctx)
+
+
+async def completion_stamp(ctx: ComputeContext) -> None:
+    """`completedAt` follows `status`: set when it becomes completed, cleared when it is not."""
     completing = ctx.document["status"] == "completed"
     was = ctx.previous is not None and ctx.previous["status"] == "completed"
     if completing and not was:
@@ -185,7 +199,7 @@ TEXTBOOKS = Table(
         "bookmarks": list_of(Kind.INTEGER, max_items=10_000),
         "readingProgress": number(ge=0, le=100, default=0, server=True),
         "uploadedAt": timestamp(),
-        "lastReadAt": timestamp(required=False),
+        "lastReadAt": timestamp(required=False, server=True),  # set when currentPage moves
         "course": string(required=False, max_length=200),
     },
     indexes=[("userId", "uploadedAt"), ("userId", "subject")],
@@ -215,7 +229,7 @@ STUDY_GOALS = Table(
     indexes=[("userId", "status"), ("userId", "targetDate"), ("userId", "createdAt")],
     order="targetDate",
     created_at="createdAt",
-    compute=_goal,
+    compute=_study_goal,
 )
 
 STUDY_SESSIONS = Table(
