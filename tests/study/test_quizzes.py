@@ -138,3 +138,23 @@ def test_typo_tolerance_has_limits() -> None:
     assert not answers_match("ADP", "ATP", tolerant=True)  # short answers must be exact
     assert not answers_match("fructose", "glucose", tolerant=True)
     assert not answers_match("mitocondria", "Mitochondria", tolerant=False)
+
+
+async def test_stats_show_accuracy_per_subject_and_week(api: Api) -> None:
+    question = {"id": "q", "type": "short_answer", "text": "2+2?", "correctAnswer": "4"}
+    for subject, answers in (("Maths", ["4", "5"]), ("Maths", ["4", "4"]), ("Art", ["x"])):
+        body = sample_body(
+            "quizzes",
+            subject=subject,
+            questions=[question, {**question, "id": "r"}][: len(answers)],
+            userAnswers=answers,
+        )
+        await api.create(api.a, "quizzes", body)
+    await api.create(api.b, "quizzes", sample_body("quizzes", subject="Maths"))
+    stats = (await api.get(api.a, "quizzes/stats")).json()
+    assert stats["subjects"] == [
+        {"subject": "Maths", "quizzes": 2, "correct": 3, "asked": 4, "accuracy": 75.0},
+        {"subject": "Art", "quizzes": 1, "correct": 0, "asked": 1, "accuracy": 0.0},
+    ]
+    assert {(w["subject"], w["quizzes"]) for w in stats["weeks"]} == {("Maths", 2), ("Art", 1)}
+    assert all(w["week"].count("-W") == 1 for w in stats["weeks"])

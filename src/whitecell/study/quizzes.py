@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import Field, StrictInt, StrictStr
@@ -257,3 +258,41 @@ async def delete_abandoned_drafts(store: Store) -> int:
         return await tx.execute(
             'DELETE FROM quiz_drafts WHERE "createdAt" < :cutoff', {"cutoff": cutoff}
         )
+
+
+@router.get("/stats", summary="Quiz history: accuracy per subject, overall and week by week")
+async def stats(caller: SignedIn, ctx: Context) -> Response:
+    """Per subject: quizzes taken, questions answered right of those asked, accuracy (%), and
+    the same per ISO week (in the user's time zone), oldest first."""
+    zone = ZoneInfo((caller.user or {}).get("timezone") or "UTC")
+    async with ctx.store.read() as tx:
+        rows = await tx.all(
+            'SELECT subject, "correctAnswers", "totalQuestions", "createdAt" FROM quizzes '
+            'WHERE "userId" = :me ORDER BY "createdAt" LIMIT 10000',
+            {"me": caller.id},
+        )
+        moments = [tx.store.read_timestamp(row[3]) for row in rows]
+    overall: dict[str, list[int]] = {}
+    weekly: dict[tuple[str, str], list[int]] = {}
+    for (subject, correct, total, _), moment in zip(rows, moments, strict=True):
+        year, week, _day = moment.astimezone(zone).isocalendar()
+        for bucket, key in ((overall, subject), (weekly, (f"{year}-W{week:02d}", subject))):
+            tally = bucket.setdefault(key, [0, 0, 0])  # type: ignore[arg-type]
+            tally[0] += 1
+            tally[1] += int(correct)
+            tally[2] += int(total)
+
+    def entry(tally: list[int]) -> dict[str, Any]:
+        quizzes, correct, total = tally
+        accuracy = round(100 * correct / total, 1) if total else None
+        return {"quizzes": quizzes, "correct": correct, "asked": total, "accuracy": accuracy}
+
+    return json_response(
+        {
+            "subjects": [
+                {"subject": s, **entry(t)}
+                for s, t in sorted(overall.items(), key=lambda item: -item[1][0])
+            ],
+            "weeks": [{"week": w, "subject": s, **entry(t)} for (w, s), t in weekly.items()],
+        }
+    )
