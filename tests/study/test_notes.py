@@ -81,3 +81,23 @@ async def test_subjects_are_listed_with_counts(api: Api) -> None:
         {"subject": "Chemistry", "count": 1},
     ]
     assert (await api.client.get("/api/v1/notes/subjects")).status_code == 401
+
+
+async def test_search_answers_snippets_with_the_words_marked(api: Api) -> None:
+    long_text = (
+        "Cells need energy for almost everything they do. "
+        "The <b>mitochondria</b> produce most of it through respiration, "
+        "which is why biologists call them the powerhouse of the cell. " * 3
+    )
+    note = await _note(api, api.a, "Organelles", long_text)
+    await _note(api, api.a, "Unrelated", "Nothing to see here.")
+    await _note(api, api.b, "Bob's", "mitochondria everywhere")
+    response = await api.get(api.a, "notes/search", q="mitochondria")
+    assert response.status_code == 200, response.text
+    [found] = response.json()["items"]
+    assert found["note"]["_id"] == note["_id"]
+    snippet = found["snippet"]
+    assert "<mark>mitochondria</mark>" in snippet.lower()
+    assert "<b>" not in snippet  # the note's own markup comes back escaped
+    assert len(snippet) < len(long_text)
+    assert (await api.get(api.a, "notes/search")).status_code == 422

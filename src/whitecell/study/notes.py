@@ -1,7 +1,9 @@
-"""Note routes beyond the generated ones: backlinks, subjects, flashcards from a note."""
+"""Note routes beyond the generated ones: backlinks, subjects, search with snippets,
+flashcards from a note."""
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -10,7 +12,9 @@ from whitecell.auth.dependencies import Context, OptionalCaller
 from whitecell.core import crud
 from whitecell.core.crud import Caller
 from whitecell.core.documents import bind_json, codec
+from whitecell.core.listing import Sql
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.core.search import search_clause
 from whitecell.study import extract
 from whitecell.study.tables import FLASHCARDS, NOTES
 
@@ -114,3 +118,51 @@ async def flashcards_from_note(
         201,
         {CHANGE_SEQ_HEADER: str(tx.seq)},
     )
+
+
+MARK_START, MARK_END = "\x02", "\x03"  # never in text: replaced by <mark> after escaping
+
+
+def _highlighted(snippet: str | None) -> str:
+    escaped = html.escape(snippet or "", quote=False)
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+@router.get("/search", summary="Search my notes, with highlighted snippets")
+async def search(
+    caller: Reader,
+    ctx: Context,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    includeArchived: Annotated[bool, Query()] = False,
+) -> Response:
+    """Best matches first, each `{note, snippet}`: the snippet is a short passage of the note,
+    HTML-escaped, with the matched words in `<mark>...</mark>`."""
+    async with ctx.store.read() as tx:
+        c = codec("notes", tx.dialect.name)
+        sql = Sql(c)
+        sql.add('"notes"."userId" = :me', me=caller.id)
+        if not includeArchived:
+            sql.add('"notes"."isArchived" = :no', no=False)
+        join, match, rank = search_clause(tx.dialect, NOTES, sql, q, owner=caller.id)
+        if tx.dialect.is_sqlite:
+            snippet = "snippet(notes_fts, -1, char(2), char(3), '…', 16)"
+            rows = await tx.all(
+                f"SELECT {c.select_list}, {snippet} FROM notes {join} "
+                f'WHERE {sql.where()} AND {match} ORDER BY {rank}, notes."_id" LIMIT :limit',
+                {**sql.params, "limit": limit},
+            )
+        else:
+            options = (
+                f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, "
+                'MaxFragments=2, FragmentDelimiter=" … "'
+            )
+            rows = await tx.all(
+                f"SELECT found.*, ts_headline('english', found.content, "
+                f"websearch_to_tsquery('english', :search), :options) FROM ("
+                f"SELECT {c.select_list} FROM notes WHERE {sql.where()} AND {match} "
+                f'ORDER BY {rank}, notes."_id" LIMIT :limit) AS found',
+                {**sql.params, "limit": limit, "options": options},
+            )
+    items = [{"note": c.document(row[:-1]), "snippet": _highlighted(row[-1])} for row in rows]
+    return json_response({"items": items})
