@@ -27,6 +27,7 @@ from whitecell.realtime.router import router as realtime_router
 from whitecell.study.notes import router as notes_router
 from whitecell.study.quizzes import router as quizzes_router
 from whitecell.study.router import router as study_router
+from whitecell.study.sessions import router as sessions_router
 from whitecell.system.cleanup import cleanup
 from whitecell.system.router import router as system_router
 from whitecell.users.router import router as users_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         study_router,
         notes_router,
         quizzes_router,
+        sessions_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.extend(_table_routes())
