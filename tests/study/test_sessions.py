@@ -43,3 +43,40 @@ async def test_minutes_add_up_per_subject_day_and_week(api: Api) -> None:
             {"subject": "Biology", "minutes": 45},
         ][::-1]
     )
+
+
+async def test_time_and_reading_goals_advance_by_themselves(api: Api) -> None:
+    def goal(kind: str, unit: str, target: float, subject: str = "Biology") -> dict[str, object]:
+        values = {"goalType": kind, "unit": unit, "targetValue": target, "status": "active"}
+        return sample_body("study_goals", subject=subject, currentValue=0.0, **values)
+
+    hours = await api.create(api.a, "study_goals", goal("time", "hours", 2.0))
+    pages = await api.create(api.a, "study_goals", goal("reading", "pages", 50.0))
+    other = await api.create(api.a, "study_goals", goal("time", "minutes", 60.0, "Chemistry"))
+    grade = await api.create(api.a, "study_goals", goal("grade", "points", 90.0))
+
+    await api.create(
+        api.a, "study_sessions", sample_body("study_sessions", subject="Biology", duration=90)
+    )
+    book = await api.create(
+        api.a,
+        "textbooks",
+        sample_body("textbooks", subject="Biology", pages=300, currentPage=10),
+    )
+    path = f"/api/v1/textbooks/{book['_id']}"
+    await api.client.patch(path, json={"currentPage": 45}, headers=api.a.headers)
+    await api.client.patch(path, json={"currentPage": 30}, headers=api.a.headers)  # back: no
+    await api.client.patch(path, json={"currentPage": 50}, headers=api.a.headers)
+
+    async def current(doc: dict[str, object]) -> tuple[float, str]:
+        stored = (await api.get(api.a, f"study_goals/{doc['_id']}")).json()
+        return stored["currentValue"], stored["status"]
+
+    assert await current(hours) == (1.5, "active")
+    assert await current(pages) == (55.0, "completed")  # 35 + 20 pages forward
+    assert await current(other) == (0.0, "active")
+    assert await current(grade) == (0.0, "active")
+    await api.create(
+        api.a, "study_sessions", sample_body("study_sessions", subject="Biology", duration=30)
+    )
+    assert await current(hours) == (2.0, "completed")

@@ -28,7 +28,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import StrictFloat, Timestamp
-from whitecell.study import links
+from whitecell.study import links, progress
 from whitecell.study.rules import grade_quiz, reading_progress, word_count
 
 
@@ -75,6 +75,7 @@ async def _textbook(ctx: ComputeContext) -> None:
     document["readingProgress"] = reading_progress(document)
     if previous is not None and document["currentPage"] != previous["currentPage"]:
         document["lastReadAt"] = defaults.now()
+        await progress.after_reading(ctx)
 
 
 async def _study_goal(ctx: ComputeContext) -> None:
@@ -247,6 +248,7 @@ STUDY_SESSIONS = Table(
     },
     indexes=[("userId", "date"), ("userId", "subject")],
     order="-date",
+    compute=progress.after_session,
 )
 
 register(NOTES, FLASHCARDS, QUIZZES, TEXTBOOKS, STUDY_GOALS, STUDY_SESSIONS)
