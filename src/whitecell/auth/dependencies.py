@@ -45,6 +45,14 @@ async def optional_caller(request: Request, ctx: Context, credentials: Credentia
     return Caller(auth.user, client.ip, client.user_agent)
 
 
+async def signed_in_caller(caller: Annotated[Caller, Depends(optional_caller)]) -> Caller:
+    """The caller, who must be signed in (401 otherwise): for routes on one's own data."""
+    if caller.id is None:
+        raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
+    return caller
+
+
 CurrentAuth = Annotated[Authenticated, Depends(current_auth)]
 CallingClient = Annotated[Client, Depends(client_of)]
 OptionalCaller = Annotated[Caller, Depends(optional_caller)]
+SignedIn = Annotated[Caller, Depends(signed_in_caller)]

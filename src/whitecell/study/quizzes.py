@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import Field, StrictInt, StrictStr
 
-from whitecell.auth.dependencies import Context, OptionalCaller
+from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.crud import Caller
@@ -51,13 +51,6 @@ class QuizRequest(WriteModel):
 class Submission(WriteModel):
     answers: list[Annotated[StrictStr, Field(max_length=5000)]] = Field(max_length=200)
 
-
-async def signed_in(caller: OptionalCaller) -> Caller:
-    crud.may_write(QUIZZES, caller, "create")
-    return caller
-
-
-SignedIn = Annotated[Caller, Depends(signed_in)]
 
 # Card difficulty (1-5) a quiz of each level prefers.
 PREFERRED = {"easy": (1, 2), "medium": (2, 3, 4), "hard": (4, 5)}

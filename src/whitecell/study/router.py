@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import Field, StrictInt
 
-from whitecell.auth.dependencies import Context, OptionalCaller
+from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.crud import Caller
@@ -30,14 +30,6 @@ class Review(WriteModel):
     timeSpent: StrictFloat | StrictInt = Field(0, ge=0, le=86_400, description="seconds")
     # Optional guard against a double-submitted review: the count the client saw.
     expectedReviewCount: StrictInt | None = Field(None, ge=0)
-
-
-async def signed_in(caller: OptionalCaller) -> Caller:
-    crud.may_write(FLASHCARDS, caller, "update")
-    return caller
-
-
-SignedIn = Annotated[Caller, Depends(signed_in)]
 
 
 @router.post("/{card_id}/review", summary="Review a flashcard (SM-2 or FSRS)")
