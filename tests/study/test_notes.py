@@ -99,5 +99,6 @@ async def test_search_answers_snippets_with_the_words_marked(api: Api) -> None:
     snippet = found["snippet"]
     assert "<mark>mitochondria</mark>" in snippet.lower()
     assert "<b>" not in snippet  # the note's own markup comes back escaped
+    assert api.a.id not in snippet
     assert len(snippet) < len(long_text)
     assert (await api.get(api.a, "notes/search")).status_code == 422

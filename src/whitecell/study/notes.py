@@ -13,7 +13,7 @@ from whitecell.core import crud
 from whitecell.core.documents import bind_json, codec
 from whitecell.core.listing import Sql
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.search import search_clause
+from whitecell.core.search import fts_columns, search_clause
 from whitecell.study import extract
 from whitecell.study.tables import FLASHCARDS, NOTES
 
@@ -131,7 +131,9 @@ async def search(
             sql.add('"notes"."isArchived" = :no', no=False)
         join, match, rank = search_clause(tx.dialect, NOTES, sql, q, owner=caller.id)
         if tx.dialect.is_sqlite:
-            snippet = "snippet(notes_fts, -1, char(2), char(3), '…', 16)"
+            # The content column (not "best column": the owner term would match `userId`).
+            column = fts_columns(NOTES).index("content")
+            snippet = f"snippet(notes_fts, {column}, char(2), char(3), '…', 16)"
             rows = await tx.all(
                 f"SELECT {c.select_list}, {snippet} FROM notes {join} "
                 f'WHERE {sql.where()} AND {match} ORDER BY {rank}, notes."_id" LIMIT :limit',

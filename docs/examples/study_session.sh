@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A study session against a running server (`make run`) with the demo account (`whitecell demo`):
+# review today's due cards, make cards from a note, take a generated quiz, look at the figures.
+set -euo pipefail
+BASE=${BASE:-http://127.0.0.1:8000}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {'d': d}))" "$1"; }
+
+TOKEN=$(curl -sf -X POST "$BASE/api/v1/auth/password" -H 'Content-Type: application/json' \
+  -d '{"email": "demo@example.com", "password": "whitecell-demo"}' | json 'd["token"]')
+AUTH=(-H "Authorization: Bearer $TOKEN")
+JSON=(-H 'Content-Type: application/json')
+
+echo "== today's queue"
+curl -sf "$BASE/api/v1/flashcards/due?limit=3" "${AUTH[@]}" | json 'd["counts"]'
+for card in $(curl -sf "$BASE/api/v1/flashcards/due?limit=3" "${AUTH[@]}" | json '" ".join(c["_id"] for c in d["items"])'); do
+  curl -sf -X POST "$BASE/api/v1/flashcards/$card/review" "${AUTH[@]}" "${JSON[@]}" \
+    -d '{"quality": 4, "timeSpent": 6}' \
+    | json '"reviewed %r: next %s, %s" % (d["question"][:40], d["nextReviewDate"], d["status"])'
+done
+
+echo "== cards from a new note"
+NOTE=$(curl -sf -X POST "$BASE/api/v1/notes" "${AUTH[@]}" "${JSON[@]}" -d '{
+  "title": "Cell respiration", "subject": "Biology",
+  "content": "Mitochondria: the organelle that makes most ATP\nQ: Where does glycolysis happen?\nA: In the cytoplasm.\n\nOxygen is the **final electron acceptor**."}' | json 'd["_id"]')
+curl -sf -X POST "$BASE/api/v1/notes/$NOTE/flashcards" "${AUTH[@]}" \
+  | json '[c["question"] for c in d["items"]]'
+
+echo "== a quiz"
+DRAFT=$(curl -sf -X POST "$BASE/api/v1/quizzes/generate" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"subject": "Biology", "count": 3, "types": ["short_answer"]}')
+echo "$DRAFT" | json '[q["text"] for q in d["questions"]]'
+ID=$(echo "$DRAFT" | json 'd["_id"]')
+curl -sf -X POST "$BASE/api/v1/quizzes/$ID/submit" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"answers": ["In the cytoplasm", "no idea", "oxygen"]}' \
+  | json '"score %s: %s" % (d["score"], d["feedback"])'
+
+echo "== figures"
+curl -sf "$BASE/api/v1/quizzes/stats" "${AUTH[@]}" | json 'd["subjects"]'
+curl -sf "$BASE/api/v1/study_sessions/stats?days=7" "${AUTH[@]}" | json 'd["subjects"]'
+curl -sf "$BASE/api/v1/notes/search?q=mitochondria" "${AUTH[@]}" | json '[i["snippet"] for i in d["items"]][:2]'
