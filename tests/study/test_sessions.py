@@ -80,3 +80,61 @@ async def test_time_and_reading_goals_advance_by_themselves(api: Api) -> None:
         api.a, "study_sessions", sample_body("study_sessions", subject="Biology", duration=30)
     )
     assert await current(hours) == (2.0, "completed")
+
+
+async def test_a_timed_session_records_its_minutes_and_what_happened(api: Api) -> None:
+    started = await api.client.post(
+        "/api/v1/study_sessions/start", json={"subject": "Biology"}, headers=api.a.headers
+    )
+    assert started.status_code == 201, started.text
+    session = started.json()
+    assert session["startedAt"] is not None and session["endedAt"] is None
+    again = await api.client.post(
+        "/api/v1/study_sessions/start", json={"subject": "Biology"}, headers=api.a.headers
+    )
+    assert again.status_code == 409
+    # Half an hour of work (the clock moved back rather than the test waiting).
+    async with api.context.store.write() as tx:
+        await tx.execute(
+            'UPDATE study_sessions SET "startedAt" = :then WHERE "_id" = :id',
+            {
+                "then": tx.store.bind_timestamp(datetime.now(UTC) - timedelta(minutes=30)),
+                "id": session["_id"],
+            },
+        )
+    await api.create(api.a, "notes", sample_body("notes"))
+    card = await api.create(api.a, "flashcards", sample_body("flashcards"))
+    for quality in (4, 5):
+        await api.client.post(
+            f"/api/v1/flashcards/{card['_id']}/review",
+            json={"quality": quality},
+            headers=api.a.headers,
+        )
+    await api.create(api.a, "quizzes", sample_body("quizzes"))
+    await api.create(api.b, "notes", sample_body("notes"))  # someone else's work
+    goal = await api.create(
+        api.a,
+        "study_goals",
+        sample_body(
+            "study_goals",
+            subject="Biology",
+            goalType="time",
+            unit="minutes",
+            targetValue=120.0,
+            currentValue=0.0,
+            status="active",
+        ),
+    )
+    path = f"/api/v1/study_sessions/{session['_id']}/stop"
+    assert (await api.client.post(path, headers=api.b.headers)).status_code == 404
+    stopped = await api.client.post(path, headers=api.a.headers)
+    assert stopped.status_code == 200, stopped.text
+    done = stopped.json()
+    assert done["duration"] == 30 and done["endedAt"] is not None
+    assert (done["notesCreated"], done["flashcardsReviewed"], done["quizzesTaken"]) == (1, 2, 1)
+    assert (await api.client.post(path, headers=api.a.headers)).status_code == 409
+    assert (await api.get(api.a, f"study_goals/{goal['_id']}")).json()["currentValue"] == 30.0
+    written = await api.client.patch(
+        f"/api/v1/study_sessions/{session['_id']}", json={"endedAt": None}, headers=api.a.headers
+    )
+    assert written.status_code == 422

@@ -1,18 +1,25 @@
-"""Study time statistics from `study_sessions` (docs/study.md)."""
+"""Study sessions timed by the server (start/stop), and study-time statistics (docs/study.md)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
+from pydantic import Field, StrictStr
 
 from whitecell.auth.dependencies import Context, SignedIn
+from whitecell.core import crud
 from whitecell.core.clock import utcnow
+from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
-from whitecell.core.resources import json_response
+from whitecell.core.errors import Conflict
+from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.core.schemas import WriteModel
+from whitecell.core.store import ChangeEvent, Tx
+from whitecell.study.tables import STUDY_SESSIONS
 
 router = APIRouter(prefix="/api/v1/study_sessions", tags=["study"])
 
@@ -67,3 +74,95 @@ async def stats(
         "studyDays": sum(1 for minutes in heat.values() if minutes > 0),
     }
     return json_response(payload)
+
+
+class Start(WriteModel):
+    subject: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+
+
+@router.post("/start", status_code=201, summary="Start a study session, timed by the server")
+async def start(body: Start, caller: SignedIn, ctx: Context) -> Response:
+    """One session runs at a time (409 while another is running). Stop it to record it."""
+    async with ctx.store.write() as tx:
+        running = await tx.scalar(
+            'SELECT "_id" FROM study_sessions WHERE "userId" = :me '
+            'AND "startedAt" IS NOT NULL AND "endedAt" IS NULL',
+            {"me": caller.id},
+        )
+        if running is not None:
+            raise Conflict(f"Session {running} is still running: stop it first.")
+        session = await crud.create(
+            tx, STUDY_SESSIONS, caller, {"subject": body.subject, "duration": 0}
+        )
+        session = await _stamp(tx, session["_id"], {"startedAt": utcnow()})
+    return json_response(session, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+@router.post("/{session_id}/stop", summary="Stop a running session and record what it held")
+async def stop(session_id: str, caller: SignedIn, ctx: Context) -> Response:
+    """Sets `duration` (whole minutes, at most a day) and counts what happened meanwhile: notes
+    created, flashcard reviews, quizzes taken (docs/study.md)."""
+    async with ctx.store.write() as tx:
+        session = await crud.load_for_write(tx, STUDY_SESSIONS, caller, session_id, "owner")
+        if session["startedAt"] is None or session["endedAt"] is not None:
+            raise Conflict("This session is not running.")
+        began = datetime.fromisoformat(session["startedAt"])
+        ended = utcnow()
+        minutes = min(24 * 60, round((ended - began).total_seconds() / 60))
+        counts = await _window_counts(tx, caller, began, ended)
+        updated = await crud.update(
+            tx, STUDY_SESSIONS, caller, session_id, {"duration": minutes, **counts}
+        )
+        updated = await _stamp(tx, updated["_id"], {"endedAt": ended})
+    return json_response(updated, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+async def _stamp(tx: Tx, session_id: str, stamps: dict[str, datetime]) -> dict[str, Any]:
+    """Set the server's own clocks on a session (fields no client may write)."""
+    c = codec("study_sessions", tx.dialect.name)
+    assignments = ", ".join(f'"{name}" = :{name}' for name in stamps)
+    row = await tx.one(
+        f'UPDATE study_sessions SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
+        {"id": session_id, **{k: tx.store.bind_timestamp(v) for k, v in stamps.items()}},
+    )
+    assert row is not None
+    document = c.document(row)
+    tx.record(ChangeEvent("study_sessions", "update", session_id, document["userId"], document))
+    return document
+
+
+async def _window_counts(
+    tx: Tx, caller: Caller, began: datetime, ended: datetime
+) -> dict[str, int]:
+    window = {
+        "me": caller.id,
+        "began": tx.store.bind_timestamp(began),
+        "ended": tx.store.bind_timestamp(ended),
+    }
+    notes = await tx.scalar(
+        'SELECT count(*) FROM notes WHERE "userId" = :me '
+        'AND "createdAt" >= :began AND "createdAt" <= :ended',
+        window,
+    )
+    quizzes = await tx.scalar(
+        'SELECT count(*) FROM quizzes WHERE "userId" = :me '
+        'AND "createdAt" >= :began AND "createdAt" <= :ended',
+        window,
+    )
+    c = codec("flashcards", tx.dialect.name)
+    rows = await tx.all(
+        f'SELECT {c.select_list} FROM flashcards WHERE "userId" = :me '
+        'AND "lastReviewDate" >= :began',
+        window,
+    )
+    reviews = sum(
+        1
+        for row in rows
+        for item in c.document(row)["reviewHistory"]
+        if began <= datetime.fromisoformat(item["date"]) <= ended
+    )
+    return {
+        "notesCreated": int(notes or 0),
+        "flashcardsReviewed": reviews,
+        "quizzesTaken": int(quizzes or 0),
+    }

@@ -245,6 +245,9 @@ STUDY_SESSIONS = Table(
         "quizzesTaken": integer(default=0),
         "xpEarned": integer(default=0, server=True),
         "quality": string(required=False, max_length=200),
+        # Additions for sessions timed by the server (start/stop): docs/study.md.
+        "startedAt": timestamp(required=False, server=True),
+        "endedAt": timestamp(required=False, server=True),
     },
     indexes=[("userId", "date"), ("userId", "subject")],
     order="-date",
