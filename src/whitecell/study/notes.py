@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Response
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
-from whitecell.core.documents import bind_json, codec
-from whitecell.core.listing import Sql
+from whitecell.core.documents import codec
+from whitecell.core.listing import Filter, Sql
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.search import fts_columns, search_clause
 from whitecell.study import extract
@@ -48,17 +48,16 @@ async def backlinks(
     async with ctx.store.read() as tx:
         await crud.get(tx, NOTES, caller, note_id)  # 404 unless it is mine
         c = codec("notes", tx.dialect.name)
-        params = {"me": caller.id, "id": note_id, "no": False}
-        if tx.dialect.is_sqlite:
-            contains = 'EXISTS (SELECT 1 FROM json_each(notes."linkedNotes") WHERE value = :id)'
-        else:
-            contains = '"linkedNotes" @> :needle'
-            params["needle"] = bind_json(tx.dialect, [note_id])
-        archived = "" if includeArchived else ' AND "isArchived" = :no'
+        sql = Sql(c)
+        sql.add('"notes"."userId" = :me', me=caller.id)
+        # A list field's equality filter means "contains", as on the list endpoint.
+        sql.filters([Filter("linkedNotes", "eq", note_id)])
+        if not includeArchived:
+            sql.add('"notes"."isArchived" = :no', no=False)
         rows = await tx.all(
-            f'SELECT {c.select_list} FROM notes WHERE "userId" = :me AND {contains}{archived} '
+            f"SELECT {c.select_list} FROM notes WHERE {sql.where()} "
             'ORDER BY "isPinned" DESC, "updatedAt" DESC, "_id" DESC LIMIT 200',
-            params,
+            sql.params,
         )
     return json_response({"items": [c.document(row) for row in rows]})
 

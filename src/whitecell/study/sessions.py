@@ -12,13 +12,13 @@ from pydantic import Field, StrictStr
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
-from whitecell.core.clock import utcnow
+from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
 from whitecell.study.tables import STUDY_SESSIONS
 
 router = APIRouter(prefix="/api/v1/study_sessions", tags=["study"])
@@ -91,10 +91,9 @@ async def start(body: Start, caller: SignedIn, ctx: Context) -> Response:
         )
         if running is not None:
             raise Conflict(f"Session {running} is still running: stop it first.")
-        session = await crud.create(
-            tx, STUDY_SESSIONS, caller, {"subject": body.subject, "duration": 0}
-        )
-        session = await _stamp(tx, session["_id"], {"startedAt": utcnow()})
+        # Server code may set server-owned fields: only request bodies refuse them.
+        values = {"subject": body.subject, "duration": 0, "startedAt": isoformat_z(utcnow())}
+        session = await crud.create(tx, STUDY_SESSIONS, caller, values)
     return json_response(session, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
 
 
@@ -110,25 +109,9 @@ async def stop(session_id: str, caller: SignedIn, ctx: Context) -> Response:
         ended = utcnow()
         minutes = min(24 * 60, round((ended - began).total_seconds() / 60))
         counts = await _window_counts(tx, caller, began, ended)
-        updated = await crud.update(
-            tx, STUDY_SESSIONS, caller, session_id, {"duration": minutes, **counts}
-        )
-        updated = await _stamp(tx, updated["_id"], {"endedAt": ended})
+        changes = {"duration": minutes, "endedAt": isoformat_z(ended), **counts}
+        updated = await crud.update(tx, STUDY_SESSIONS, caller, session_id, changes)
     return json_response(updated, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
-
-
-async def _stamp(tx: Tx, session_id: str, stamps: dict[str, datetime]) -> dict[str, Any]:
-    """Set the server's own clocks on a session (fields no client may write)."""
-    c = codec("study_sessions", tx.dialect.name)
-    assignments = ", ".join(f'"{name}" = :{name}' for name in stamps)
-    row = await tx.one(
-        f'UPDATE study_sessions SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
-        {"id": session_id, **{k: tx.store.bind_timestamp(v) for k, v in stamps.items()}},
-    )
-    assert row is not None
-    document = c.document(row)
-    tx.record(ChangeEvent("study_sessions", "update", session_id, document["userId"], document))
-    return document
 
 
 async def _window_counts(
