@@ -100,6 +100,7 @@ def sample_body(table: Table | str, **overrides: Any) -> dict[str, Any]:
 FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
     "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
+    "notes": {"isArchived": False},  # archived notes leave the default list
 }
 
 

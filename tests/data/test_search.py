@@ -62,8 +62,10 @@ async def test_search_sees_only_my_notes_and_respects_filters(api: Api) -> None:
     archived = await _note(api, "Enzymes again", "Old enzymes notes.", isArchived=True)
     body = sample_body("notes", title="Enzymes", content="Bob's enzymes notes.")
     await api.create(api.b, "notes", body)
-    assert set(await _found(api, "enzymes")) == {mine, archived}
-    assert await _found(api, "enzymes", isArchived="false") == [mine]
+    # Archived notes are left out unless the query names isArchived itself.
+    assert await _found(api, "enzymes") == [mine]
+    assert set(await _found(api, "enzymes", **{"isArchived[in]": "true,false"})) == {mine, archived}
+    assert await _found(api, "enzymes", isArchived="true") == [archived]
 
 
 async def test_search_results_page_and_count(api: Api) -> None:

@@ -102,3 +102,42 @@ async def test_search_answers_snippets_with_the_words_marked(api: Api) -> None:
     assert api.a.id not in snippet
     assert len(snippet) < len(long_text)
     assert (await api.get(api.a, "notes/search")).status_code == 422
+
+
+async def _all_pages(api: Api, **params: Any) -> list[str]:
+    seen: list[str] = []
+    cursor = None
+    while True:
+        query = {"limit": 2, **params, **({"cursor": cursor} if cursor else {})}
+        response = await api.get(api.a, "notes", **query)
+        assert response.status_code == 200, response.text
+        seen += [item["title"] for item in response.json()["items"]]
+        cursor = response.json()["nextCursor"]
+        if cursor is None:
+            return seen
+
+
+async def test_pinned_notes_lead_every_page_order_and_archived_ones_stay_out(api: Api) -> None:
+    for title, pinned, archived in [
+        ("a", False, False),
+        ("b pinned", True, False),
+        ("c", False, False),
+        ("d archived", False, True),
+        ("e pinned", True, False),
+        ("f", False, False),
+    ]:
+        await _note(api, api.a, title, isPinned=pinned, isArchived=archived)
+    # Newest first by default, pinned ahead of everything, across page boundaries.
+    assert await _all_pages(api) == ["e pinned", "b pinned", "f", "c", "a"]
+    assert await _all_pages(api, order="createdAt") == ["b pinned", "e pinned", "a", "c", "f"]
+    assert await _all_pages(api, isArchived="true") == ["d archived"]
+    everything = await _all_pages(api, **{"isArchived[in]": "true,false"})
+    assert everything == ["e pinned", "b pinned", "f", "d archived", "c", "a"]
+
+
+async def test_a_cursor_of_another_list_shape_is_refused(api: Api) -> None:
+    from whitecell.core.listing import encode_cursor
+
+    response = await api.get(api.a, "notes", cursor=encode_cursor(["2026-01-01", "x"]))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "cursor"

@@ -9,6 +9,7 @@ from typing import Any
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.documents import Codec, bind_json, codec
 from whitecell.core.errors import (
+    BadRequest,
     Conflict,
     FieldError,
     Forbidden,
@@ -149,21 +150,14 @@ async def list_page(tx: Tx, table: Table, caller: Caller, query: ListQuery) -> P
     identity = f'"{table.name}"."_id"'
     direction = "DESC" if query.descending else "ASC"
     if isinstance(query.cursor, tuple):
-        value, last_id = query.cursor
-        comparison = "<" if query.descending else ">"
-        if query.order == "_id":
-            sql.add(f"{identity} {comparison} :after_id", after_id=last_id)
-        else:
-            sql.add(
-                f"({column}, {identity}) {comparison} (:after_value, :after_id)",
-                after_value=c.bind(query.order, value),
-                after_id=last_id,
-            )
+        _after(table, c, sql, query, column, identity)
     order_by = (
         f"{identity} {direction}"
         if query.order == "_id"
         else f"{column} {direction}, {identity} {direction}"
     )
+    if table.pinned:
+        order_by = f'"{table.name}"."{table.pinned}" DESC, {order_by}'
     rows = await tx.all(
         f'SELECT {c.select_list} FROM "{table.name}" WHERE {sql.where()} '
         f"ORDER BY {order_by} LIMIT :limit",
@@ -173,8 +167,33 @@ async def list_page(tx: Tx, table: Table, caller: Caller, query: ListQuery) -> P
     following = None
     if len(rows) > query.limit:
         last = items[-1]
-        following = encode_cursor([last[query.order], last["_id"]])
+        position = [last[query.order], last["_id"]]
+        if table.pinned:
+            position.append(bool(last[table.pinned]))
+        following = encode_cursor(position)
     return Page(items, following, total)
+
+
+def _after(table: Table, c: Codec, sql: Sql, query: ListQuery, column: str, identity: str) -> None:
+    """Keyset condition: rows strictly after the cursor in (pinned desc,) order, _id order."""
+    assert isinstance(query.cursor, tuple)
+    value, last_id, *pinned = query.cursor
+    if bool(table.pinned) != bool(pinned):
+        problem = "is not a cursor of this list"
+        raise BadRequest(f"cursor: {problem}", errors=[FieldError("cursor", problem)])
+    comparison = "<" if query.descending else ">"
+    if query.order == "_id":
+        after = f"{identity} {comparison} :after_id"
+    else:
+        after = f"({column}, {identity}) {comparison} (:after_value, :after_id)"
+    params: dict[str, Any] = {"after_id": last_id}
+    if query.order != "_id":
+        params["after_value"] = c.bind(query.order, value)
+    if table.pinned:
+        lead = f'"{table.name}"."{table.pinned}"'
+        after = f"({lead} < :after_pinned OR ({lead} = :after_pinned AND {after}))"
+        params["after_pinned"] = c.bind(table.pinned, bool(pinned[0]))
+    sql.add(after, **params)
 
 
 # -- writing ---------------------------------------------------------------------------------

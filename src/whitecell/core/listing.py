@@ -44,7 +44,8 @@ class ListQuery:
     limit: int = DEFAULT_LIMIT
     order: str = "_id"
     descending: bool = True
-    cursor: tuple[Any, str] | int | None = None
+    # (value, _id) or, on a table with a pinned column, (value, _id, pinned); an offset in search.
+    cursor: tuple[Any, ...] | int | None = None
     search: str | None = None
     count: bool = False
     scope: str | None = None
@@ -112,6 +113,10 @@ def parse_list_query(table: Table, params: list[tuple[str, str]]) -> ListQuery:
             query.scope = raw
         else:
             query.filters.append(_parse_filter(table, key, raw))
+    named = {item.field for item in query.filters}
+    for name, value in table.default_filters.items():
+        if name not in named:
+            query.filters.append(Filter(name, "eq", value))
     name = order.removeprefix("-")
     if name not in table.sortable:
         allowed = ", ".join(sorted(table.sortable))
@@ -147,15 +152,15 @@ def encode_cursor(position: list[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(position)).decode().rstrip("=")
 
 
-def _decode_cursor(raw: str) -> tuple[Any, str] | int:
+def _decode_cursor(raw: str) -> tuple[Any, ...] | int:
     try:
         value = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
     except (binascii.Error, orjson.JSONDecodeError, ValueError):
         raise _bad("cursor", "is not a cursor this server issued") from None
     if isinstance(value, int) and value >= 0:
         return value
-    if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
-        return value[0], value[1]
+    if isinstance(value, list) and len(value) in (2, 3) and isinstance(value[1], str):
+        return tuple(value)
     raise _bad("cursor", "is not a cursor this server issued")
 
 

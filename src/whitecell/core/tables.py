@@ -204,6 +204,10 @@ class Table:
     search: tuple[str, ...] = ()
     extra_filters: tuple[str, ...] = ()  # unindexed fields that may still be filtered (lists)
     order: str = "-_id"  # default list order
+    # A boolean column whose true rows lead every ordered list (pinned notes), or None.
+    pinned: str | None = None
+    # Filters a list applies unless the query filters that field itself (archived notes hidden).
+    default_filters: dict[str, Any] = field(default_factory=dict)
     compute: ComputeHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
