@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 
 import whitecell.models  # noqa: F401  (the whole metadata, for cleaning between tests)
 from tests.support import Mailbox, scratch_database, smtp_server
+from tests.support_s3 import S3Server, s3_server
 from whitecell.app import create_app
 from whitecell.core import migrations
 from whitecell.core.config import Settings
@@ -59,6 +60,13 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3Server]:
+    """An S3-compatible server on loopback for the whole run (buckets are per test)."""
+    with s3_server() as server:
         yield server
 
 

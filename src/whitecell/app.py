@@ -22,6 +22,7 @@ from whitecell.core.logging import configure_logging
 from whitecell.core.requestlog import RequestLogMiddleware
 from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
+from whitecell.core.uploads import upload_routers
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
 from whitecell.study.notes import router as notes_router
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         quizzes_router,
         sessions_router,
     ):
+        app.router.routes.extend(router.routes)
+    for router in upload_routers():
         app.router.routes.extend(router.routes)
     app.router.routes.extend(_table_routes())
     # Every /api/v1 route, found by its table (or group) name; hand-written routes of a table

@@ -62,7 +62,12 @@ async def person(context: AppContext, email: str, role: str = "user") -> Person:
 
 @pytest.fixture
 async def api(make_client: ClientFactory) -> Api:
-    client = await make_client()
+    return await api_with(make_client)
+
+
+async def api_with(make_client: ClientFactory, **settings: Any) -> Api:
+    """An app started with these settings, and its three people."""
+    client = await make_client(**settings)
     context: AppContext = client.app.state.context  # type: ignore[attr-defined]
     return Api(
         client,

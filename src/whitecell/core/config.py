@@ -70,6 +70,16 @@ class Settings(BaseSettings):
     # The change log is kept this long: a live client may resume from any sequence inside it.
     change_log_retention_seconds: int = Field(24 * 3600, ge=60)
 
+    # Uploaded files (docs/operations.md): empty for `<data_dir>/files`, a directory, or
+    # `s3://bucket/prefix` with the S3 settings below (credentials may also come from AWS_* vars).
+    storage_url: str = ""
+    storage_s3_endpoint_url: str = ""  # for MinIO, Ceph, R2...; empty for AWS
+    storage_s3_region: str = ""
+    storage_s3_access_key_id: str = ""
+    storage_s3_secret_access_key: SecretStr = SecretStr("")
+    max_upload_mb: int = Field(100, ge=1, le=10_000)
+    signed_link_seconds: int = Field(600, ge=10, le=7 * 24 * 3600)  # file links without a token
+
     # FSRS spreads review dates a little (as Anki does) so cards learnt together drift apart.
     fsrs_fuzzing: bool = True
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from whitecell.core.config import Settings
+from whitecell.core.files import FileReaper
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.mail import Mailer
 from whitecell.core.migrations import head_revisions
@@ -16,6 +18,7 @@ from whitecell.core.ratelimit import (
     RateLimiter,
     RedisRateLimiter,
 )
+from whitecell.core.storage import Storage, open_storage
 from whitecell.core.store import Store
 from whitecell.realtime.feed import Feed
 
@@ -28,7 +31,10 @@ class AppContext:
     limiter: RateLimiter
     expected_revisions: set[str]
     feed: Feed
+    storage: Storage
+    reaper: FileReaper
     jobs: list[PeriodicJob] = field(default_factory=list)
+    _stop_reaping: Callable[[], None] = field(default=lambda: None, repr=False)
 
     @classmethod
     def create(cls, settings: Settings) -> AppContext:
@@ -40,6 +46,7 @@ class AppContext:
             limiter = RedisRateLimiter(settings.redis_url)
         else:
             limiter = DatabaseRateLimiter(store)
+        storage = open_storage(settings)
         return cls(
             settings=settings,
             store=store,
@@ -47,10 +54,13 @@ class AppContext:
             limiter=limiter,
             expected_revisions=head_revisions(settings.resolved_database_url),
             feed=Feed(store, settings),
+            storage=storage,
+            reaper=FileReaper(storage),
         )
 
     async def start(self) -> None:
         await self.store.open()
+        self._stop_reaping = self.store.subscribe(self.reaper)
         self.mailer.start()
         await self.feed.start()
         for job in self.jobs:
@@ -60,6 +70,8 @@ class AppContext:
         for job in self.jobs:
             await job.stop()
         await self.feed.stop()
+        self._stop_reaping()
+        await self.reaper.drain()
         await self.mailer.stop()
         await self.limiter.close()
         await self.store.close()

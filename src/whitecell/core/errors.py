@@ -70,6 +70,22 @@ class Conflict(AppError):
     status, code = 409, "conflict"
 
 
+class LengthRequired(AppError):
+    status, code = 411, "length_required"
+
+
+class PayloadTooLarge(AppError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
+class RangeNotSatisfiable(AppError):
+    status, code = 416, "range_not_satisfiable"
+
+
 class ValidationFailed(AppError):
     status, code = 422, "validation_failed"
 

@@ -192,6 +192,14 @@ class ComputeContext:
     sent: dict[str, Any] = field(default_factory=dict)  # the fields the client itself sent
 
 
+@dataclass(frozen=True)
+class Upload:
+    """Rows that may carry an uploaded PDF, served to the owner at `/api/v1/{table}/{id}/pdf`."""
+
+    url: str  # the column that holds the file's URL
+    pages: str | None = None  # the column the PDF's own page count fills
+
+
 @dataclass
 class Table:
     name: str
@@ -208,6 +216,7 @@ class Table:
     pinned: str | None = None
     # Filters a list applies unless the query filters that field itself (archived notes hidden).
     default_filters: dict[str, Any] = field(default_factory=dict)
+    upload: Upload | None = None
     compute: ComputeHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None

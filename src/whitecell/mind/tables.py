@@ -11,6 +11,7 @@ from whitecell.core.tables import (
     Access,
     Kind,
     Table,
+    Upload,
     boolean,
     choice,
     integer,
@@ -173,6 +174,7 @@ STRATEGIES = Table(
     search=("title", "category", "description"),
     order="-uploadedAt",
     created_at="uploadedAt",
+    upload=Upload("pdfUrl"),
 )
 
 register(

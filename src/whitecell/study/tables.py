@@ -12,6 +12,7 @@ from whitecell.core.tables import (
     ComputeContext,
     Kind,
     Table,
+    Upload,
     boolean,
     choice,
     day,
@@ -210,6 +211,7 @@ TEXTBOOKS = Table(
     order="-uploadedAt",
     created_at="uploadedAt",
     compute=_textbook,
+    upload=Upload("pdfUrl", pages="pages"),
 )
 
 STUDY_GOALS = Table(

@@ -1,0 +1,252 @@
+"""Uploaded PDFs: receiving one safely, serving it to its owner in ranges, signed links, and
+removing files whose row is gone (docs/files.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import Request, Response
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import StreamingResponse
+
+from whitecell.core.byteranges import Unsatisfiable, requested_range
+from whitecell.core.clock import utcnow
+from whitecell.core.config import Settings
+from whitecell.core.errors import (
+    FieldError,
+    LengthRequired,
+    PayloadTooLarge,
+    RangeNotSatisfiable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from whitecell.core.pdf import NotAPdf, UnreadablePdf, page_count
+from whitecell.core.storage import Storage, StoredFile
+from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.tables import REGISTRY, Table
+
+logger = logging.getLogger("whitecell.files")
+
+# Room for the multipart framing and the small `document` field around the file itself.
+FORM_OVERHEAD = 1024 * 1024
+# A file younger than this without its row may be an upload whose row is being written.
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def file_key(table: Table, user_id: str, doc_id: str) -> str:
+    return f"{table.name}/{user_id}/{doc_id}.pdf"
+
+
+def file_url(settings: Settings, table: Table, doc_id: str) -> str:
+    return f"{settings.public_base_url.rstrip('/')}/api/v1/{table.name}/{doc_id}/pdf"
+
+
+# -- signed links ------------------------------------------------------------------------------
+
+
+def signature(secret: bytes, table: Table, doc_id: str, expires: int) -> str:
+    message = f"file:{table.name}:{doc_id}:{expires}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def signed_url(settings: Settings, table: Table, doc_id: str) -> tuple[str, datetime]:
+    expires_at = utcnow().replace(microsecond=0) + timedelta(seconds=settings.signed_link_seconds)
+    expires = int(expires_at.timestamp())
+    mac = signature(settings.secret, table, doc_id, expires)
+    return f"{file_url(settings, table, doc_id)}?expires={expires}&signature={mac}", expires_at
+
+
+def signature_valid(secret: bytes, table: Table, doc_id: str, expires: int, mac: str) -> bool:
+    if expires < utcnow().timestamp():
+        return False
+    return hmac.compare_digest(signature(secret, table, doc_id, expires), mac)
+
+
+# -- receiving ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ReceivedPdf:
+    path: Path
+    pages: int
+    form: FormData
+
+
+@asynccontextmanager
+async def received_pdf(request: Request, settings: Settings) -> AsyncIterator[ReceivedPdf]:
+    """The multipart request's `file` part, checked to be a readable PDF within the size limit.
+
+    The size is refused from `Content-Length` before a byte is read, and counted again while the
+    part is copied out; the temporary copy is removed when the block ends.
+    """
+    limit = settings.max_upload_mb * 1024 * 1024
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise LengthRequired("Send the upload with a Content-Length header.")
+    if int(declared) > limit + FORM_OVERHEAD:
+        raise _too_large(settings)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise UnsupportedMediaType(
+            "Send the upload as multipart/form-data with the PDF in a part named `file`."
+        )
+    async with request.form(max_files=1, max_fields=10) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ValidationFailed.field("file", "a PDF file part named `file` is required")
+        with tempfile.TemporaryDirectory(prefix="whitecell-upload-") as directory:
+            path = Path(directory) / "upload.pdf"
+            await anyio.to_thread.run_sync(_copy_out, upload, path, limit, settings)
+            try:
+                pages = await anyio.to_thread.run_sync(page_count, path)
+            except NotAPdf as error:
+                raise UnsupportedMediaType(
+                    f"file: {error}", errors=[FieldError("file", str(error))]
+                ) from None
+            except UnreadablePdf as error:
+                raise ValidationFailed.field("file", str(error)) from None
+            yield ReceivedPdf(path, pages, form)
+
+
+def _copy_out(upload: UploadFile, path: Path, limit: int, settings: Settings) -> None:
+    upload.file.seek(0)
+    copied = 0
+    with path.open("wb") as out:
+        while chunk := upload.file.read(1024 * 1024):
+            copied += len(chunk)
+            if copied > limit:
+                raise _too_large(settings)
+            out.write(chunk)
+    if copied == 0:
+        raise ValidationFailed.field("file", "the file is empty")
+
+
+def _too_large(settings: Settings) -> PayloadTooLarge:
+    message = f"the file is larger than {settings.max_upload_mb} MB"
+    return PayloadTooLarge(f"file: {message}", errors=[FieldError("file", message)])
+
+
+# -- serving -----------------------------------------------------------------------------------
+
+
+def _etag(stored: StoredFile) -> str:
+    return f'"{stored.size:x}-{int(stored.modified.timestamp() * 1000):x}"'
+
+
+def pdf_response(
+    request: Request, storage: Storage, stored: StoredFile, filename: str, cache: str
+) -> Response:
+    """The file, or the one byte range asked for, with validators for conditional requests."""
+    etag = _etag(stored)
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "Cache-Control": cache,
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    wanted = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if if_range is not None and if_range != etag:
+        wanted = None  # the client's copy is stale: it gets the whole new file
+    try:
+        span = requested_range(wanted, stored.size)
+    except Unsatisfiable:
+        raise RangeNotSatisfiable(
+            f"The file has {stored.size} bytes.",
+            headers={"Content-Range": f"bytes */{stored.size}"},
+        ) from None
+    status, start, end = 200, 0, stored.size - 1
+    if span is not None:
+        status, (start, end) = 206, span
+        headers["Content-Range"] = f"bytes {start}-{end}/{stored.size}"
+    headers["Content-Length"] = str(end - start + 1)
+    if request.method == "HEAD":
+        return Response(status_code=status, headers=headers, media_type="application/pdf")
+    body = storage.read(stored.key, start, end - start + 1)
+    return StreamingResponse(body, status, headers=headers, media_type="application/pdf")
+
+
+def download_name(document: dict[str, Any]) -> str:
+    title = str(document.get("title") or "document")
+    safe = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in title).strip()
+    return f"{safe[:100] or 'document'}.pdf"
+
+
+# -- removing ----------------------------------------------------------------------------------
+
+
+class FileReaper:
+    """Deletes a row's file once the row's deletion is committed (a change-store subscriber).
+
+    A file whose deletion is lost (a crash, an account removed by cascade) is found later by
+    `sweep_orphans`, so this only has to be prompt, not perfect.
+    """
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def __call__(self, events: Sequence[ChangeEvent]) -> None:
+        for event in events:
+            table = REGISTRY.get(event.table)
+            if event.op != "delete" or table is None or table.upload is None or not event.userId:
+                continue
+            task = asyncio.get_running_loop().create_task(
+                self._delete(file_key(table, event.userId, event.id))
+            )
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+
+    async def _delete(self, key: str) -> None:
+        try:
+            await self.storage.delete(key)
+        except Exception:
+            logger.exception("could not delete %s (the orphan sweep will retry)", key)
+
+    async def drain(self) -> None:
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+async def sweep_orphans(store: Store, storage: Storage) -> int:
+    """Delete stored files whose row no longer exists; returns how many."""
+    removed = 0
+    cutoff = datetime.now(UTC) - ORPHAN_GRACE
+    for table in REGISTRY.values():
+        if table.upload is None:
+            continue
+        files = {_doc_id(item.key): item for item in await storage.list(table.name)}
+        files.pop(None, None)
+        ids = [doc_id for doc_id, item in files.items() if item.modified < cutoff]
+        for batch_start in range(0, len(ids), 500):
+            batch = ids[batch_start : batch_start + 500]
+            names = {f"i{n}": doc_id for n, doc_id in enumerate(batch)}
+            placeholders = ", ".join(f":{name}" for name in names)
+            async with store.read() as tx:
+                rows = await tx.all(
+                    f'SELECT "_id" FROM "{table.name}" WHERE "_id" IN ({placeholders})', names
+                )
+            alive = {row[0] for row in rows}
+            for doc_id in batch:
+                if doc_id not in alive:
+                    await storage.delete(files[doc_id].key)
+                    removed += 1
+    return removed
+
+
+def _doc_id(key: str) -> str | None:
+    name = key.rsplit("/", 1)[-1]
+    return name.removesuffix(".pdf") if name.endswith(".pdf") else None
