@@ -25,6 +25,7 @@ from whitecell.core.tables import REGISTRY
 from whitecell.core.uploads import upload_routers
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
+from whitecell.study.decks import router as decks_router
 from whitecell.study.notes import router as notes_router
 from whitecell.study.quizzes import router as quizzes_router
 from whitecell.study.router import router as study_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stoic_router,
         realtime_router,
         study_router,
+        decks_router,
         notes_router,
         quizzes_router,
         sessions_router,

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -218,6 +219,39 @@ def ban(settings: Settings, email: str, lift: bool) -> None:
             return f"{user['email']} is {'no longer ' if lift else ''}banned"
 
     click.echo(_with_context(settings, work))
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bring data from other apps into an account."""
+
+
+@import_group.command("anki")
+@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "email", required=True, help="The account that receives the cards.")
+@click.pass_obj
+def import_anki(settings: Settings, package: Path, email: str) -> None:
+    """Import the Anki deck PACKAGE (.apkg) into the flashcards of --user."""
+    from whitecell.core.crud import Caller
+    from whitecell.core.errors import AppError
+    from whitecell.study.decks import import_anki as run_import
+    from whitecell.users import service
+
+    async def work(context: AppContext) -> dict[str, object]:
+        async with context.store.read() as tx:
+            user = await service.user_by_email(tx, email)
+        if user is None:
+            raise click.ClickException(f"no account for {email}")
+        try:
+            return await run_import(
+                context.store, settings, Caller(user, "cli", "whitecell import"), package
+            )
+        except AppError as error:
+            raise click.ClickException(f"{package}: {error.detail}") from None
+
+    summary = _with_context(settings, work)
+    summary.pop("seq", None)
+    click.echo(json.dumps(summary))
 
 
 @cli.command()

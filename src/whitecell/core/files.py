@@ -77,15 +77,21 @@ def signature_valid(secret: bytes, table: Table, doc_id: str, expires: int, mac:
 
 
 @dataclass
-class ReceivedPdf:
+class ReceivedFile:
     path: Path
-    pages: int
     form: FormData
 
 
+@dataclass
+class ReceivedPdf(ReceivedFile):
+    pages: int
+
+
 @asynccontextmanager
-async def received_pdf(request: Request, settings: Settings) -> AsyncIterator[ReceivedPdf]:
-    """The multipart request's `file` part, checked to be a readable PDF within the size limit.
+async def received_file(
+    request: Request, settings: Settings, what: str
+) -> AsyncIterator[ReceivedFile]:
+    """The multipart request's `file` part, copied to a temporary file within the size limit.
 
     The size is refused from `Content-Length` before a byte is read, and counted again while the
     part is copied out; the temporary copy is removed when the block ends.
@@ -98,24 +104,31 @@ async def received_pdf(request: Request, settings: Settings) -> AsyncIterator[Re
         raise _too_large(settings)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise UnsupportedMediaType(
-            "Send the upload as multipart/form-data with the PDF in a part named `file`."
+            f"Send the upload as multipart/form-data with the {what} in a part named `file`."
         )
     async with request.form(max_files=1, max_fields=10) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ValidationFailed.field("file", "a PDF file part named `file` is required")
+            raise ValidationFailed.field("file", f"a {what} file part named `file` is required")
         with tempfile.TemporaryDirectory(prefix="whitecell-upload-") as directory:
-            path = Path(directory) / "upload.pdf"
+            path = Path(directory) / "upload"
             await anyio.to_thread.run_sync(_copy_out, upload, path, limit, settings)
-            try:
-                pages = await anyio.to_thread.run_sync(page_count, path)
-            except NotAPdf as error:
-                raise UnsupportedMediaType(
-                    f"file: {error}", errors=[FieldError("file", str(error))]
-                ) from None
-            except UnreadablePdf as error:
-                raise ValidationFailed.field("file", str(error)) from None
-            yield ReceivedPdf(path, pages, form)
+            yield ReceivedFile(path, form)
+
+
+@asynccontextmanager
+async def received_pdf(request: Request, settings: Settings) -> AsyncIterator[ReceivedPdf]:
+    """An uploaded `file` that is a readable PDF, with its page count (415/422 otherwise)."""
+    async with received_file(request, settings, "PDF") as received:
+        try:
+            pages = await anyio.to_thread.run_sync(page_count, received.path)
+        except NotAPdf as error:
+            raise UnsupportedMediaType(
+                f"file: {error}", errors=[FieldError("file", str(error))]
+            ) from None
+        except UnreadablePdf as error:
+            raise ValidationFailed.field("file", str(error)) from None
+        yield ReceivedPdf(received.path, received.form, pages)
 
 
 def _copy_out(upload: UploadFile, path: Path, limit: int, settings: Settings) -> None:
