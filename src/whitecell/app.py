@@ -23,6 +23,7 @@ from whitecell.core.requestlog import RequestLogMiddleware
 from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
 from whitecell.core.uploads import upload_routers
+from whitecell.gamification.router import router as gamification_router
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
 from whitecell.study.decks import router as decks_router
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notes_router,
         quizzes_router,
         sessions_router,
+        gamification_router,
     ):
         app.router.routes.extend(router.routes)
     for router in upload_routers():

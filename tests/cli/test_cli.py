@@ -39,7 +39,7 @@ def test_help_lists_the_commands(run: Run) -> None:
 def test_db_current_reports_the_head(run: Run) -> None:
     result = run("db", "current")
     assert result.exit_code == 0
-    assert "current: 0008" in result.output and "head:    0008" in result.output
+    assert "current: 0009" in result.output and "head:    0009" in result.output
 
 
 def test_db_commands_migrate_a_fresh_database(

@@ -3,6 +3,7 @@ covered by the generated tests without writing a fixture for each)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
@@ -101,6 +102,8 @@ FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
     "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
     "notes": {"isArchived": False},  # archived notes leave the default list
+    # A streak last active long ago reads as broken (0): keep the sample alive.
+    "streaks": {"lastActiveDate": datetime.now(UTC).date().isoformat()},
 }
 
 

@@ -254,6 +254,29 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
     click.echo(json.dumps(summary))
 
 
+@cli.group()
+def gamification() -> None:
+    """XP, levels, streaks and badges."""
+
+
+@gamification.command("check")
+@click.option("--dry-run", is_flag=True, help="Report what is wrong without repairing it.")
+@click.pass_obj
+def gamification_check(settings: Settings, dry_run: bool) -> None:
+    """Check every account's totalXP, level and streak against its XP log, and repair them.
+
+    Exits 1 if something was wrong and --dry-run left it so.
+    """
+    from whitecell.gamification.check import check
+
+    findings = _with_context(settings, lambda context: check(context.store, repair=not dry_run))
+    for finding in findings:
+        click.echo(("would repair " if dry_run else "repaired ") + str(finding))
+    click.echo(f"{len(findings)} wrong value(s){' found' if dry_run else ' repaired'}")
+    if findings and dry_run:
+        sys.exit(1)
+
+
 @cli.command()
 @click.pass_obj
 def cleanup(settings: Settings) -> None:

@@ -44,3 +44,12 @@ CHANGE_LOG_HORIZON = sa.Table(
     sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
     sa.Column("seq", sa.BigInteger(), nullable=False),
 )
+
+# How far each consumer of the log (the gamification engine) has processed it, advanced in the
+# same transaction as the consumer's own writes: exactly once, and nothing lost on a crash.
+CONSUMER_OFFSETS = sa.Table(
+    "consumer_offsets",
+    Base.metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+)

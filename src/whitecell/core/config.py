@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(100, ge=1, le=10_000)
     signed_link_seconds: int = Field(600, ge=10, le=7 * 24 * 3600)  # file links without a token
 
+    # The gamification engine (docs/gamification.md): scores the change log in every process.
+    gamification_enabled: bool = True
+    gamification_poll_seconds: float = Field(2.0, gt=0)  # other processes' commits
+
     # FSRS spreads review dates a little (as Anki does) so cards learnt together drift apart.
     fsrs_fuzzing: bool = True
 

@@ -20,6 +20,7 @@ from whitecell.core.ratelimit import (
 )
 from whitecell.core.storage import Storage, open_storage
 from whitecell.core.store import Store
+from whitecell.gamification.engine import Engine
 from whitecell.realtime.feed import Feed
 
 
@@ -33,6 +34,7 @@ class AppContext:
     feed: Feed
     storage: Storage
     reaper: FileReaper
+    gamification: Engine
     jobs: list[PeriodicJob] = field(default_factory=list)
     _stop_reaping: Callable[[], None] = field(default=lambda: None, repr=False)
 
@@ -56,6 +58,7 @@ class AppContext:
             feed=Feed(store, settings),
             storage=storage,
             reaper=FileReaper(storage),
+            gamification=Engine(store, settings),
         )
 
     async def start(self) -> None:
@@ -63,12 +66,14 @@ class AppContext:
         self._stop_reaping = self.store.subscribe(self.reaper)
         self.mailer.start()
         await self.feed.start()
+        self.gamification.start()
         for job in self.jobs:
             job.start()
 
     async def stop(self) -> None:
         for job in self.jobs:
             await job.stop()
+        await self.gamification.stop()
         await self.feed.stop()
         self._stop_reaping()
         await self.reaper.drain()

@@ -312,6 +312,30 @@ async def create(
     return stored
 
 
+async def insert_server_row(tx: Tx, table: Table, document: dict[str, Any]) -> dict[str, Any]:
+    """A row the server writes itself (XP, badges, streaks): no caller, no compute hook; the
+    change event is recorded like any other."""
+    document = {"_id": new_id(), **document}
+    for column in table.columns.values():
+        if column.name not in document and column.has_default and not callable(column.default):
+            document[column.name] = column.default
+    stored = await _insert(tx, table, document)
+    tx.record(ChangeEvent(table.name, "insert", stored["_id"], stored.get("userId"), stored))
+    return stored
+
+
+async def update_server_row(
+    tx: Tx, table: Table, previous: dict[str, Any], changes: dict[str, Any]
+) -> dict[str, Any]:
+    stored = await _update(tx, table, previous["_id"], changes)
+    tx.record(
+        ChangeEvent(
+            table.name, "update", stored["_id"], stored.get("userId"), stored, previous=previous
+        )
+    )
+    return stored
+
+
 def _require_complete(table: Table, document: dict[str, Any]) -> None:
     missing = [
         c.name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from whitecell.core.tables import (
     SERVER_WRITTEN,
     Kind,
@@ -15,6 +17,7 @@ from whitecell.core.tables import (
     string,
     timestamp,
 )
+from whitecell.gamification.streaks import current_count, local_today
 
 XP_LOGS = Table(
     "xp_logs",
@@ -25,11 +28,18 @@ XP_LOGS = Table(
         "module": string(max_length=50),
         "sourceId": string(required=False, max_length=64),
         "multiplier": number(ge=0, default=1),
+        # XP the rule gave before the multiplier and the daily cap (docs/gamification.md).
+        "baseXP": integer(ge=None, default=0),
         "description": string(required=False, max_length=500),
         "date": timestamp(),
     },
     access=SERVER_WRITTEN,
-    indexes=[("userId", "date"), ("userId", "module"), ("userId", "sourceId")],
+    indexes=[
+        ("userId", "date"),
+        ("userId", "module"),
+        ("userId", "sourceId"),
+        ("userId", "sourceId", "action"),
+    ],
     order="-date",
 )
 
@@ -51,6 +61,13 @@ BADGES = Table(
     order="-earnedAt",
 )
 
+
+def _live_streak(streak: dict[str, Any], caller: Any) -> dict[str, Any]:
+    """A stored count goes stale at the user's midnight; every read shows it as it stands."""
+    today = local_today(((caller.user if caller else None) or {}).get("timezone"))
+    return {**streak, "currentCount": current_count(streak, today)}
+
+
 STREAKS = Table(
     "streaks",
     "gamification",
@@ -66,6 +83,7 @@ STREAKS = Table(
     access=SERVER_WRITTEN,
     indexes=[("userId", "streakType")],
     order="-_id",
+    present=_live_streak,
 )
 
 register(XP_LOGS, BADGES, STREAKS)

@@ -38,7 +38,8 @@ class AdminUserUpdate(WriteModel):
 async def _own(ctx: Any, auth: auth_service.Authenticated) -> dict[str, Any]:
     async with ctx.store.read() as tx:
         has_password = await service.password_hash(tx, auth.user["_id"]) is not None
-    return service.own_view(auth.user, has_password=has_password)
+        user = await service.with_live_streak(tx, auth.user)
+    return service.own_view(user, has_password=has_password)
 
 
 @router.get("/me", response_model=UserOut)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.crud import release_references
@@ -178,6 +179,22 @@ async def set_fields(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str,
     return await _write(tx, user_id, changes)
 
 
+async def with_live_streak(tx: Tx, user: dict[str, Any]) -> dict[str, Any]:
+    """`currentStreak` as it stands today in the user's time zone: the stored value until a
+    whole day passes without activity, then 0, even before the engine next writes it."""
+    if not user.get("currentStreak"):
+        return user
+    last = await tx.scalar(
+        'SELECT "lastActiveDate" FROM streaks WHERE "userId" = :me '
+        "AND \"streakType\" = 'daily_activity'",
+        {"me": user["_id"]},
+    )
+    today = utcnow().astimezone(ZoneInfo(user.get("timezone") or "UTC")).date()
+    if last is None or date.fromisoformat(str(last)[:10]) < today - timedelta(days=1):
+        return {**user, "currentStreak": 0}
+    return user
+
+
 async def public_profile(tx: Tx, username: str) -> dict[str, Any]:
     c = codec("users", tx.dialect.name)
     row = await tx.one(
@@ -187,7 +204,7 @@ async def public_profile(tx: Tx, username: str) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("No such user.")
-    return public_profile_of(c.document(row))
+    return public_profile_of(await with_live_streak(tx, c.document(row)))
 
 
 async def delete_user(tx: Tx, user_id: str, email: str) -> None:

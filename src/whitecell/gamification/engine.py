@@ -1,0 +1,450 @@
+"""The gamification engine: a consumer of the change log that keeps XP, levels, streaks and
+badges in step with what people do (docs/gamification.md).
+
+Each batch of the log is scored in one transaction that also advances the engine's offset
+(`consumer_offsets`), so a batch counts exactly once and a crash loses nothing: the batch is
+simply scored again. Scoring is by state, not by event: for every source row an event names, the
+row as it is *now* decides what it is owed (rules.py), and the difference from what it holds is
+written as one `xp_logs` row. Replaying old events therefore writes nothing, and a deleted source
+gives its XP back. One process scores at a time (a row lock on PostgreSQL; SQLite has one writer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from whitecell.core import crud
+from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.config import Settings
+from whitecell.core.documents import codec
+from whitecell.core.ids import new_id
+from whitecell.core.store import ChangeEvent, Store, Tx
+from whitecell.gamification import badges, levels
+from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
+from whitecell.gamification.streaks import local_today, summarize
+from whitecell.gamification.tables import STREAKS, XP_LOGS
+from whitecell.users import service as users
+
+logger = logging.getLogger("whitecell.gamification")
+
+CONSUMER = "gamification"
+BATCH = 500
+TASKS = "daily_tasks"
+SCORED_TABLES = set(RULES_BY_TABLE) | {TASKS}
+Document = dict[str, Any]
+
+
+async def _claim_offset(tx: Tx, *, wait: bool) -> int | None:
+    """The engine's offset, locked for this transaction; None if another process holds it."""
+    if tx.dialect.is_sqlite:  # BEGIN IMMEDIATE already made this the only writer
+        seq = await tx.scalar("SELECT seq FROM consumer_offsets WHERE name = :n", {"n": CONSUMER})
+        if seq is None:
+            await tx.execute(
+                "INSERT INTO consumer_offsets (name, seq) VALUES (:n, 0)", {"n": CONSUMER}
+            )
+        return int(seq or 0)
+    lock = "FOR UPDATE" if wait else "FOR UPDATE SKIP LOCKED"
+    query = f"SELECT seq FROM consumer_offsets WHERE name = :n {lock}"
+    row = await tx.one(query, {"n": CONSUMER})
+    if row is None:
+        await tx.execute(
+            "INSERT INTO consumer_offsets (name, seq) VALUES (:n, 0) ON CONFLICT DO NOTHING",
+            {"n": CONSUMER},
+        )
+        row = await tx.one(query, {"n": CONSUMER})
+    return None if row is None else int(row[0])
+
+
+async def score_batch(store: Store, *, wait: bool = False) -> int:
+    """Score the next batch of the change log; returns how many log rows it consumed."""
+    async with store.write() as tx:
+        offset = await _claim_offset(tx, wait=wait)
+        if offset is None:
+            return 0
+        rows = await tx.all(
+            'SELECT seq, "table", op, "docId", "userId", previous FROM change_log '
+            "WHERE seq > :seq ORDER BY seq LIMIT :n",
+            {"seq": offset, "n": BATCH},
+        )
+        if not rows:
+            return 0
+        scoring = Scoring(tx, utcnow())
+        seen: set[tuple[str, str]] = set()
+        for _seq, table, _op, doc_id, user_id, previous in rows:
+            if table not in SCORED_TABLES or not user_id:
+                continue
+            if table == TASKS:
+                scoring.task_changed(str(user_id), doc_id, _json(previous))
+            if (table, doc_id) not in seen:  # by state: one look per source is enough
+                seen.add((table, doc_id))
+                await scoring.source(table, doc_id, str(user_id))
+        await scoring.finish()
+        await tx.execute(
+            "UPDATE consumer_offsets SET seq = :seq WHERE name = :n",
+            {"seq": int(rows[-1][0]), "n": CONSUMER},
+        )
+    return len(rows)
+
+
+def _json(value: Any) -> Document | None:
+    if value is None or isinstance(value, dict):
+        return value
+    loaded = orjson.loads(value)
+    return loaded if isinstance(loaded, dict) else None
+
+
+class Scoring:
+    """One batch: XP rows first, then streaks, then each person's totals, then badges."""
+
+    def __init__(self, tx: Tx, now: datetime) -> None:
+        self.tx, self.now = tx, now
+        self.people: dict[str, Document | None] = {}
+        self.active: dict[str, set[str]] = defaultdict(set)  # person -> modules active today
+        self.touched: dict[str, set[str]] = defaultdict(set)  # person -> tables changed
+        self.awarded: set[str] = set()  # people whose XP moved
+        self.task_days: dict[str, set[str]] = defaultdict(set)  # person -> task dates to check
+        self.streaks: dict[tuple[str, str, str | None], Document | None] = {}
+
+    # -- people ------------------------------------------------------------------------------
+
+    async def person(self, user_id: str) -> Document | None:
+        if user_id not in self.people:
+            self.people[user_id] = await users.user_by(self.tx, "_id", user_id)
+        return self.people[user_id]
+
+    def zone(self, person: Document) -> ZoneInfo:
+        return ZoneInfo(person.get("timezone") or "UTC")
+
+    def today(self, person: Document) -> date:
+        return local_today(person.get("timezone"), self.now)
+
+    # -- XP ----------------------------------------------------------------------------------
+
+    async def source(self, table: str, doc_id: str, user_id: str) -> None:
+        person = await self.person(user_id)
+        if person is None:
+            return  # the account is gone, and its rows with it
+        self.touched[user_id].add(table)
+        rules = RULES_BY_TABLE.get(table, [])
+        if not rules:
+            return
+        c = codec(table, self.tx.dialect.name)
+        row = await self.tx.one(
+            f'SELECT {c.select_list} FROM "{table}" WHERE "_id" = :id', {"id": doc_id}
+        )
+        document = c.document(row) if row is not None else None
+        for rule in rules:
+            await self._settle(rule, person, doc_id, document)
+
+    async def _settle(
+        self, rule: Rule, person: Document, doc_id: str, document: Document | None
+    ) -> None:
+        owed = rule.xp(document) if document is not None else 0
+        if owed > 0 and rule.qualifies is not None and document is not None:
+            owed = owed if await rule.qualifies(self.tx, document) else 0
+        held = await self.tx.one(
+            'SELECT coalesce(sum("baseXP"), 0), coalesce(sum("xpAmount"), 0), max(description) '
+            'FROM xp_logs WHERE "userId" = :me AND "sourceId" = :source AND action = :action',
+            {"me": person["_id"], "source": doc_id, "action": rule.action},
+        )
+        held_base, held_xp, described = (
+            (int(held[0]), int(held[1]), held[2]) if held else (0, 0, None)
+        )
+        if owed > held_base:
+            grant = await self._within_cap(rule, person, owed - held_base)
+            if grant <= 0:
+                return
+            assert document is not None
+            multiplier = await self._multiplier(person)
+            await self._log(
+                person,
+                rule,
+                doc_id,
+                round(grant * multiplier),
+                grant,
+                multiplier,
+                rule.describe(document),
+            )
+            self.active[person["_id"]].add(rule.module)
+        elif owed < held_base and (document is None or not rule.monotonic):
+            taken = held_base - owed
+            xp_back = round(held_xp * taken / held_base) if held_base else held_xp
+            why = rule.describe(document) if document is not None else (described or rule.action)
+            await self._log(person, rule, doc_id, -xp_back, -taken, 1.0, f"Taken back: {why}")
+
+    async def _within_cap(self, rule: Rule, person: Document, wanted: int) -> int:
+        if rule.daily_cap is None:
+            return wanted
+        start = datetime.combine(self.today(person), time(), self.zone(person))
+        used = await self.tx.scalar(
+            'SELECT coalesce(sum("baseXP"), 0) FROM xp_logs WHERE "userId" = :me '
+            'AND action = :action AND "date" >= :start AND "date" < :end',
+            {
+                "me": person["_id"],
+                "action": rule.action,
+                "start": self.tx.store.bind_timestamp(start.astimezone(UTC)),
+                "end": self.tx.store.bind_timestamp((start + timedelta(days=1)).astimezone(UTC)),
+            },
+        )
+        return max(0, min(wanted, rule.daily_cap - int(used or 0)))
+
+    async def _multiplier(self, person: Document) -> float:
+        daily = await self._load_streak(person["_id"], "daily_activity", None)
+        days = {date.fromisoformat(d) for d in (daily or {}).get("completedDates") or []}
+        state = summarize(days | {self.today(person)}, self.today(person))
+        return streak_multiplier(state.current if state else 1)
+
+    async def _log(
+        self,
+        person: Document,
+        rule: Rule,
+        doc_id: str,
+        xp: int,
+        base: int,
+        multiplier: float,
+        description: str,
+    ) -> None:
+        await crud.insert_server_row(
+            self.tx,
+            XP_LOGS,
+            {
+                "userId": person["_id"],
+                "action": rule.action,
+                "module": rule.module,
+                "xpAmount": xp,
+                "baseXP": base,
+                "multiplier": multiplier,
+                "sourceId": doc_id,
+                "description": description[:500],
+                "date": isoformat_z(self.now),
+            },
+        )
+        self.awarded.add(person["_id"])
+
+    # -- streaks -----------------------------------------------------------------------------
+
+    def task_changed(self, user_id: str, doc_id: str, previous: Document | None) -> None:
+        self.task_days[user_id].add(doc_id)  # resolved to dates (old and new) in finish()
+        if previous and previous.get("date"):
+            self.task_days[user_id].add(f"date:{previous['date']}")
+
+    async def _load_streak(self, user_id: str, kind: str, module: str | None) -> Document | None:
+        key = (user_id, kind, module)
+        if key not in self.streaks:
+            c = codec("streaks", self.tx.dialect.name)
+            condition = '"module" = :module' if module else '"module" IS NULL'
+            row = await self.tx.one(
+                f'SELECT {c.select_list} FROM streaks WHERE "userId" = :me '
+                f'AND "streakType" = :kind AND {condition}',
+                {"me": user_id, "kind": kind, "module": module},
+            )
+            self.streaks[key] = c.document(row) if row is not None else None
+        return self.streaks[key]
+
+    async def _set_streak_days(
+        self, person: Document, kind: str, module: str | None, add: set[date], remove: set[date]
+    ) -> None:
+        current = await self._load_streak(person["_id"], kind, module)
+        days = {date.fromisoformat(d) for d in (current or {}).get("completedDates") or []}
+        changed = (days | add) - remove
+        if changed == days and current is not None:
+            return
+        state = summarize(changed, self.today(person))
+        if state is None:
+            if current is not None:
+                await self.tx.execute(
+                    'DELETE FROM streaks WHERE "_id" = :id', {"id": current["_id"]}
+                )
+                self.tx.record(
+                    ChangeEvent(
+                        "streaks", "delete", current["_id"], person["_id"], None, previous=current
+                    )
+                )
+                self.streaks[(person["_id"], kind, module)] = None
+            return
+        fields = state.as_fields()
+        if current is None:
+            stored = await crud.insert_server_row(
+                self.tx,
+                STREAKS,
+                {"userId": person["_id"], "streakType": kind, "module": module, **fields},
+            )
+        else:
+            stored = await crud.update_server_row(self.tx, STREAKS, current, fields)
+        self.streaks[(person["_id"], kind, module)] = stored
+
+    async def _task_dates(self, user_id: str, marks: set[str]) -> set[str]:
+        dates = {mark.removeprefix("date:") for mark in marks if mark.startswith("date:")}
+        ids = [mark for mark in marks if not mark.startswith("date:")]
+        for doc_id in ids:
+            value = await self.tx.scalar(
+                'SELECT "date" FROM daily_tasks WHERE "_id" = :id', {"id": doc_id}
+            )
+            if value is not None:
+                dates.add(value.isoformat() if isinstance(value, date) else str(value))
+        return dates
+
+    async def _task_streak(self, person: Document, marks: set[str]) -> None:
+        done: set[date] = set()
+        undone: set[date] = set()
+        c = codec(TASKS, self.tx.dialect.name)
+        for day_text in await self._task_dates(person["_id"], marks):
+            day = date.fromisoformat(day_text)
+            row = await self.tx.one(
+                "SELECT count(*), coalesce(sum(CASE WHEN completed THEN 1 ELSE 0 END), 0) "
+                'FROM daily_tasks WHERE "userId" = :me AND "date" = :day',
+                {"me": person["_id"], "day": c.bind("date", day_text)},
+            )
+            total, completed = (int(row[0]), int(row[1])) if row else (0, 0)
+            (done if total and completed == total else undone).add(day)
+        await self._set_streak_days(person, "task", "discipline", done, undone)
+
+    # -- the end of a batch --------------------------------------------------------------------
+
+    async def finish(self) -> None:
+        for user_id, modules in self.active.items():
+            person = self.people[user_id]
+            assert person is not None
+            today = {self.today(person)}
+            await self._set_streak_days(person, "daily_activity", None, today, set())
+            for module in modules:
+                await self._set_streak_days(person, "module_specific", module, today, set())
+        for user_id, marks in self.task_days.items():
+            person = await self.person(user_id)
+            if person is not None:
+                await self._task_streak(person, marks)
+        for user_id in self.awarded | set(self.active):
+            await self._totals(user_id)
+        for user_id, tables in self.touched.items():
+            if self.people.get(user_id) is not None:
+                await award_badges(self.tx, user_id, tables, user_id in self.awarded, self.now)
+
+    async def _totals(self, user_id: str) -> None:
+        """`totalXP` and `currentLevel` from the XP log; the streak fields from daily_activity."""
+        person = self.people[user_id]
+        assert person is not None
+        total = int(
+            await self.tx.scalar(
+                'SELECT coalesce(sum("xpAmount"), 0) FROM xp_logs WHERE "userId" = :me',
+                {"me": user_id},
+            )
+            or 0
+        )
+        daily = self.streaks.get((user_id, "daily_activity", None)) or {}
+        wanted = {
+            "totalXP": max(0, total),
+            "currentLevel": levels.level_for(max(0, total)),
+            "currentStreak": int(daily.get("currentCount") or 0),
+            "longestStreak": int(daily.get("longestCount") or 0),
+        }
+        if any(person.get(name) != value for name, value in wanted.items()):
+            self.people[user_id] = await users.set_fields(self.tx, user_id, wanted)
+
+
+async def award_badges(
+    tx: Tx, user_id: str, tables: set[str], awarded: bool, now: datetime
+) -> list[Document]:
+    """Badges newly reached by `user_id`, inserted once each (unique per user and type)."""
+    moved = badges.metrics_moved_by(tables, awarded)
+    if not moved:
+        return []
+    rows = await tx.all('SELECT "badgeType" FROM badges WHERE "userId" = :me', {"me": user_id})
+    earned = {row[0] for row in rows}
+    values: dict[str, float | None] = {}
+    new: list[Document] = []
+    for badge in badges.CATALOG:
+        if badge.badge_type in earned or badge.metric not in moved:
+            continue
+        if badge.metric not in values:
+            values[badge.metric] = await badges.METRICS[badge.metric](tx, user_id)
+        if not badge.reached(values[badge.metric]):
+            continue
+        stored = await _insert_badge(tx, user_id, badge, now)
+        if stored is not None:
+            new.append(stored)
+    return new
+
+
+async def _insert_badge(
+    tx: Tx, user_id: str, badge: badges.Badge, now: datetime
+) -> Document | None:
+    c = codec("badges", tx.dialect.name)
+    document = {
+        "_id": new_id(),
+        "userId": user_id,
+        **badge.as_row(),
+        "earnedAt": isoformat_z(now),
+    }
+    names = list(document)
+    columns = ", ".join('"' + name + '"' for name in names)
+    values = ", ".join(f":v{i}" for i in range(len(names)))
+    row = await tx.one(
+        f"INSERT INTO badges ({columns}) VALUES ({values}) "
+        f'ON CONFLICT ("userId", "badgeType") DO NOTHING RETURNING {c.select_list}',
+        {f"v{i}": c.bind(n, document[n]) for i, n in enumerate(names)},
+    )
+    if row is None:
+        return None  # already earned: awarded once, however many triggers race
+    stored = c.document(row)
+    tx.record(ChangeEvent("badges", "insert", stored["_id"], user_id, stored))
+    return stored
+
+
+class Engine:
+    """Runs `score_batch` in the background of a server process: woken by local commits to
+    scored tables, and every `gamification_poll_seconds` for other processes' commits."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._unsubscribe: Any = None
+
+    def _on_commit(self, events: Sequence[ChangeEvent]) -> None:
+        if any(event.table in SCORED_TABLES for event in events):
+            self._wake.set()
+
+    def start(self) -> None:
+        if not self.settings.gamification_enabled:
+            return
+        self._unsubscribe = self.store.subscribe(self._on_commit)
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="gamification")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                self._task.cancel()
+
+    async def drain(self) -> None:
+        """Score everything committed so far (waits for another scorer to let go)."""
+        while await score_batch(self.store, wait=True):
+            pass
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                while not self._stopping and await score_batch(self.store):
+                    pass
+            except Exception:
+                logger.exception("scoring failed; the batch will be scored again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake.wait(), timeout=self.settings.gamification_poll_seconds
+                )
+            self._wake.clear()

@@ -1,0 +1,68 @@
+"""Streaks from the days a person was active, in their own time zone (docs/gamification.md).
+
+A streak is the run of consecutive active days ending today or yesterday: until the user's
+midnight passes with nothing done, yesterday's run still stands (today may yet count). Stored
+counts go stale at that midnight, so every read recomputes them with `current_count`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from whitecell.core.clock import utcnow
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class StreakState:
+    current: int
+    longest: int
+    start: date
+    last: date
+    days: list[date]
+
+    def as_fields(self) -> dict[str, Any]:
+        return {
+            "currentCount": self.current,
+            "longestCount": self.longest,
+            "startDate": self.start.isoformat(),
+            "lastActiveDate": self.last.isoformat(),
+            "completedDates": [day.isoformat() for day in self.days],
+        }
+
+
+def summarize(days: Iterable[date], today: date) -> StreakState | None:
+    """Counts for these active days as seen on `today` (None when there are none)."""
+    ordered = sorted(set(days))
+    if not ordered:
+        return None
+    longest = run = 0
+    run_start = ordered[0]
+    previous: date | None = None
+    for day in ordered:
+        if previous is not None and day == previous + ONE_DAY:
+            run += 1
+        else:
+            run, run_start = 1, day
+        longest = max(longest, run)
+        previous = day
+    last = ordered[-1]
+    current = run if last >= today - ONE_DAY else 0
+    return StreakState(current, longest, run_start, last, ordered)
+
+
+def local_today(timezone: str | None, now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(ZoneInfo(timezone or "UTC")).date()
+
+
+def current_count(streak: dict[str, Any], today: date) -> int:
+    """The stored count, or 0 once a whole day has passed without activity."""
+    last = streak.get("lastActiveDate")
+    if not last or date.fromisoformat(str(last)) < today - ONE_DAY:
+        return 0
+    return int(streak.get("currentCount") or 0)

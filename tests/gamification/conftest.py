@@ -1,0 +1,13 @@
+"""An app whose gamification engine scores only when a test says so (`drain`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ClientFactory
+from tests.data.conftest import Api, api_with
+
+
+@pytest.fixture
+async def game(make_client: ClientFactory) -> Api:
+    return await api_with(make_client, gamification_enabled=False)
