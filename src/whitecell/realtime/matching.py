@@ -39,6 +39,8 @@ class Viewer:
 def may_read(table: Table, viewer: Viewer, document: Document, *, public_only: bool) -> bool:
     """Whether `viewer` could read this row through the REST API."""
     rule = table.access.read
+    if table.name == "users" and document.get("_id") == viewer.user_id:
+        return True  # one's own account, as `GET /users/me` shows it
     if rule == "admin":
         return viewer.is_admin
     if rule == "signed_in":

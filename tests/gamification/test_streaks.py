@@ -1,0 +1,100 @@
+"""Streaks in the user's time zone: a local midnight, not UTC's, starts a new day; a missed day
+breaks the streak on read even when nothing is written; `task` counts days with all tasks done."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.data.conftest import Api
+from tests.data.samples import sample_body
+
+WORDS = "Ten words or more make this note worth some XP today, truly."
+CLOCKS = (
+    "whitecell.gamification.engine.utcnow",
+    "whitecell.gamification.streaks.utcnow",
+    "whitecell.gamification.router.utcnow",
+    "whitecell.users.service.utcnow",
+)
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    frozen = datetime.fromisoformat(moment).astimezone(UTC)
+    for clock in CLOCKS:
+        monkeypatch.setattr(clock, lambda frozen=frozen: frozen)
+
+
+async def _streaks(game: Api) -> dict[str, dict[str, Any]]:
+    items = (await game.get(game.a, "streaks", limit=100)).json()["items"]
+    return {f"{s['streakType']}:{s.get('module')}": s for s in items}
+
+
+async def _me(game: Api) -> dict[str, Any]:
+    return dict((await game.client.get("/api/v1/users/me", headers=game.a.headers)).json())
+
+
+async def test_a_streak_follows_the_local_midnight_and_breaks_on_a_missed_day(
+    game: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moved = await game.client.patch(
+        "/api/v1/users/me", json={"timezone": "America/New_York"}, headers=game.a.headers
+    )
+    assert moved.status_code == 200
+    # 23:30 and 00:30 in New York: one UTC day, two local days.
+    for moment in ("2026-03-10T03:30:00Z", "2026-03-10T04:30:00Z"):
+        _at(monkeypatch, moment)
+        await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+        await game.context.gamification.drain()
+    daily = (await _streaks(game))["daily_activity:None"]
+    assert daily["completedDates"] == ["2026-03-09", "2026-03-10"]
+    assert (daily["currentCount"], daily["startDate"], daily["lastActiveDate"]) == (
+        2,
+        "2026-03-09",
+        "2026-03-10",
+    )
+    assert (await _streaks(game))["module_specific:study"]["currentCount"] == 2
+    assert (await _me(game))["currentStreak"] == 2
+
+    # The next local day, 23:59: nothing done yet, but today may still count.
+    _at(monkeypatch, "2026-03-12T03:59:00Z")
+    assert (await _streaks(game))["daily_activity:None"]["currentCount"] == 2
+    # Past the following local midnight with nothing done: broken, though nothing was written.
+    _at(monkeypatch, "2026-03-12T04:01:00Z")
+    daily = (await _streaks(game))["daily_activity:None"]
+    assert (daily["currentCount"], daily["longestCount"]) == (0, 2)
+    assert (await _me(game))["currentStreak"] == 0
+    dashboard = (await game.client.get("/api/v1/dashboard", headers=game.a.headers)).json()
+    assert dashboard["streak"]["current"] == 0 and dashboard["streak"]["longest"] == 2
+
+    # Activity again starts a new run of one.
+    await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    await game.context.gamification.drain()
+    daily = (await _streaks(game))["daily_activity:None"]
+    assert (daily["currentCount"], daily["startDate"]) == (1, "2026-03-12")
+
+
+async def test_the_task_streak_counts_days_with_every_task_done(game: Api) -> None:
+    today = datetime.now(UTC).date().isoformat()
+    first = await game.create(
+        game.a, "daily_tasks", sample_body("daily_tasks", date=today, completed=False)
+    )
+    second = await game.create(
+        game.a, "daily_tasks", sample_body("daily_tasks", date=today, completed=False)
+    )
+
+    async def complete(task: dict[str, Any], done: bool) -> None:
+        response = await game.client.patch(
+            f"/api/v1/daily_tasks/{task['_id']}", json={"completed": done}, headers=game.a.headers
+        )
+        assert response.status_code == 200
+        await game.context.gamification.drain()
+
+    await complete(first, True)
+    assert "task:discipline" not in await _streaks(game)  # one of two is not the day's tasks
+    await complete(second, True)
+    task = (await _streaks(game))["task:discipline"]
+    assert (task["currentCount"], task["completedDates"]) == (1, [today])
+    await complete(second, False)
+    assert "task:discipline" not in await _streaks(game)
