@@ -232,3 +232,53 @@ async def test_a_badge_is_awarded_once_under_concurrent_triggers(game: Api) -> N
 
     results = await asyncio.gather(award(), award())
     assert sum(r is not None for r in results) == 1
+
+
+async def test_the_cleanup_never_trims_what_the_engine_has_not_scored(game: Api) -> None:
+    from whitecell.system.cleanup import cleanup
+
+    await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    await _drain(game)
+    await game.create(game.a, "workouts", sample_body("workouts", duration=30))  # not scored yet
+    settings = game.context.settings
+    object.__setattr__(settings, "change_log_retention_seconds", 0)
+    object.__setattr__(settings, "gamification_enabled", True)
+    await cleanup(game.context)
+    await _drain(game)
+    assert {r["action"] for r in await _xp_rows(game, game.a)} == {
+        "note_created",
+        "workout_logged",
+    }
+
+
+async def test_the_cleanup_writes_broken_streaks_down(game: Api) -> None:
+    from whitecell.system.cleanup import cleanup
+
+    old = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
+    async with game.context.store.write() as tx:
+        await crud.insert_server_row(
+            tx,
+            STREAKS,
+            {
+                "userId": game.a.id,
+                "streakType": "daily_activity",
+                "currentCount": 4,
+                "longestCount": 4,
+                "lastActiveDate": old,
+                "startDate": old,
+                "completedDates": [old],
+            },
+        )
+        await tx.execute(
+            'UPDATE users SET "currentStreak" = 4, "longestStreak" = 4 WHERE "_id" = :me',
+            {"me": game.a.id},
+        )
+    await cleanup(game.context)  # (the app's own cleanup job may have got there first)
+    async with game.context.store.read() as tx:
+        stored = await tx.one('SELECT "currentCount", "longestCount" FROM streaks')
+        profile = await tx.one(
+            'SELECT "currentStreak", "longestStreak" FROM users WHERE "_id" = :me',
+            {"me": game.a.id},
+        )
+    assert tuple(stored or ()) == (0, 4) and tuple(profile or ()) == (0, 4)
+    assert (await cleanup(game.context))["broken_streaks"] == 0

@@ -30,7 +30,7 @@ from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
-from whitecell.gamification.streaks import local_today, summarize
+from whitecell.gamification.streaks import current_count, local_today, summarize
 from whitecell.gamification.tables import STREAKS, XP_LOGS
 from whitecell.users import service as users
 
@@ -448,3 +448,24 @@ class Engine:
                     self._wake.wait(), timeout=self.settings.gamification_poll_seconds
                 )
             self._wake.clear()
+
+
+async def expire_broken_streaks(store: Store) -> int:
+    """Write 0 into streaks whose user's midnight passed with nothing done (reads already show
+    0; this makes the stored rows, the profile and the realtime feed say so too)."""
+    expired = 0
+    async with store.write() as tx:
+        c = codec("streaks", tx.dialect.name)
+        rows = await tx.all(
+            f'SELECT {c.select_list}, u.timezone FROM streaks JOIN users u ON u."_id" = '
+            'streaks."userId" WHERE streaks."currentCount" > 0'
+        )
+        for row in rows:
+            streak, timezone = c.document(row[:-1]), row[-1]
+            if current_count(streak, local_today(timezone)) > 0:
+                continue
+            await crud.update_server_row(tx, STREAKS, streak, {"currentCount": 0})
+            if streak["streakType"] == "daily_activity":
+                await users.set_fields(tx, streak["userId"], {"currentStreak": 0})
+            expired += 1
+    return expired

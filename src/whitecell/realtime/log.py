@@ -54,14 +54,17 @@ async def backlog(
     return [event_of(row) for row in rows]
 
 
-async def trim(store: Store, retention_seconds: int) -> int:
-    """Delete log rows older than the retention and move the horizon past them."""
+async def trim(store: Store, retention_seconds: int, *, keep_after: int | None = None) -> int:
+    """Delete log rows older than the retention and move the horizon past them; never rows
+    after `keep_after` (a consumer's offset)."""
     cutoff = store.bind_timestamp(utcnow() - timedelta(seconds=retention_seconds))
     async with store.write() as tx:
         through = await tx.scalar(
             'SELECT max(seq) FROM change_log WHERE "committedAt" < :cutoff', {"cutoff": cutoff}
         )
-        if through is None:
+        if through is not None and keep_after is not None:
+            through = min(int(through), keep_after)
+        if through is None or int(through) <= 0:
             return 0
         removed = await tx.execute("DELETE FROM change_log WHERE seq <= :seq", {"seq": through})
         current = await tx.scalar("SELECT seq FROM change_log_horizon WHERE id = 1")
