@@ -72,3 +72,40 @@ def test_the_catalogs_cover_every_module() -> None:
     assert {b.rarity for b in CATALOG} == {"common", "rare", "epic", "legendary"}
     assert {r.module for r in RULES} == {"study", "fitness", "mind", "discipline", "creator"}
     assert {b.module for b in CATALOG} >= {"study", "fitness", "mind", "discipline", "creator"}
+
+
+def test_the_docs_tables_are_the_rules() -> None:
+    from pathlib import Path
+
+    from whitecell.gamification.tables_doc import badge_table, level_table, xp_table
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "gamification.md").read_text()
+    for table in (xp_table(), badge_table(), level_table()):
+        assert table in text, (
+            "docs/gamification.md is out of date: regenerate its tables with "
+            "`python -m whitecell.gamification.tables_doc`"
+        )
+
+
+def test_level_100_takes_a_dedicated_user_about_two_years() -> None:
+    """The day of docs/gamification.md, scored by the rules themselves."""
+    by_action = {rule.action: rule for rule in RULES}
+    reviews = [{"quality": 5, "date": "2026-01-02T00:00:00Z"}] * 30 + [
+        {"quality": 3, "date": "2026-01-02T00:00:00Z"}
+    ] * 10
+    day = (
+        2 * by_action["note_created"].xp({"wordCount": 200})
+        + by_action["flashcard_reviewed"].xp(
+            {"createdAt": "2026-01-01T00:00:00Z", "reviewHistory": reviews}
+        )
+        + by_action["study_minutes"].xp({"duration": 30})
+        + by_action["pages_read"].xp({"currentPage": 11})
+        + by_action["workout_logged"].xp({"duration": 45})
+        + 3 * by_action["meal_logged"].xp({})
+        + 3 * by_action["task_completed"].xp({"completed": True, "priority": 3})
+        + 3 * by_action["chess_puzzle_solved"].xp({"solved": True, "difficulty": 1500})
+        + by_action["daily_check_in"].xp({})
+    )
+    assert day == 297
+    years = levels.THRESHOLDS[-1] / (day * 1.45) / 365  # the multiplier settles at 1.5
+    assert 1.5 < years < 2.5

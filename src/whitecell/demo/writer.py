@@ -7,8 +7,8 @@ which checks references, fills defaults, runs the table's compute hook and recor
 What a client cannot say is *when* it acted: the server stamps `createdAt`, `updatedAt`,
 `completedAt` with its clock. A demo that pretends four weeks went by moves those stamps back to
 the moment the row pretends to have been written (`Writer.create(..., at=...)`). That is the only
-server-owned state the module builders touch; `gamification.py` stands in for the XP engine,
-which does not exist yet.
+server-owned state the module builders touch; `gamification.py` scores the demo's past with the
+engine's own rules, since the engine only scores what happens from now on.
 """
 
 from __future__ import annotations
