@@ -17,6 +17,7 @@ CLOCKS = (
     "whitecell.gamification.streaks.utcnow",
     "whitecell.gamification.router.utcnow",
     "whitecell.users.service.utcnow",
+    "whitecell.core.store.utcnow",  # the change log dates what people did
 )
 
 
@@ -98,3 +99,41 @@ async def test_the_task_streak_counts_days_with_every_task_done(game: Api) -> No
     assert (task["currentCount"], task["completedDates"]) == (1, [today])
     await complete(second, False)
     assert "task:discipline" not in await _streaks(game)
+
+
+async def test_awards_are_dated_when_people_acted_not_when_the_engine_ran(
+    game: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine was down for two days: it scores both notes late, on the right days.
+    for moment in ("2026-05-01T12:00:00Z", "2026-05-02T12:00:00Z"):
+        _at(monkeypatch, moment)
+        await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    _at(monkeypatch, "2026-05-04T09:00:00Z")
+    await game.context.gamification.drain()
+    rows = (await game.get(game.a, "xp_logs", order="date")).json()["items"]
+    assert [r["date"] for r in rows] == ["2026-05-01T12:00:00.000Z", "2026-05-02T12:00:00.000Z"]
+    daily = (await _streaks(game))["daily_activity:None"]
+    assert daily["completedDates"] == ["2026-05-01", "2026-05-02"]
+    assert (daily["currentCount"], daily["longestCount"]) == (0, 2)  # read on the 4th
+
+
+async def test_a_study_session_holds_the_xp_of_its_window(game: Api) -> None:
+    card = await game.create(game.a, "flashcards", sample_body("flashcards"))
+    started = await game.client.post(
+        "/api/v1/study_sessions/start", json={"subject": "Biology"}, headers=game.a.headers
+    )
+    session = started.json()
+    await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    await game.client.post(
+        f"/api/v1/flashcards/{card['_id']}/review",
+        json={"quality": 5, "timeSpent": 4},
+        headers=game.a.headers,
+    )
+    stopped = await game.client.post(
+        f"/api/v1/study_sessions/{session['_id']}/stop", headers=game.a.headers
+    )
+    assert stopped.status_code == 200
+    await game.context.gamification.drain()
+    stored = (await game.get(game.a, f"study_sessions/{session['_id']}")).json()
+    assert stored["xpEarned"] == 10 + 3  # the note and the review (0 whole minutes studied)
+    assert (stored["notesCreated"], stored["flashcardsReviewed"]) == (1, 1)

@@ -28,6 +28,7 @@ from whitecell.core.config import Settings
 from whitecell.core.documents import codec
 from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Store, Tx
+from whitecell.core.tables import REGISTRY
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
 from whitecell.gamification.streaks import current_count, local_today, summarize
@@ -71,22 +72,25 @@ async def score_batch(store: Store, *, wait: bool = False) -> int:
         if offset is None:
             return 0
         rows = await tx.all(
-            'SELECT seq, "table", op, "docId", "userId", previous FROM change_log '
+            'SELECT seq, "table", op, "docId", "userId", previous, "committedAt" FROM change_log '
             "WHERE seq > :seq ORDER BY seq LIMIT :n",
             {"seq": offset, "n": BATCH},
         )
         if not rows:
             return 0
         scoring = Scoring(tx, utcnow())
-        seen: set[tuple[str, str]] = set()
-        for _seq, table, _op, doc_id, user_id, previous in rows:
+        # By state, one look per source is enough: at its last change in the batch, which also
+        # dates the award (when the person acted, not when the engine ran).
+        last: dict[tuple[str, str], tuple[str, datetime]] = {}
+        for _seq, table, _op, doc_id, user_id, previous, committed in rows:
             if table not in SCORED_TABLES or not user_id:
                 continue
             if table == TASKS:
                 scoring.task_changed(str(user_id), doc_id, _json(previous))
-            if (table, doc_id) not in seen:  # by state: one look per source is enough
-                seen.add((table, doc_id))
-                await scoring.source(table, doc_id, str(user_id))
+            last.pop((table, doc_id), None)
+            last[(table, doc_id)] = (str(user_id), tx.store.read_timestamp(committed))
+        for (table, doc_id), (user_id, at) in last.items():
+            await scoring.source(table, doc_id, user_id, at)
         await scoring.finish()
         await tx.execute(
             "UPDATE consumer_offsets SET seq = :seq WHERE name = :n",
@@ -108,7 +112,8 @@ class Scoring:
     def __init__(self, tx: Tx, now: datetime) -> None:
         self.tx, self.now = tx, now
         self.people: dict[str, Document | None] = {}
-        self.active: dict[str, set[str]] = defaultdict(set)  # person -> modules active today
+        # person -> (module, local day) with XP awarded
+        self.active: dict[str, set[tuple[str, date]]] = defaultdict(set)
         self.touched: dict[str, set[str]] = defaultdict(set)  # person -> tables changed
         self.awarded: set[str] = set()  # people whose XP moved
         self.task_days: dict[str, set[str]] = defaultdict(set)  # person -> task dates to check
@@ -124,12 +129,12 @@ class Scoring:
     def zone(self, person: Document) -> ZoneInfo:
         return ZoneInfo(person.get("timezone") or "UTC")
 
-    def today(self, person: Document) -> date:
-        return local_today(person.get("timezone"), self.now)
+    def today(self, person: Document, at: datetime | None = None) -> date:
+        return local_today(person.get("timezone"), at or self.now)
 
     # -- XP ----------------------------------------------------------------------------------
 
-    async def source(self, table: str, doc_id: str, user_id: str) -> None:
+    async def source(self, table: str, doc_id: str, user_id: str, at: datetime) -> None:
         person = await self.person(user_id)
         if person is None:
             return  # the account is gone, and its rows with it
@@ -143,10 +148,12 @@ class Scoring:
         )
         document = c.document(row) if row is not None else None
         for rule in rules:
-            await self._settle(rule, person, doc_id, document)
+            await self._settle(rule, person, doc_id, document, at)
+        if table == "study_sessions" and document is not None:
+            await self._session_xp(person, document)
 
     async def _settle(
-        self, rule: Rule, person: Document, doc_id: str, document: Document | None
+        self, rule: Rule, person: Document, doc_id: str, document: Document | None, at: datetime
     ) -> None:
         owed = rule.xp(document) if document is not None else 0
         if owed > 0 and rule.qualifies is not None and document is not None:
@@ -160,11 +167,11 @@ class Scoring:
             (int(held[0]), int(held[1]), held[2]) if held else (0, 0, None)
         )
         if owed > held_base:
-            grant = await self._within_cap(rule, person, owed - held_base)
+            grant = await self._within_cap(rule, person, owed - held_base, at)
             if grant <= 0:
                 return
             assert document is not None
-            multiplier = await self._multiplier(person)
+            multiplier = await self._multiplier(person, at)
             await self._log(
                 person,
                 rule,
@@ -173,18 +180,19 @@ class Scoring:
                 grant,
                 multiplier,
                 rule.describe(document),
+                at,
             )
-            self.active[person["_id"]].add(rule.module)
+            self.active[person["_id"]].add((rule.module, self.today(person, at)))
         elif owed < held_base and (document is None or not rule.monotonic):
             taken = held_base - owed
             xp_back = round(held_xp * taken / held_base) if held_base else held_xp
             why = rule.describe(document) if document is not None else (described or rule.action)
-            await self._log(person, rule, doc_id, -xp_back, -taken, 1.0, f"Taken back: {why}")
+            await self._log(person, rule, doc_id, -xp_back, -taken, 1.0, f"Taken back: {why}", at)
 
-    async def _within_cap(self, rule: Rule, person: Document, wanted: int) -> int:
+    async def _within_cap(self, rule: Rule, person: Document, wanted: int, at: datetime) -> int:
         if rule.daily_cap is None:
             return wanted
-        start = datetime.combine(self.today(person), time(), self.zone(person))
+        start = datetime.combine(self.today(person, at), time(), self.zone(person))
         used = await self.tx.scalar(
             'SELECT coalesce(sum("baseXP"), 0) FROM xp_logs WHERE "userId" = :me '
             'AND action = :action AND "date" >= :start AND "date" < :end',
@@ -197,10 +205,12 @@ class Scoring:
         )
         return max(0, min(wanted, rule.daily_cap - int(used or 0)))
 
-    async def _multiplier(self, person: Document) -> float:
+    async def _multiplier(self, person: Document, at: datetime) -> float:
         daily = await self._load_streak(person["_id"], "daily_activity", None)
         days = {date.fromisoformat(d) for d in (daily or {}).get("completedDates") or []}
-        state = summarize(days | {self.today(person)}, self.today(person))
+        days |= {day for _module, day in self.active[person["_id"]]}
+        day = self.today(person, at)
+        state = summarize({d for d in days if d <= day} | {day}, day)
         return streak_multiplier(state.current if state else 1)
 
     async def _log(
@@ -212,6 +222,7 @@ class Scoring:
         base: int,
         multiplier: float,
         description: str,
+        at: datetime,
     ) -> None:
         await crud.insert_server_row(
             self.tx,
@@ -225,10 +236,42 @@ class Scoring:
                 "multiplier": multiplier,
                 "sourceId": doc_id,
                 "description": description[:500],
-                "date": isoformat_z(self.now),
+                "date": isoformat_z(at),
             },
         )
         self.awarded.add(person["_id"])
+
+    async def _session_xp(self, person: Document, session: Document) -> None:
+        """`xpEarned`: the study XP of the session's window (its own minutes included)."""
+        earned = await self.tx.scalar(
+            'SELECT coalesce(sum("xpAmount"), 0) FROM xp_logs WHERE "userId" = :me '
+            'AND "sourceId" = :id',
+            {"me": person["_id"], "id": session["_id"]},
+        )
+        if session.get("startedAt") and session.get("endedAt"):
+            earned = int(earned or 0) + int(
+                await self.tx.scalar(
+                    'SELECT coalesce(sum("xpAmount"), 0) FROM xp_logs WHERE "userId" = :me '
+                    'AND module = :study AND "sourceId" <> :id '
+                    'AND "date" >= :began AND "date" <= :ended',
+                    {
+                        "me": person["_id"],
+                        "study": "study",
+                        "id": session["_id"],
+                        "began": self.tx.store.bind_timestamp(
+                            datetime.fromisoformat(session["startedAt"])
+                        ),
+                        "ended": self.tx.store.bind_timestamp(
+                            datetime.fromisoformat(session["endedAt"])
+                        ),
+                    },
+                )
+                or 0
+            )
+        if int(earned or 0) != int(session.get("xpEarned") or 0):
+            await crud.update_server_row(
+                self.tx, REGISTRY["study_sessions"], session, {"xpEarned": int(earned or 0)}
+            )
 
     # -- streaks -----------------------------------------------------------------------------
 
@@ -311,17 +354,18 @@ class Scoring:
     # -- the end of a batch --------------------------------------------------------------------
 
     async def finish(self) -> None:
-        for user_id, modules in self.active.items():
+        for user_id, marks in self.active.items():
             person = self.people[user_id]
             assert person is not None
-            today = {self.today(person)}
-            await self._set_streak_days(person, "daily_activity", None, today, set())
-            for module in modules:
-                await self._set_streak_days(person, "module_specific", module, today, set())
-        for user_id, marks in self.task_days.items():
+            days = {day for _module, day in marks}
+            await self._set_streak_days(person, "daily_activity", None, days, set())
+            for module in sorted({module for module, _day in marks}):
+                module_days = {day for m, day in marks if m == module}
+                await self._set_streak_days(person, "module_specific", module, module_days, set())
+        for user_id, task_marks in self.task_days.items():
             person = await self.person(user_id)
             if person is not None:
-                await self._task_streak(person, marks)
+                await self._task_streak(person, task_marks)
         for user_id in self.awarded | set(self.active):
             await self._totals(user_id)
         for user_id, tables in self.touched.items():
