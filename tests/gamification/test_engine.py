@@ -282,3 +282,43 @@ async def test_the_cleanup_writes_broken_streaks_down(game: Api) -> None:
         )
     assert tuple(stored or ()) == (0, 4) and tuple(profile or ()) == (0, 4)
     assert (await cleanup(game.context))["broken_streaks"] == 0
+
+
+async def test_a_quiz_earns_by_its_score(game: Api) -> None:
+    cards = [("Powerhouse?", "Mitochondria"), ("Currency?", "ATP"), ("Acceptor?", "Oxygen")]
+    for question, answer in cards:
+        body = sample_body("flashcards", question=question, answer=answer, subject="Bio")
+        await game.create(game.a, "flashcards", body)
+    draft = await game.client.post(
+        "/api/v1/quizzes/generate",
+        json={"subject": "Bio", "count": 3, "types": ["short_answer"]},
+        headers=game.a.headers,
+    )
+    questions = draft.json()["questions"]
+    answers = [dict(cards)[q["text"]] for q in questions]
+    answers[-1] = "no idea"  # two of three: 66.7%
+    quiz = await game.client.post(
+        f"/api/v1/quizzes/{draft.json()['_id']}/submit",
+        json={"answers": answers},
+        headers=game.a.headers,
+    )
+    assert quiz.status_code == 201
+    await _drain(game)
+    [award] = await _xp_rows(game, game.a, action="quiz_completed")
+    assert award["baseXP"] == 5 + round(20 * 66.7 / 100) == 18
+    assert award["sourceId"] == quiz.json()["_id"]
+
+
+async def test_each_day_a_habit_stack_is_completed_pays_once(game: Api) -> None:
+    from whitecell.discipline.tables import HABIT_STACKS
+
+    stack = await game.create(game.a, "habit_stacks", sample_body("habit_stacks"))
+    today = datetime.now(UTC).date()
+    for days in ([today], [today - timedelta(days=1), today]):
+        async with game.context.store.write() as tx:
+            current = await crud.get(tx, HABIT_STACKS, crud.Caller(game.a.user), stack["_id"])
+            dates = [day.isoformat() for day in days]
+            await crud.update_server_row(tx, HABIT_STACKS, current, {"completedDates": dates})
+        await _drain(game)
+    rows = await _xp_rows(game, game.a, sourceId=stack["_id"])
+    assert sorted(r["baseXP"] for r in rows) == [15, 15]  # one day, then one more
