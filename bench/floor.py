@@ -136,13 +136,15 @@ class Queries:
             self.search = (
                 f"SELECT {self.notes.select} FROM notes JOIN notes_fts "
                 "ON notes_fts.rowid = notes.rowid "
-                f'WHERE notes."userId" = {p} AND notes_fts MATCH {p} '
+                # The API leaves archived notes out unless asked (docs/api.md): so does the floor.
+                f'WHERE notes."userId" = {p} AND notes."isArchived" = 0 AND notes_fts MATCH {p} '
                 f'ORDER BY bm25(notes_fts, 0.0, 100.0, 10.0, 1.0), notes."_id" LIMIT {p} OFFSET 0'
             )
         else:
             query = "websearch_to_tsquery('english', %(q)s)"
             self.search = (
                 f'SELECT {self.notes.select} FROM notes WHERE notes."userId" = %(u)s '
+                'AND NOT notes."isArchived" '
                 f'AND notes."searchVector" @@ {query} '
                 f'ORDER BY ts_rank(notes."searchVector", {query}) DESC, notes."_id" '
                 "LIMIT %(n)s OFFSET 0"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -257,6 +258,27 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
 @cli.group()
 def gamification() -> None:
     """XP, levels, streaks and badges."""
+
+
+@gamification.command("run")
+@click.pass_obj
+def gamification_run(settings: Settings) -> None:
+    """Score the change log in this process until stopped (Ctrl-C).
+
+    For deployments that keep scoring out of the API processes: run one of these and set
+    WHITECELL_GAMIFICATION_ENABLED=false on the API processes (docs/operations.md).
+    """
+
+    async def work(context: AppContext) -> None:
+        context.gamification.start(force=True)
+        click.echo("scoring the change log; Ctrl-C stops")
+        try:
+            await context.gamification.wait()
+        finally:
+            await context.gamification.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        _with_context(settings, work)
 
 
 @gamification.command("check")

@@ -38,7 +38,9 @@ from whitecell.users import service as users
 logger = logging.getLogger("whitecell.gamification")
 
 CONSUMER = "gamification"
-BATCH = 500
+# Log rows per scoring transaction: small enough that the change-log lock it takes at commit
+# (PostgreSQL) and the single writer (SQLite) are held briefly between API writes.
+BATCH = 100
 TASKS = "daily_tasks"
 SCORED_TABLES = set(RULES_BY_TABLE) | {TASKS}
 Document = dict[str, Any]
@@ -369,8 +371,18 @@ class Scoring:
         for user_id in self.awarded | set(self.active):
             await self._totals(user_id)
         for user_id, tables in self.touched.items():
-            if self.people.get(user_id) is not None:
-                await award_badges(self.tx, user_id, tables, user_id in self.awarded, self.now)
+            person = self.people.get(user_id)
+            if person is None:
+                continue
+            daily = self.streaks.get((user_id, "daily_activity", None))
+            known = {  # what this batch already holds: no need to ask the database again
+                "level": float(person.get("currentLevel") or 1),
+                "total_xp": float(person.get("totalXP") or 0),
+            }
+            if (user_id, "daily_activity", None) in self.streaks:
+                known["longest_streak"] = float((daily or {}).get("longestCount") or 0)
+            awarded = user_id in self.awarded
+            await award_badges(self.tx, user_id, tables, awarded, self.now, known)
 
     async def _totals(self, user_id: str) -> None:
         """`totalXP` and `currentLevel` from the XP log; the streak fields from daily_activity."""
@@ -395,7 +407,12 @@ class Scoring:
 
 
 async def award_badges(
-    tx: Tx, user_id: str, tables: set[str], awarded: bool, now: datetime
+    tx: Tx,
+    user_id: str,
+    tables: set[str],
+    awarded: bool,
+    now: datetime,
+    known: dict[str, float] | None = None,
 ) -> list[Document]:
     """Badges newly reached by `user_id`, inserted once each (unique per user and type)."""
     moved = badges.metrics_moved_by(tables, awarded)
@@ -403,7 +420,7 @@ async def award_badges(
         return []
     rows = await tx.all('SELECT "badgeType" FROM badges WHERE "userId" = :me', {"me": user_id})
     earned = {row[0] for row in rows}
-    values: dict[str, float | None] = {}
+    values: dict[str, float | None] = dict(known or {})
     new: list[Document] = []
     for badge in badges.CATALOG:
         if badge.badge_type in earned or badge.metric not in moved:
@@ -458,8 +475,8 @@ class Engine:
         if any(event.table in SCORED_TABLES for event in events):
             self._wake.set()
 
-    def start(self) -> None:
-        if not self.settings.gamification_enabled:
+    def start(self, *, force: bool = False) -> None:
+        if not (self.settings.gamification_enabled or force):
             return
         self._unsubscribe = self.store.subscribe(self._on_commit)
         self._task = asyncio.get_running_loop().create_task(self._run(), name="gamification")
@@ -474,6 +491,11 @@ class Engine:
                 await asyncio.wait_for(self._task, timeout=10)
             except (TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
+
+    async def wait(self) -> None:
+        """Until stopped (the `whitecell gamification run` process)."""
+        if self._task is not None:
+            await self._task
 
     async def drain(self) -> None:
         """Score everything committed so far (waits for another scorer to let go)."""
