@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A study session against a running server (`make run`) with the demo account (`whitecell demo`):
 # review today's due cards, make cards from a note, take a generated quiz, import an Anki deck,
-# export the cards back to Anki, look at the figures.
+# export the cards back to Anki, look at the figures and the XP it all earned.
 set -euo pipefail
 BASE=${BASE:-http://127.0.0.1:8000}
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {'d': d}))" "$1"; }
@@ -57,3 +57,10 @@ echo "== figures"
 curl -sf "$BASE/api/v1/quizzes/stats" "${AUTH[@]}" | json 'd["subjects"]'
 curl -sf "$BASE/api/v1/study_sessions/stats?days=7" "${AUTH[@]}" | json 'd["subjects"]'
 curl -sf "$BASE/api/v1/notes/search?q=mitochondria" "${AUTH[@]}" | json '[i["snippet"] for i in d["items"]][:2]'
+
+echo "== progress (the gamification engine scored all of the above)"
+sleep 1
+curl -sf "$BASE/api/v1/dashboard" "${AUTH[@]}" \
+  | json '"level %s (%s%% to the next), XP today %s, streak %s days x%s" % (d["level"]["level"], d["level"]["percent"], d["xp"]["today"], d["streak"]["current"], d["streak"]["multiplier"])'
+curl -sf "$BASE/api/v1/xp_logs?limit=5" "${AUTH[@]}" \
+  | json '["%+d %s (x%s)" % (x["xpAmount"], x["description"], x["multiplier"]) for x in d["items"]]'
