@@ -118,7 +118,9 @@ class Scoring:
         self.active: dict[str, set[tuple[str, date]]] = defaultdict(set)
         self.touched: dict[str, set[str]] = defaultdict(set)  # person -> tables changed
         self.awarded: set[str] = set()  # people whose XP moved
-        self.task_days: dict[str, set[str]] = defaultdict(set)  # person -> task dates to check
+        # Tasks changed, and the dates they had before: each date's "all done" is checked again.
+        self.task_ids: dict[str, set[str]] = defaultdict(set)
+        self.task_dates: dict[str, set[str]] = defaultdict(set)
         self.streaks: dict[tuple[str, str, str | None], Document | None] = {}
 
     # -- people ------------------------------------------------------------------------------
@@ -161,13 +163,11 @@ class Scoring:
         if owed > 0 and rule.qualifies is not None and document is not None:
             owed = owed if await rule.qualifies(self.tx, document) else 0
         held = await self.tx.one(
-            'SELECT coalesce(sum("baseXP"), 0), coalesce(sum("xpAmount"), 0), max(description) '
+            'SELECT coalesce(sum("baseXP"), 0), coalesce(sum("xpAmount"), 0) '
             'FROM xp_logs WHERE "userId" = :me AND "sourceId" = :source AND action = :action',
             {"me": person["_id"], "source": doc_id, "action": rule.action},
         )
-        held_base, held_xp, described = (
-            (int(held[0]), int(held[1]), held[2]) if held else (0, 0, None)
-        )
+        held_base, held_xp = (int(held[0]), int(held[1])) if held else (0, 0)
         if owed > held_base:
             grant = await self._within_cap(rule, person, owed - held_base, at)
             if grant <= 0:
@@ -188,8 +188,21 @@ class Scoring:
         elif owed < held_base and (document is None or not rule.monotonic):
             taken = held_base - owed
             xp_back = round(held_xp * taken / held_base) if held_base else held_xp
-            why = rule.describe(document) if document is not None else (described or rule.action)
+            why = (
+                rule.describe(document)
+                if document is not None
+                else await self._last_description(person, rule, doc_id)
+            )
             await self._log(person, rule, doc_id, -xp_back, -taken, 1.0, f"Taken back: {why}", at)
+
+    async def _last_description(self, person: Document, rule: Rule, doc_id: str) -> str:
+        """What the last award of a source (now deleted) said it was for."""
+        described = await self.tx.scalar(
+            'SELECT description FROM xp_logs WHERE "userId" = :me AND "sourceId" = :source '
+            'AND action = :action AND "xpAmount" > 0 ORDER BY "date" DESC, "_id" DESC LIMIT 1',
+            {"me": person["_id"], "source": doc_id, "action": rule.action},
+        )
+        return str(described or rule.action)
 
     async def _within_cap(self, rule: Rule, person: Document, wanted: int, at: datetime) -> int:
         if rule.daily_cap is None:
@@ -278,9 +291,9 @@ class Scoring:
     # -- streaks -----------------------------------------------------------------------------
 
     def task_changed(self, user_id: str, doc_id: str, previous: Document | None) -> None:
-        self.task_days[user_id].add(doc_id)  # resolved to dates (old and new) in finish()
+        self.task_ids[user_id].add(doc_id)  # its date now is read in finish()
         if previous and previous.get("date"):
-            self.task_days[user_id].add(f"date:{previous['date']}")
+            self.task_dates[user_id].add(str(previous["date"]))
 
     async def _load_streak(self, user_id: str, kind: str, module: str | None) -> Document | None:
         key = (user_id, kind, module)
@@ -327,10 +340,9 @@ class Scoring:
             stored = await crud.update_server_row(self.tx, STREAKS, current, fields)
         self.streaks[(person["_id"], kind, module)] = stored
 
-    async def _task_dates(self, user_id: str, marks: set[str]) -> set[str]:
-        dates = {mark.removeprefix("date:") for mark in marks if mark.startswith("date:")}
-        ids = [mark for mark in marks if not mark.startswith("date:")]
-        for doc_id in ids:
+    async def _task_dates(self, user_id: str) -> set[str]:
+        dates = set(self.task_dates[user_id])
+        for doc_id in self.task_ids[user_id]:
             value = await self.tx.scalar(
                 'SELECT "date" FROM daily_tasks WHERE "_id" = :id', {"id": doc_id}
             )
@@ -338,11 +350,11 @@ class Scoring:
                 dates.add(value.isoformat() if isinstance(value, date) else str(value))
         return dates
 
-    async def _task_streak(self, person: Document, marks: set[str]) -> None:
+    async def _task_streak(self, person: Document) -> None:
         done: set[date] = set()
         undone: set[date] = set()
         c = codec(TASKS, self.tx.dialect.name)
-        for day_text in await self._task_dates(person["_id"], marks):
+        for day_text in await self._task_dates(person["_id"]):
             day = date.fromisoformat(day_text)
             row = await self.tx.one(
                 "SELECT count(*), coalesce(sum(CASE WHEN completed THEN 1 ELSE 0 END), 0) "
@@ -364,10 +376,10 @@ class Scoring:
             for module in sorted({module for module, _day in marks}):
                 module_days = {day for m, day in marks if m == module}
                 await self._set_streak_days(person, "module_specific", module, module_days, set())
-        for user_id, task_marks in self.task_days.items():
+        for user_id in self.task_ids:
             person = await self.person(user_id)
             if person is not None:
-                await self._task_streak(person, task_marks)
+                await self._task_streak(person)
         for user_id in self.awarded | set(self.active):
             await self._totals(user_id)
         for user_id, tables in self.touched.items():
