@@ -43,7 +43,12 @@ async def test_the_dashboard_holds_one_screen_of_the_app(game: Api) -> None:
     goal = await game.create(
         game.a, "study_goals", sample_body("study_goals", status="active", currentValue=0.0)
     )
-    await game.create(game.b, "notes", sample_body("notes", content=WORDS))  # not mine
+    # Bob's day, none of which may show on Ada's screen.
+    await game.create(game.b, "notes", sample_body("notes", content=WORDS))
+    await game.create(game.b, "daily_tasks", done)
+    await game.create(game.b, "meals", meal)
+    await game.create(game.b, "flashcards", sample_body("flashcards"))
+    await game.create(game.b, "study_goals", sample_body("study_goals", currentValue=0.0))
     await game.context.gamification.drain()
 
     board = await _get(game, "dashboard")

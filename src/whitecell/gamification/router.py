@@ -21,7 +21,7 @@ from whitecell.gamification.rules import (
     streak_multiplier,
 )
 from whitecell.gamification.streaks import current_count, local_today
-from whitecell.users.service import public_profile_of
+from whitecell.users.service import public_profile_of, with_live_streak
 
 router = APIRouter(prefix="/api/v1", tags=["gamification"])
 
@@ -252,11 +252,16 @@ async def leaderboard(
             'HAVING sum(x."xpAmount") > :mine) AS ahead',
             {**params, "mine": mine},
         )
-    entries = [
-        {"rank": position, "xp": int(xp), "user": public_profile_of(people[user_id])}
-        for position, (user_id, xp) in enumerate(ranked, start=1)
-        if user_id in people
-    ]
+        entries = [
+            {
+                "rank": position,
+                "xp": int(xp),
+                # A streak broken at the person's midnight shows as broken (docs/gamification.md).
+                "user": public_profile_of(await with_live_streak(tx, people[user_id])),
+            }
+            for position, (user_id, xp) in enumerate(ranked, start=1)
+            if user_id in people
+        ]
     return json_response(
         {
             "period": period,
