@@ -259,19 +259,38 @@ def measure_database(
     rows = []
     with running_server(url, work, cpu=SERVER_CPU) as base:
         for case in (c for c in CASES if c.key in options.cases):
-            api, floor = case.requests(manifest)
-            slug = case.name.replace(" ", "-")
-            api_file = write_requests(work / f"{slug}.api.tsv", api)
-            floor_file = write_requests(work / f"{slug}.floor.tsv", floor)
-            described = check_same_answers(base, case, api, floor)
-            log(f"{label}: {case.name}: API and floor answer alike ({described}); measuring")
-            api_result, floor_result = measure_pair(load, base, api_file, floor_file, options)
-            rows.append(Row(case.name, label, api_result, floor_result))
-            log(
-                f"{label}: {case.name}: API {api_result.per_second:,.0f}/s, "
-                f"floor {floor_result.per_second:,.0f}/s"
-            )
+            rows.append(measure_case(label, case, base, work, manifest, options, load))
+    if "workout" in options.cases:
+        # The same writes with the gamification engine out of the API process (as with
+        # `whitecell gamification run` elsewhere): what scoring in-process costs, side by side.
+        elsewhere = {"WHITECELL_GAMIFICATION_ENABLED": "false"}
+        with running_server(url, work, cpu=SERVER_CPU, environment=elsewhere) as base:
+            case = Case("workout", "create workout, scoring elsewhere", create_workout)
+            rows.append(measure_case(label, case, base, work, manifest, options, load))
     return rows
+
+
+def measure_case(
+    label: str,
+    case: Case,
+    base: str,
+    work: Path,
+    manifest: Manifest,
+    options: Options,
+    load: Wrk | PythonLoad,
+) -> Row:
+    api, floor = case.requests(manifest)
+    slug = case.name.replace(" ", "-").replace(",", "")
+    api_file = write_requests(work / f"{slug}.api.tsv", api)
+    floor_file = write_requests(work / f"{slug}.floor.tsv", floor)
+    described = check_same_answers(base, case, api, floor)
+    log(f"{label}: {case.name}: API and floor answer alike ({described}); measuring")
+    api_result, floor_result = measure_pair(load, base, api_file, floor_file, options)
+    log(
+        f"{label}: {case.name}: API {api_result.per_second:,.0f}/s, "
+        f"floor {floor_result.per_second:,.0f}/s"
+    )
+    return Row(case.name, label, api_result, floor_result)
 
 
 def table(rows: list[Row]) -> str:

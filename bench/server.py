@@ -28,7 +28,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
+def server_environment(
+    database_url: str, data_dir: Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     return {
         **os.environ,
         "WHITECELL_DATABASE_URL": database_url,
@@ -38,11 +40,17 @@ def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "WHITECELL_SMTP_HOST": "",
         # Login rate limits stay on, as in production: the benchmark never logs in (its sessions
         # are made with the dataset) and the data routes have no rate limits.
+        **(extra or {}),
     }
 
 
 @contextmanager
-def running_server(database_url: str, data_dir: Path, cpu: int | None = None) -> Iterator[str]:
+def running_server(
+    database_url: str,
+    data_dir: Path,
+    cpu: int | None = None,
+    environment: dict[str, str] | None = None,
+) -> Iterator[str]:
     """The server's base URL while it runs; pinned to `cpu` when `taskset` exists."""
     port = free_port()
     command = [sys.executable, "-m", "bench.server", str(port)]
@@ -50,7 +58,11 @@ def running_server(database_url: str, data_dir: Path, cpu: int | None = None) ->
         command = ["taskset", "-c", str(cpu), *command]
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=ROOT, env=server_environment(database_url, data_dir), stderr=log, stdout=log
+        command,
+        cwd=ROOT,
+        env=server_environment(database_url, data_dir, environment),
+        stderr=log,
+        stdout=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:

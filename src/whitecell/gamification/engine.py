@@ -91,6 +91,9 @@ async def score_batch(store: Store, *, wait: bool = False) -> int:
                 scoring.task_changed(str(user_id), doc_id, _json(previous))
             last.pop((table, doc_id), None)
             last[(table, doc_id)] = (str(user_id), tx.store.read_timestamp(committed))
+        await scoring.prefetch(
+            [(table, doc_id, user) for (table, doc_id), (user, _) in last.items()]
+        )
         for (table, doc_id), (user_id, at) in last.items():
             await scoring.source(table, doc_id, user_id, at)
         await scoring.finish()
@@ -99,6 +102,27 @@ async def score_batch(store: Store, *, wait: bool = False) -> int:
             {"seq": int(rows[-1][0]), "n": CONSUMER},
         )
     return len(rows)
+
+
+def _chunks(values: Sequence[str], size: int = 400) -> list[Sequence[str]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def _marks(names: dict[str, str]) -> str:
+    return ", ".join(f":{name}" for name in names)
+
+
+async def _where_in(tx: Tx, table: str, column: str, values: Sequence[str]) -> list[Document]:
+    """Rows of `table` whose `column` is one of `values`, as documents."""
+    c = codec(table, tx.dialect.name)
+    found: list[Document] = []
+    for chunk in _chunks(values):
+        names = {f"v{i}": value for i, value in enumerate(chunk)}
+        rows = await tx.all(
+            f'SELECT {c.select_list} FROM "{table}" WHERE {column} IN ({_marks(names)})', names
+        )
+        found += [c.document(row) for row in rows]
+    return found
 
 
 def _json(value: Any) -> Document | None:
@@ -122,6 +146,49 @@ class Scoring:
         self.task_ids: dict[str, set[str]] = defaultdict(set)
         self.task_dates: dict[str, set[str]] = defaultdict(set)
         self.streaks: dict[tuple[str, str, str | None], Document | None] = {}
+        # Read once for the whole batch (prefetch): a query per kind, not per change.
+        self.rows: dict[tuple[str, str], Document] = {}
+        self.held: dict[tuple[str, str, str], tuple[int, int]] = {}  # (person, source, action)
+        self.earned: dict[str, set[str]] = defaultdict(set)  # person -> badge types
+        self.streaks_known: set[str] = set()  # people whose every streak row is in `streaks`
+
+    async def prefetch(self, sources: list[tuple[str, str, str]]) -> None:
+        """People, source rows, what each source holds, streaks and badges, for the batch."""
+        user_ids = sorted({user_id for _table, _doc_id, user_id in sources})
+        if not user_ids:
+            return
+        people = await _where_in(self.tx, "users", '"_id"', user_ids)
+        self.people.update({user_id: None for user_id in user_ids})
+        self.people.update({person["_id"]: person for person in people})
+        by_table: dict[str, list[str]] = defaultdict(list)
+        for table, doc_id, _user_id in sources:
+            if table in RULES_BY_TABLE:
+                by_table[table].append(doc_id)
+        for table, ids in by_table.items():
+            for row in await _where_in(self.tx, table, '"_id"', ids):
+                self.rows[(table, row["_id"])] = row
+        source_ids = sorted({doc_id for ids in by_table.values() for doc_id in ids})
+        for chunk in _chunks(source_ids):
+            names = {f"s{i}": doc_id for i, doc_id in enumerate(chunk)}
+            users_in = {f"u{i}": user_id for i, user_id in enumerate(user_ids)}
+            held = await self.tx.all(
+                'SELECT "userId", "sourceId", action, sum("baseXP"), sum("xpAmount") '
+                f'FROM xp_logs WHERE "userId" IN ({_marks(users_in)}) '
+                f'AND "sourceId" IN ({_marks(names)}) GROUP BY "userId", "sourceId", action',
+                {**names, **users_in},
+            )
+            for user_id, source_id, action, base, xp in held:
+                self.held[(user_id, source_id, action)] = (int(base or 0), int(xp or 0))
+        for streak in await _where_in(self.tx, "streaks", '"userId"', user_ids):
+            self.streaks[(streak["userId"], streak["streakType"], streak.get("module"))] = streak
+        self.streaks_known.update(user_ids)
+        for chunk in _chunks(user_ids):
+            names = {f"u{i}": user_id for i, user_id in enumerate(chunk)}
+            for user_id, badge_type in await self.tx.all(
+                f'SELECT "userId", "badgeType" FROM badges WHERE "userId" IN ({_marks(names)})',
+                names,
+            ):
+                self.earned[user_id].add(badge_type)
 
     # -- people ------------------------------------------------------------------------------
 
@@ -146,11 +213,7 @@ class Scoring:
         rules = RULES_BY_TABLE.get(table, [])
         if not rules:
             return
-        c = codec(table, self.tx.dialect.name)
-        row = await self.tx.one(
-            f'SELECT {c.select_list} FROM "{table}" WHERE "_id" = :id', {"id": doc_id}
-        )
-        document = c.document(row) if row is not None else None
+        document = self.rows.get((table, doc_id))
         for rule in rules:
             await self._settle(rule, person, doc_id, document, at)
         if table == "study_sessions" and document is not None:
@@ -162,12 +225,7 @@ class Scoring:
         owed = rule.xp(document) if document is not None else 0
         if owed > 0 and rule.qualifies is not None and document is not None:
             owed = owed if await rule.qualifies(self.tx, document) else 0
-        held = await self.tx.one(
-            'SELECT coalesce(sum("baseXP"), 0), coalesce(sum("xpAmount"), 0) '
-            'FROM xp_logs WHERE "userId" = :me AND "sourceId" = :source AND action = :action',
-            {"me": person["_id"], "source": doc_id, "action": rule.action},
-        )
-        held_base, held_xp = (int(held[0]), int(held[1])) if held else (0, 0)
+        held_base, held_xp = self.held.get((person["_id"], doc_id, rule.action), (0, 0))
         if owed > held_base:
             grant = await self._within_cap(rule, person, owed - held_base, at)
             if grant <= 0:
@@ -255,6 +313,8 @@ class Scoring:
             },
         )
         self.awarded.add(person["_id"])
+        base_now, xp_now = self.held.get((person["_id"], doc_id, rule.action), (0, 0))
+        self.held[(person["_id"], doc_id, rule.action)] = (base_now + base, xp_now + xp)
 
     async def _session_xp(self, person: Document, session: Document) -> None:
         """`xpEarned`: the study XP of the session's window (its own minutes included)."""
@@ -297,6 +357,8 @@ class Scoring:
 
     async def _load_streak(self, user_id: str, kind: str, module: str | None) -> Document | None:
         key = (user_id, kind, module)
+        if key not in self.streaks and user_id in self.streaks_known:
+            return None  # prefetched: this person has no such streak
         if key not in self.streaks:
             c = codec("streaks", self.tx.dialect.name)
             condition = '"module" = :module' if module else '"module" IS NULL'
@@ -380,8 +442,18 @@ class Scoring:
             person = await self.person(user_id)
             if person is not None:
                 await self._task_streak(person)
-        for user_id in self.awarded | set(self.active):
-            await self._totals(user_id)
+        to_total = sorted(self.awarded | set(self.active))
+        totals: dict[str, int] = {}
+        for chunk in _chunks(to_total):
+            names = {f"u{i}": user_id for i, user_id in enumerate(chunk)}
+            for user_id, total in await self.tx.all(
+                'SELECT "userId", coalesce(sum("xpAmount"), 0) FROM xp_logs '
+                f'WHERE "userId" IN ({_marks(names)}) GROUP BY "userId"',
+                names,
+            ):
+                totals[user_id] = int(total or 0)
+        for user_id in to_total:
+            await self._totals(user_id, totals.get(user_id, 0))
         for user_id, tables in self.touched.items():
             person = self.people.get(user_id)
             if person is None:
@@ -394,19 +466,14 @@ class Scoring:
             if (user_id, "daily_activity", None) in self.streaks:
                 known["longest_streak"] = float((daily or {}).get("longestCount") or 0)
             awarded = user_id in self.awarded
-            await award_badges(self.tx, user_id, tables, awarded, self.now, known)
+            earned = self.earned[user_id] if user_id in self.streaks_known else None
+            await award_badges(self.tx, user_id, tables, awarded, self.now, known, earned)
 
-    async def _totals(self, user_id: str) -> None:
-        """`totalXP` and `currentLevel` from the XP log; the streak fields from daily_activity."""
+    async def _totals(self, user_id: str, total: int) -> None:
+        """`totalXP` and `currentLevel` from the XP log's sum (`total`); the streak fields from
+        daily_activity."""
         person = self.people[user_id]
         assert person is not None
-        total = int(
-            await self.tx.scalar(
-                'SELECT coalesce(sum("xpAmount"), 0) FROM xp_logs WHERE "userId" = :me',
-                {"me": user_id},
-            )
-            or 0
-        )
         daily = self.streaks.get((user_id, "daily_activity", None)) or {}
         wanted = {
             "totalXP": max(0, total),
@@ -425,13 +492,15 @@ async def award_badges(
     awarded: bool,
     now: datetime,
     known: dict[str, float] | None = None,
+    earned: set[str] | None = None,
 ) -> list[Document]:
     """Badges newly reached by `user_id`, inserted once each (unique per user and type)."""
     moved = badges.metrics_moved_by(tables, awarded)
     if not moved:
         return []
-    rows = await tx.all('SELECT "badgeType" FROM badges WHERE "userId" = :me', {"me": user_id})
-    earned = {row[0] for row in rows}
+    if earned is None:
+        rows = await tx.all('SELECT "badgeType" FROM badges WHERE "userId" = :me', {"me": user_id})
+        earned = {row[0] for row in rows}
     values: dict[str, float | None] = dict(known or {})
     new: list[Document] = []
     for badge in badges.CATALOG:
