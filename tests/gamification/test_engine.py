@@ -4,6 +4,7 @@ award nothing, deletion gives XP back, caps hold, the multiplier applies, totals
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -322,3 +323,17 @@ async def test_each_day_a_habit_stack_is_completed_pays_once(game: Api) -> None:
         await _drain(game)
     rows = await _xp_rows(game, game.a, sourceId=stack["_id"])
     assert sorted(r["baseXP"] for r in rows) == [15, 15]  # one day, then one more
+
+
+async def test_a_row_a_rule_cannot_read_does_not_stall_the_log(
+    game: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whitecell.gamification import rules
+
+    note_rule = next(r for r in rules.RULES_BY_TABLE["notes"] if r.action == "note_created")
+    broken = dataclasses.replace(note_rule, xp=lambda note: int(note["noSuchField"]))
+    monkeypatch.setitem(rules.RULES_BY_TABLE, "notes", [broken])
+    await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    await game.create(game.a, "workouts", sample_body("workouts", duration=30))
+    await _drain(game)
+    assert [r["action"] for r in await _xp_rows(game, game.a)] == ["workout_logged"]

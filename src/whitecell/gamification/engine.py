@@ -222,7 +222,13 @@ class Scoring:
     async def _settle(
         self, rule: Rule, person: Document, doc_id: str, document: Document | None, at: datetime
     ) -> None:
-        owed = rule.xp(document) if document is not None else 0
+        try:
+            owed = rule.xp(document) if document is not None else 0
+        except (KeyError, TypeError, ValueError):
+            # A row the rule cannot read (data older than a rule's assumptions) must not stall
+            # the whole log behind it: it keeps what it holds, and the log moves on.
+            logger.exception("rule %s cannot score %s; left as it is", rule.action, doc_id)
+            return
         if owed > 0 and rule.qualifies is not None and document is not None:
             owed = owed if await rule.qualifies(self.tx, document) else 0
         held_base, held_xp = self.held.get((person["_id"], doc_id, rule.action), (0, 0))
