@@ -20,7 +20,7 @@ from whitecell.core.ratelimit import (
 )
 from whitecell.core.storage import Storage, open_storage
 from whitecell.core.store import Store
-from whitecell.gamification.engine import Engine
+from whitecell.gamification.worker import Engine
 from whitecell.realtime.feed import Feed
 
 

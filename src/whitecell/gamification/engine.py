@@ -11,8 +11,6 @@ gives its XP back. One process scores at a time (a row lock on PostgreSQL; SQLit
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,14 +22,13 @@ import orjson
 
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.config import Settings
 from whitecell.core.documents import codec
 from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
-from whitecell.gamification.streaks import current_count, local_today, summarize
+from whitecell.gamification.streaks import local_today, summarize
 from whitecell.gamification.tables import STREAKS, XP_LOGS
 from whitecell.users import service as users
 
@@ -545,80 +542,3 @@ async def _insert_badge(
     stored = c.document(row)
     tx.record(ChangeEvent("badges", "insert", stored["_id"], user_id, stored))
     return stored
-
-
-class Engine:
-    """Runs `score_batch` in the background of a server process: woken by local commits to
-    scored tables, and every `gamification_poll_seconds` for other processes' commits."""
-
-    def __init__(self, store: Store, settings: Settings) -> None:
-        self.store, self.settings = store, settings
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self._unsubscribe: Any = None
-
-    def _on_commit(self, events: Sequence[ChangeEvent]) -> None:
-        if any(event.table in SCORED_TABLES for event in events):
-            self._wake.set()
-
-    def start(self, *, force: bool = False) -> None:
-        if not (self.settings.gamification_enabled or force):
-            return
-        self._unsubscribe = self.store.subscribe(self._on_commit)
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="gamification")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout=10)
-            except (TimeoutError, asyncio.CancelledError):
-                self._task.cancel()
-
-    async def wait(self) -> None:
-        """Until stopped (the `whitecell gamification run` process)."""
-        if self._task is not None:
-            await self._task
-
-    async def drain(self) -> None:
-        """Score everything committed so far (waits for another scorer to let go)."""
-        while await score_batch(self.store, wait=True):
-            pass
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                while not self._stopping and await score_batch(self.store):
-                    pass
-            except Exception:
-                logger.exception("scoring failed; the batch will be scored again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._wake.wait(), timeout=self.settings.gamification_poll_seconds
-                )
-            self._wake.clear()
-
-
-async def expire_broken_streaks(store: Store) -> int:
-    """Write 0 into streaks whose user's midnight passed with nothing done (reads already show
-    0; this makes the stored rows, the profile and the realtime feed say so too)."""
-    expired = 0
-    async with store.write() as tx:
-        c = codec("streaks", tx.dialect.name)
-        rows = await tx.all(
-            f'SELECT {c.select_list}, u.timezone FROM streaks JOIN users u ON u."_id" = '
-            'streaks."userId" WHERE streaks."currentCount" > 0'
-        )
-        for row in rows:
-            streak, timezone = c.document(row[:-1]), row[-1]
-            if current_count(streak, local_today(timezone)) > 0:
-                continue
-            await crud.update_server_row(tx, STREAKS, streak, {"currentCount": 0})
-            if streak["streakType"] == "daily_activity":
-                await users.set_fields(tx, streak["userId"], {"currentStreak": 0})
-            expired += 1
-    return expired

@@ -8,7 +8,8 @@ from whitecell.auth import service as auth_service
 from whitecell.core.context import AppContext
 from whitecell.core.files import sweep_orphans
 from whitecell.core.ratelimit import delete_expired_counters
-from whitecell.gamification.engine import CONSUMER, expire_broken_streaks
+from whitecell.gamification.engine import CONSUMER
+from whitecell.gamification.worker import expire_broken_streaks
 from whitecell.realtime import log
 from whitecell.study.quizzes import delete_abandoned_drafts
 
