@@ -105,7 +105,9 @@ async def test_the_queue_holds_due_reviews_oldest_first_then_new_cards(api: Api)
     await _age(api, late["_id"], now - timedelta(days=3))
     await _age(api, later["_id"], now - timedelta(days=1))
     await _age(api, future["_id"], now + timedelta(days=5))
-    new = [await _card(api, api.a, subject=s) for s in ("Bio", "Bio", "Chem")]
+    made = [await _card(api, api.a, subject=s) for s in ("Bio", "Bio", "Chem")]
+    # New cards by due time, then id: cards made in one millisecond tie on the time.
+    new = sorted(made, key=lambda c: (c["nextReviewDate"], c["_id"]))
     await _card(api, api.b, subject="Bio")
 
     queue = (await api.get(api.a, "flashcards/due")).json()
@@ -115,8 +117,8 @@ async def test_the_queue_holds_due_reviews_oldest_first_then_new_cards(api: Api)
     assert queue["counts"] == {
         "dueNow": 2, "dueToday": 2, "newRemaining": 3, "newStartedToday": 0,
     }  # fmt: skip
-    bio = (await api.get(api.a, "flashcards/due", subject="Chem")).json()
-    assert [c["_id"] for c in bio["items"]] == [new[2]["_id"]]
+    chemistry = (await api.get(api.a, "flashcards/due", subject="Chem")).json()
+    assert [c["_id"] for c in chemistry["items"]] == [made[2]["_id"]]
 
 
 async def test_new_cards_per_day_is_a_daily_allowance(api: Api) -> None:
