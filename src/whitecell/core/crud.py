@@ -199,6 +199,16 @@ def _after(table: Table, c: Codec, sql: Sql, query: ListQuery, column: str, iden
 # -- writing ---------------------------------------------------------------------------------
 
 
+async def select_documents(
+    tx: Tx, table_name: str, where: str, params: dict[str, Any], tail: str = ""
+) -> list[dict[str, Any]]:
+    """Documents of `table_name` matching a WHERE clause the server wrote (no caller scoping:
+    the clause must name the owner itself)."""
+    c = codec(table_name, tx.dialect.name)
+    rows = await tx.all(f'SELECT {c.select_list} FROM "{table_name}" WHERE {where} {tail}', params)
+    return [c.document(row) for row in rows]
+
+
 async def _check_references(
     tx: Tx, table: Table, caller: Caller, document: dict[str, Any], names: list[str]
 ) -> None:

@@ -207,13 +207,10 @@ def _sum(table: str, expression: str, condition: str = "", **params: Any) -> Met
 
 
 async def _habit_days(tx: Tx, user_id: str) -> float | None:
-    from whitecell.core.documents import codec
+    from whitecell.core.crud import select_documents
 
-    c = codec("habit_stacks", tx.dialect.name)
-    rows = await tx.all(
-        f'SELECT {c.select_list} FROM habit_stacks WHERE "userId" = :me', {"me": user_id}
-    )
-    return float(sum(len(c.document(row)["completedDates"] or []) for row in rows))
+    stacks = await select_documents(tx, "habit_stacks", '"userId" = :me', {"me": user_id})
+    return float(sum(len(stack["completedDates"] or []) for stack in stacks))
 
 
 async def _user_field(tx: Tx, user_id: str, field: str) -> float | None:

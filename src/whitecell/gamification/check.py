@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from whitecell.core.store import Store
-from whitecell.gamification import levels
-from whitecell.gamification.streaks import current_count, local_today
+from whitecell.gamification.engine import profile_totals
+from whitecell.gamification.streaks import local_today
 from whitecell.users import service as users
 
 
@@ -32,7 +32,7 @@ async def check(store: Store, *, repair: bool) -> list[Finding]:
             await tx.all('SELECT "userId", sum("xpAmount") FROM xp_logs GROUP BY "userId"')
         )
         streaks = {
-            row[0]: {"currentCount": row[1], "longestCount": row[2], "lastActiveDate": row[3]}
+            row[0]: {"currentCount": row[1], "longestCount": row[2], "lastActiveDate": str(row[3])}
             for row in await tx.all(
                 'SELECT "userId", "currentCount", "longestCount", "lastActiveDate" FROM streaks '
                 "WHERE \"streakType\" = 'daily_activity'"
@@ -43,16 +43,9 @@ async def check(store: Store, *, repair: bool) -> list[Finding]:
             "timezone FROM users"
         )
         for user_id, email, total_xp, level, current, longest, timezone in rows:
-            total = max(0, int(totals.get(user_id) or 0))
-            streak = streaks.get(user_id) or {}
-            if streak.get("lastActiveDate") is not None:
-                streak["lastActiveDate"] = str(streak["lastActiveDate"])
-            expected = {
-                "totalXP": total,
-                "currentLevel": levels.level_for(total),
-                "currentStreak": current_count(streak, local_today(timezone)) if streak else 0,
-                "longestStreak": int(streak.get("longestCount") or 0),
-            }
+            streak = streaks.get(user_id)
+            total = int(totals.get(user_id) or 0)
+            expected = profile_totals(total, streak, local_today(timezone))
             stored = {
                 "totalXP": total_xp,
                 "currentLevel": level,

@@ -28,7 +28,7 @@ from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
-from whitecell.gamification.streaks import local_today, summarize
+from whitecell.gamification.streaks import current_count, local_today, summarize
 from whitecell.gamification.tables import STREAKS, XP_LOGS
 from whitecell.users import service as users
 
@@ -111,14 +111,10 @@ def _marks(names: dict[str, str]) -> str:
 
 async def _where_in(tx: Tx, table: str, column: str, values: Sequence[str]) -> list[Document]:
     """Rows of `table` whose `column` is one of `values`, as documents."""
-    c = codec(table, tx.dialect.name)
     found: list[Document] = []
     for chunk in _chunks(values):
         names = {f"v{i}": value for i, value in enumerate(chunk)}
-        rows = await tx.all(
-            f'SELECT {c.select_list} FROM "{table}" WHERE {column} IN ({_marks(names)})', names
-        )
-        found += [c.document(row) for row in rows]
+        found += await crud.select_documents(tx, table, f"{column} IN ({_marks(names)})", names)
     return found
 
 
@@ -363,14 +359,14 @@ class Scoring:
         if key not in self.streaks and user_id in self.streaks_known:
             return None  # prefetched: this person has no such streak
         if key not in self.streaks:
-            c = codec("streaks", self.tx.dialect.name)
             condition = '"module" = :module' if module else '"module" IS NULL'
-            row = await self.tx.one(
-                f'SELECT {c.select_list} FROM streaks WHERE "userId" = :me '
-                f'AND "streakType" = :kind AND {condition}',
+            found = await crud.select_documents(
+                self.tx,
+                "streaks",
+                f'"userId" = :me AND "streakType" = :kind AND {condition}',
                 {"me": user_id, "kind": kind, "module": module},
             )
-            self.streaks[key] = c.document(row) if row is not None else None
+            self.streaks[key] = found[0] if found else None
         return self.streaks[key]
 
     async def _set_streak_days(
@@ -477,15 +473,22 @@ class Scoring:
         daily_activity."""
         person = self.people[user_id]
         assert person is not None
-        daily = self.streaks.get((user_id, "daily_activity", None)) or {}
-        wanted = {
-            "totalXP": max(0, total),
-            "currentLevel": levels.level_for(max(0, total)),
-            "currentStreak": int(daily.get("currentCount") or 0),
-            "longestStreak": int(daily.get("longestCount") or 0),
-        }
+        daily = self.streaks.get((user_id, "daily_activity", None))
+        wanted = profile_totals(total, daily, self.today(person))
         if any(person.get(name) != value for name, value in wanted.items()):
             self.people[user_id] = await users.set_fields(self.tx, user_id, wanted)
+
+
+def profile_totals(total_xp: int, daily: Document | None, today: date) -> dict[str, int]:
+    """What a profile's XP, level and streak fields must say, given its XP log's sum and its
+    `daily_activity` streak (the engine writes them; `gamification check` verifies them)."""
+    total = max(0, total_xp)
+    return {
+        "totalXP": total,
+        "currentLevel": levels.level_for(total),
+        "currentStreak": current_count(daily, today) if daily else 0,
+        "longestStreak": int((daily or {}).get("longestCount") or 0),
+    }
 
 
 async def award_badges(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
 from whitecell.core.resources import json_response
 from whitecell.core.store import Tx
@@ -39,14 +40,6 @@ async def _xp_since(tx: Tx, user_id: str, start: datetime) -> int:
     return int(value or 0)
 
 
-async def _rows(
-    tx: Tx, table: str, where: str, params: dict[str, Any], tail: str = ""
-) -> list[Any]:
-    c = codec(table, tx.dialect.name)
-    rows = await tx.all(f'SELECT {c.select_list} FROM "{table}" WHERE {where} {tail}', params)
-    return [c.document(row) for row in rows]
-
-
 def _streak_view(streak: dict[str, Any], today: date) -> dict[str, Any]:
     """A streak as it stands today: a missed day shows as broken even before anything is done."""
     return {**streak, "currentCount": current_count(streak, today)}
@@ -68,9 +61,10 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
         )
         total = int(profile[0]) if profile else 0
         streaks = [
-            _streak_view(s, today) for s in await _rows(tx, "streaks", '"userId" = :me', {"me": me})
+            _streak_view(s, today)
+            for s in await select_documents(tx, "streaks", '"userId" = :me', {"me": me})
         ]
-        recent_badges = await _rows(
+        recent_badges = await select_documents(
             tx, "badges", '"userId" = :me', {"me": me}, 'ORDER BY "earnedAt" DESC LIMIT 5'
         )
         due_now = await tx.scalar(
@@ -78,7 +72,7 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
             {"me": me, "now": tx.store.bind_timestamp(now)},
         )
         c_tasks = codec("daily_tasks", tx.dialect.name)
-        tasks = await _rows(
+        tasks = await select_documents(
             tx,
             "daily_tasks",
             '"userId" = :me AND "date" = :day',
@@ -87,14 +81,14 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
         )
         nutrition = await _nutrition(tx, me, today)
         goals = [
-            *await _rows(
+            *await select_documents(
                 tx,
                 "study_goals",
                 '"userId" = :me AND status = :active',
                 {"me": me, "active": "active"},
                 'ORDER BY "targetDate" LIMIT 10',
             ),
-            *await _rows(
+            *await select_documents(
                 tx,
                 "fitness_goals",
                 '"userId" = :me AND status = :active',
@@ -131,7 +125,7 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
 
 
 async def _nutrition(tx: Tx, me: str, today: date) -> dict[str, Any]:
-    meals = await _rows(
+    meals = await select_documents(
         tx,
         "meals",
         '"userId" = :me AND "date" = :day',
@@ -146,7 +140,7 @@ async def _nutrition(tx: Tx, me: str, today: date) -> dict[str, Any]:
             ("fat", "totalFat"),
         )
     }
-    goal_rows = await _rows(
+    goal_rows = await select_documents(
         tx,
         "nutrition_goals",
         '"userId" = :me AND "date" <= :day',
@@ -173,7 +167,8 @@ async def badge_catalog(caller: SignedIn, ctx: Context) -> Response:
     me = str(caller.id)
     async with ctx.store.read() as tx:
         earned = {
-            b["badgeType"]: b for b in await _rows(tx, "badges", '"userId" = :me', {"me": me})
+            b["badgeType"]: b
+            for b in await select_documents(tx, "badges", '"userId" = :me', {"me": me})
         }
         values: dict[str, float | None] = {}
         for badge in badges.CATALOG:
@@ -229,7 +224,7 @@ async def leaderboard(
         people = (
             {
                 person["_id"]: person
-                for person in await _rows(
+                for person in await select_documents(
                     tx,
                     "users",
                     '"_id" IN (' + ", ".join(f":u{i}" for i in range(len(ranked))) + ")",

@@ -27,7 +27,6 @@ from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
 from whitecell.core.crud import Caller
-from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
 from whitecell.core.files import received_file
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
@@ -138,11 +137,8 @@ async def export_anki(store: Store, caller: Caller, subject: str | None, target:
     where = '"userId" = :me' + (" AND subject = :subject" if subject else "")
     params: dict[str, Any] = {"me": caller.id, "subject": subject}
     async with store.read() as tx:
-        c = codec("flashcards", tx.dialect.name)
-        rows = await tx.all(
-            f'SELECT {c.select_list} FROM flashcards WHERE {where} ORDER BY "_id"', params
-        )
-    cards = [(document["_id"], _card(document)) for document in map(c.document, rows)]
+        documents = await crud.select_documents(tx, "flashcards", where, params, 'ORDER BY "_id"')
+    cards = [(document["_id"], _card(document)) for document in documents]
     return await anyio.to_thread.run_sync(lambda: anki.write_package(cards, target, now=utcnow()))
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import date, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.crud import release_references
@@ -184,13 +183,16 @@ async def with_live_streak(tx: Tx, user: dict[str, Any]) -> dict[str, Any]:
     whole day passes without activity, then 0, even before the engine next writes it."""
     if not user.get("currentStreak"):
         return user
+    # The streak rule lives with the streaks (a pure module: no cycle back to this one).
+    from whitecell.gamification.streaks import current_count, local_today
+
     last = await tx.scalar(
         'SELECT "lastActiveDate" FROM streaks WHERE "userId" = :me '
         "AND \"streakType\" = 'daily_activity'",
         {"me": user["_id"]},
     )
-    today = utcnow().astimezone(ZoneInfo(user.get("timezone") or "UTC")).date()
-    if last is None or date.fromisoformat(str(last)[:10]) < today - timedelta(days=1):
+    streak = {"lastActiveDate": str(last)[:10] if last else None, "currentCount": 1}
+    if current_count(streak, local_today(user.get("timezone"))) == 0:
         return {**user, "currentStreak": 0}
     return user
 
