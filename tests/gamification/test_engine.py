@@ -57,6 +57,23 @@ async def _me(api: Api, who: Person) -> dict[str, Any]:
     return dict((await api.client.get("/api/v1/users/me", headers=who.headers)).json())
 
 
+async def _daily_streak(tx: Any, who: Person, days: list[str], *, count: int) -> None:
+    """A `daily_activity` streak row over `days` (sorted), stored as counting `count`."""
+    await crud.insert_server_row(
+        tx,
+        STREAKS,
+        {
+            "userId": who.id,
+            "streakType": "daily_activity",
+            "currentCount": count,
+            "longestCount": count,
+            "lastActiveDate": days[-1],
+            "startDate": days[0],
+            "completedDates": days,
+        },
+    )
+
+
 async def _drain(api: Api) -> None:
     await api.context.gamification.drain()
 
@@ -171,19 +188,7 @@ async def test_the_streak_multiplier_is_applied_and_recorded(game: Api) -> None:
     today = datetime.now(UTC).date()
     days = [(today - timedelta(days=n)).isoformat() for n in range(1, 15)]  # 14 days before
     async with game.context.store.write() as tx:
-        await crud.insert_server_row(
-            tx,
-            STREAKS,
-            {
-                "userId": game.a.id,
-                "streakType": "daily_activity",
-                "currentCount": 14,
-                "longestCount": 14,
-                "lastActiveDate": days[0],
-                "startDate": days[-1],
-                "completedDates": sorted(days),
-            },
-        )
+        await _daily_streak(tx, game.a, sorted(days), count=14)
     await game.create(game.a, "workouts", sample_body("workouts", duration=60))
     await _drain(game)
     [award] = await _xp_rows(game, game.a)
@@ -257,19 +262,7 @@ async def test_the_cleanup_writes_broken_streaks_down(game: Api) -> None:
 
     old = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
     async with game.context.store.write() as tx:
-        await crud.insert_server_row(
-            tx,
-            STREAKS,
-            {
-                "userId": game.a.id,
-                "streakType": "daily_activity",
-                "currentCount": 4,
-                "longestCount": 4,
-                "lastActiveDate": old,
-                "startDate": old,
-                "completedDates": [old],
-            },
-        )
+        await _daily_streak(tx, game.a, [old], count=4)
         await tx.execute(
             'UPDATE users SET "currentStreak" = 4, "longestStreak" = 4 WHERE "_id" = :me',
             {"me": game.a.id},
