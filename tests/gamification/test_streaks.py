@@ -14,7 +14,7 @@ from tests.data.samples import sample_body
 WORDS = "Ten words or more make this note worth some XP today, truly."
 CLOCKS = (
     "whitecell.gamification.engine.utcnow",
-    "whitecell.gamification.streaks.utcnow",
+    "whitecell.core.clock.utcnow",  # what day it is for a user (local_today)
     "whitecell.gamification.router.utcnow",
     "whitecell.users.service.utcnow",
     "whitecell.core.store.utcnow",  # the change log dates what people did

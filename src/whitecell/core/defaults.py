@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import isoformat_z, local_today, utcnow
 
 
 def now(_caller: Any = None) -> str:
@@ -15,4 +14,4 @@ def now(_caller: Any = None) -> str:
 def today(caller: Any = None) -> str:
     """The caller's calendar day (users carry an IANA `timezone`; anonymous callers get UTC)."""
     user = getattr(caller, "user", None) or {}
-    return utcnow().astimezone(ZoneInfo(user.get("timezone") or "UTC")).date().isoformat()
+    return local_today(user.get("timezone")).isoformat()

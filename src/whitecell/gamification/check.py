@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from whitecell.core.clock import local_today
 from whitecell.core.store import Store
 from whitecell.gamification.engine import profile_totals
-from whitecell.gamification.streaks import local_today
 from whitecell.users import service as users
 
 

@@ -14,21 +14,21 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
 
 from whitecell.core import crud
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import day_start, isoformat_z, local_today, user_zone, utcnow
 from whitecell.core.documents import codec
 from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
-from whitecell.gamification.streaks import current_count, local_today, summarize
+from whitecell.gamification.streaks import current_count, summarize
 from whitecell.gamification.tables import STREAKS, XP_LOGS
 from whitecell.users import service as users
 
@@ -191,7 +191,7 @@ class Scoring:
         return self.people[user_id]
 
     def zone(self, person: Document) -> ZoneInfo:
-        return ZoneInfo(person.get("timezone") or "UTC")
+        return user_zone(person)
 
     def today(self, person: Document, at: datetime | None = None) -> date:
         return local_today(person.get("timezone"), at or self.now)
@@ -264,15 +264,15 @@ class Scoring:
     async def _within_cap(self, rule: Rule, person: Document, wanted: int, at: datetime) -> int:
         if rule.daily_cap is None:
             return wanted
-        start = datetime.combine(self.today(person, at), time(), self.zone(person))
+        today, zone = self.today(person, at), self.zone(person)
         used = await self.tx.scalar(
             'SELECT coalesce(sum("baseXP"), 0) FROM xp_logs WHERE "userId" = :me '
             'AND action = :action AND "date" >= :start AND "date" < :end',
             {
                 "me": person["_id"],
                 "action": rule.action,
-                "start": self.tx.store.bind_timestamp(start.astimezone(UTC)),
-                "end": self.tx.store.bind_timestamp((start + timedelta(days=1)).astimezone(UTC)),
+                "start": self.tx.store.bind_timestamp(day_start(today, zone)),
+                "end": self.tx.store.bind_timestamp(day_start(today + timedelta(days=1), zone)),
             },
         )
         return max(0, min(wanted, rule.daily_cap - int(used or 0)))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 
 from whitecell.auth.dependencies import Context, SignedIn
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import day_start, isoformat_z, local_today, user_zone, utcnow
 from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
 from whitecell.core.resources import json_response
@@ -21,14 +20,10 @@ from whitecell.gamification.rules import (
     RULES,
     streak_multiplier,
 )
-from whitecell.gamification.streaks import current_count, local_today
+from whitecell.gamification.streaks import current_count
 from whitecell.users.service import public_profile_of, with_live_streak
 
 router = APIRouter(prefix="/api/v1", tags=["gamification"])
-
-
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
 async def _xp_since(tx: Tx, user_id: str, start: datetime) -> int:
@@ -51,7 +46,7 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
     today's tasks, today's nutrition against the goal, and active goals (docs/gamification.md)."""
     user = caller.user or {}
     me = str(caller.id)
-    zone = ZoneInfo(user.get("timezone") or "UTC")
+    zone = user_zone(user)
     today = local_today(user.get("timezone"))
     week_start = today - timedelta(days=today.weekday())
     now = utcnow()
@@ -96,8 +91,8 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
                 "ORDER BY deadline LIMIT 10",
             ),
         ]
-        xp_today = await _xp_since(tx, me, _day_start(today, zone))
-        xp_week = await _xp_since(tx, me, _day_start(week_start, zone))
+        xp_today = await _xp_since(tx, me, day_start(today, zone))
+        xp_week = await _xp_since(tx, me, day_start(week_start, zone))
     daily = next((s for s in streaks if s["streakType"] == "daily_activity"), None)
     current = daily["currentCount"] if daily else 0
     return json_response(
@@ -208,7 +203,7 @@ async def leaderboard(
     since = ' AND x."date" >= :start' if start else ""
     async with ctx.store.read() as tx:
         params = {
-            "start": tx.store.bind_timestamp(_day_start(start, ZoneInfo("UTC"))) if start else None,
+            "start": tx.store.bind_timestamp(day_start(start, UTC)) if start else None,
             "yes": True,
             "no": False,
         }
@@ -260,7 +255,7 @@ async def leaderboard(
     return json_response(
         {
             "period": period,
-            "from": isoformat_z(_day_start(start, ZoneInfo("UTC"))) if start else None,
+            "from": isoformat_z(day_start(start, UTC)) if start else None,
             "items": entries,
             "me": {"rank": int(above or 0) + 1, "xp": mine},
         }

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from whitecell.core.clock import utcnow
 
 ONE_DAY = timedelta(days=1)
 
@@ -54,10 +51,6 @@ def summarize(days: Iterable[date], today: date) -> StreakState | None:
     last = ordered[-1]
     current = run if last >= today - ONE_DAY else 0
     return StreakState(current, longest, run_start, last, ordered)
-
-
-def local_today(timezone: str | None, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(timezone or "UTC")).date()
 
 
 def current_count(streak: dict[str, Any], today: date) -> int:

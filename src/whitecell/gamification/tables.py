@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from whitecell.core.clock import local_today
 from whitecell.core.tables import (
     SERVER_WRITTEN,
     Kind,
@@ -17,7 +18,7 @@ from whitecell.core.tables import (
     string,
     timestamp,
 )
-from whitecell.gamification.streaks import current_count, local_today
+from whitecell.gamification.streaks import current_count
 
 XP_LOGS = Table(
     "xp_logs",

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from whitecell.core import crud
+from whitecell.core.clock import local_today
 from whitecell.core.config import Settings
 from whitecell.core.documents import codec
 from whitecell.core.store import ChangeEvent, Store
 from whitecell.gamification.engine import SCORED_TABLES, score_batch
-from whitecell.gamification.streaks import current_count, local_today
+from whitecell.gamification.streaks import current_count
 from whitecell.gamification.tables import STREAKS
 from whitecell.users import service as users
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Response
 from pydantic import Field, StrictInt, StrictStr
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import isoformat_z, user_zone, utcnow
 from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, NotFound, ValidationFailed
@@ -257,7 +256,7 @@ async def delete_abandoned_drafts(store: Store) -> int:
 async def stats(caller: SignedIn, ctx: Context) -> Response:
     """Per subject: quizzes taken, questions answered right of those asked, accuracy (%), and
     the same per ISO week (in the user's time zone), oldest first."""
-    zone = ZoneInfo((caller.user or {}).get("timezone") or "UTC")
+    zone = user_zone(caller.user)
     async with ctx.store.read() as tx:
         rows = await tx.all(
             'SELECT subject, "correctAnswers", "totalQuestions", "createdAt" FROM quizzes '

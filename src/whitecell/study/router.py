@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 from pydantic import Field, StrictInt
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import day_start, isoformat_z, user_zone, utcnow
 from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict
@@ -54,10 +53,9 @@ async def review(card_id: str, body: Review, caller: SignedIn, ctx: Context) -> 
 
 def _day_bounds(caller: Caller) -> tuple[datetime, datetime]:
     """The caller's today, as UTC instants [start, end)."""
-    zone = ZoneInfo((caller.user or {}).get("timezone") or "UTC")
+    zone = user_zone(caller.user)
     today = utcnow().astimezone(zone).date()
-    start = datetime.combine(today, time(), zone)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+    return day_start(today, zone), day_start(today + timedelta(days=1), zone)
 
 
 @router.get("/due", summary="Today's review queue")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 from pydantic import Field, StrictStr
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import isoformat_z, local_today, utcnow
 from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict
@@ -32,8 +31,7 @@ async def stats(
 ) -> Response:
     """Over the last `days` days (in the user's time zone, today included): minutes per subject
     per day and per ISO week, totals per subject, and `heatmap`: every day with its minutes."""
-    zone = ZoneInfo((caller.user or {}).get("timezone") or "UTC")
-    today = utcnow().astimezone(zone).date()
+    today = local_today((caller.user or {}).get("timezone"))
     first = today - timedelta(days=days - 1)
     async with ctx.store.read() as tx:
         c = codec("study_sessions", tx.dialect.name)

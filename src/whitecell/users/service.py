@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.clock import isoformat_z, local_today, utcnow
 from whitecell.core.crud import release_references
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, FieldError, NotFound
@@ -184,7 +184,7 @@ async def with_live_streak(tx: Tx, user: dict[str, Any]) -> dict[str, Any]:
     if not user.get("currentStreak"):
         return user
     # The streak rule lives with the streaks (a pure module: no cycle back to this one).
-    from whitecell.gamification.streaks import current_count, local_today
+    from whitecell.gamification.streaks import current_count
 
     last = await tx.scalar(
         'SELECT "lastActiveDate" FROM streaks WHERE "userId" = :me '
