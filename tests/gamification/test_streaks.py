@@ -137,3 +137,67 @@ async def test_a_study_session_holds_the_xp_of_its_window(game: Api) -> None:
     stored = (await game.get(game.a, f"study_sessions/{session['_id']}")).json()
     assert stored["xpEarned"] == 10 + 3  # the note and the review (0 whole minutes studied)
     assert (stored["notesCreated"], stored["flashcardsReviewed"]) == (1, 1)
+
+
+async def _delete_note(game: Api, note: dict[str, Any]) -> None:
+    response = await game.client.delete(f"/api/v1/notes/{note['_id']}", headers=game.a.headers)
+    assert response.status_code == 204
+    await game.context.gamification.drain()
+
+
+async def _note(game: Api) -> dict[str, Any]:
+    note = await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    await game.context.gamification.drain()
+    return note
+
+
+async def test_a_day_earned_only_by_a_deleted_source_is_not_a_streak_day(
+    game: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two real days, then a note made and deleted on the third: a loop that keeps no streak.
+    for moment in ("2026-06-01T12:00:00Z", "2026-06-02T12:00:00Z"):
+        _at(monkeypatch, moment)
+        await _note(game)
+    _at(monkeypatch, "2026-06-03T12:00:00Z")
+    looped = await _note(game)
+    assert (await _me(game))["currentStreak"] == 3
+    await _delete_note(game, looped)
+    streaks = await _streaks(game)
+    for key in ("daily_activity:None", "module_specific:study"):
+        assert streaks[key]["completedDates"] == ["2026-06-01", "2026-06-02"], key
+        assert streaks[key]["currentCount"] == 2, key  # still alive: today may yet count
+    me = await _me(game)
+    assert (me["currentStreak"], me["totalXP"]) == (2, 20)
+
+
+async def test_a_day_with_another_source_or_long_past_stays_counted(
+    game: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, "2026-07-01T12:00:00Z")
+    old = await _note(game)
+    _at(monkeypatch, "2026-07-02T12:00:00Z")
+    await _note(game)
+    _at(monkeypatch, "2026-07-03T12:00:00Z")
+    await _note(game)
+    await _delete_note(game, await _note(game))  # the 3rd still has the other note
+    # Deleting the note of three days ago gives its XP back, but the 1st is history now.
+    _at(monkeypatch, "2026-07-04T12:00:00Z")
+    await _delete_note(game, old)
+    daily = (await _streaks(game))["daily_activity:None"]
+    assert daily["completedDates"] == ["2026-07-01", "2026-07-02", "2026-07-03"]
+    assert (daily["currentCount"], daily["longestCount"]) == (3, 3)
+    assert (await _me(game))["totalXP"] == 20
+
+
+async def test_yesterday_s_only_source_deleted_after_midnight_takes_the_day_back(
+    game: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, "2026-08-01T23:50:00Z")
+    note = await _note(game)
+    assert (await _streaks(game))["daily_activity:None"]["currentCount"] == 1
+    _at(monkeypatch, "2026-08-02T00:10:00Z")
+    await _delete_note(game, note)
+    assert "daily_activity:None" not in await _streaks(game)
+    assert "module_specific:study" not in await _streaks(game)
+    me = await _me(game)
+    assert (me["currentStreak"], me["longestStreak"], me["totalXP"]) == (0, 0, 0)

@@ -28,7 +28,7 @@ from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
-from whitecell.gamification.streaks import current_count, summarize
+from whitecell.gamification.streaks import ONE_DAY, current_count, summarize
 from whitecell.gamification.tables import STREAKS, XP_LOGS
 from whitecell.users import service as users
 
@@ -133,6 +133,8 @@ class Scoring:
         self.people: dict[str, Document | None] = {}
         # person -> (module, local day) with XP awarded
         self.active: dict[str, set[tuple[str, date]]] = defaultdict(set)
+        # person -> (module, local day) of a recent award taken back in full: counted still?
+        self.recheck: dict[str, set[tuple[str, date]]] = defaultdict(set)
         self.touched: dict[str, set[str]] = defaultdict(set)  # person -> tables changed
         self.awarded: set[str] = set()  # people whose XP moved
         # Tasks changed, and the dates they had before: each date's "all done" is checked again.
@@ -251,6 +253,47 @@ class Scoring:
                 else await self._last_description(person, rule, doc_id)
             )
             await self._log(person, rule, doc_id, -xp_back, -taken, 1.0, f"Taken back: {why}", at)
+            if owed == 0:
+                await self._recheck_award_days(person, rule, doc_id, at)
+
+    async def _recheck_award_days(
+        self, person: Document, rule: Rule, doc_id: str, at: datetime
+    ) -> None:
+        """A source taken back in full may leave its streak days with nothing in them: those of
+        today and yesterday (the days a streak still turns on) are looked at again in finish().
+        Older days stay counted, so deleting an old card never breaks a long streak."""
+        zone, today = self.zone(person), self.today(person, at)
+        awarded = await self.tx.all(
+            'SELECT "date" FROM xp_logs WHERE "userId" = :me AND "sourceId" = :source '
+            'AND action = :action AND "xpAmount" > 0 AND "date" >= :since',
+            {
+                "me": person["_id"],
+                "source": doc_id,
+                "action": rule.action,
+                "since": self.tx.store.bind_timestamp(day_start(today - ONE_DAY, zone)),
+            },
+        )
+        for (moment,) in awarded:
+            day = self.tx.store.read_timestamp(moment).astimezone(zone).date()
+            self.recheck[person["_id"]].add((rule.module, day))
+
+    async def _still_counts(self, person: Document, day: date, module: str | None) -> bool:
+        """Whether some source awarded on `day` (in `module`, or any) still holds its XP."""
+        zone = self.zone(person)
+        in_module = "AND a.module = :module " if module else ""
+        found = await self.tx.scalar(
+            'SELECT 1 FROM xp_logs a WHERE a."userId" = :me AND a."xpAmount" > 0 '
+            f'AND a."date" >= :start AND a."date" < :end {in_module}'
+            'AND (SELECT sum(b."xpAmount") FROM xp_logs b WHERE b."userId" = a."userId" '
+            'AND b."sourceId" = a."sourceId" AND b.action = a.action) > 0 LIMIT 1',
+            {
+                "me": person["_id"],
+                "module": module,
+                "start": self.tx.store.bind_timestamp(day_start(day, zone)),
+                "end": self.tx.store.bind_timestamp(day_start(day + ONE_DAY, zone)),
+            },
+        )
+        return found is not None
 
     async def _last_description(self, person: Document, rule: Rule, doc_id: str) -> str:
         """What the last award of a source (now deleted) said it was for."""
@@ -401,6 +444,23 @@ class Scoring:
             stored = await crud.update_server_row(self.tx, STREAKS, current, fields)
         self.streaks[(person["_id"], kind, module)] = stored
 
+    async def _days_gone(
+        self, person: Document, marks: set[tuple[str, date]], days: set[date]
+    ) -> tuple[set[tuple[str, date]], set[date]]:
+        """The rechecked (module, day) pairs and days with nothing left in them."""
+        candidates = self.recheck.get(person["_id"], set()) - marks
+        module_gone = {
+            (module, day)
+            for module, day in candidates
+            if not await self._still_counts(person, day, module)
+        }
+        daily_gone = {
+            day
+            for day in {day for _module, day in candidates} - days
+            if not await self._still_counts(person, day, None)
+        }
+        return module_gone, daily_gone
+
     async def _task_dates(self, user_id: str) -> set[str]:
         dates = set(self.task_dates[user_id])
         for doc_id in self.task_ids[user_id]:
@@ -429,14 +489,21 @@ class Scoring:
     # -- the end of a batch --------------------------------------------------------------------
 
     async def finish(self) -> None:
-        for user_id, marks in self.active.items():
+        for user_id in sorted(set(self.active) | set(self.recheck)):
             person = self.people[user_id]
             assert person is not None
+            marks = self.active.get(user_id, set())
             days = {day for _module, day in marks}
-            await self._set_streak_days(person, "daily_activity", None, days, set())
-            for module in sorted({module for module, _day in marks}):
-                module_days = {day for m, day in marks if m == module}
-                await self._set_streak_days(person, "module_specific", module, module_days, set())
+            module_gone, daily_gone = await self._days_gone(person, marks, days)
+            await self._set_streak_days(person, "daily_activity", None, days, daily_gone)
+            for module in sorted({module for module, _day in marks | module_gone}):
+                await self._set_streak_days(
+                    person,
+                    "module_specific",
+                    module,
+                    {day for m, day in marks if m == module},
+                    {day for m, day in module_gone if m == module},
+                )
         for user_id in self.task_ids:
             person = await self.person(user_id)
             if person is not None:
