@@ -229,12 +229,11 @@ async def test_a_badge_is_awarded_once_under_concurrent_triggers(game: Api) -> N
     first = next(b for b in badges if b["badgeType"] == "first_note")
     assert first["rarity"] == "common" and first["tier"] == 1 and first["earnedAt"]
     # Two separate awarding transactions for the same badge still leave one row.
-    from whitecell.gamification.badges import BY_TYPE
-    from whitecell.gamification.engine import _insert_badge
+    from whitecell.gamification.badges import BY_TYPE, insert_badge
 
     async def award() -> Any:
         async with game.context.store.write() as tx:
-            return await _insert_badge(tx, game.a.id, BY_TYPE["notes_100"], datetime.now(UTC))
+            return await insert_badge(tx, game.a.id, BY_TYPE["notes_100"], datetime.now(UTC))
 
     results = await asyncio.gather(award(), award())
     assert sum(r is not None for r in results) == 1

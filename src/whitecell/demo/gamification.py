@@ -18,7 +18,7 @@ from typing import Any
 from whitecell.core.clock import utcnow
 from whitecell.demo.writer import Document, Timeline, Writer
 from whitecell.gamification import levels
-from whitecell.gamification.engine import award_badges
+from whitecell.gamification.badges import award_badges
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
 from whitecell.gamification.streaks import summarize
 from whitecell.users import service as users

@@ -1,4 +1,5 @@
-"""The badge catalog and how far a person is toward each badge (docs/gamification.md).
+"""The badge catalog, each person's progress toward each badge, and awarding them
+(docs/gamification.md).
 
 A badge is earned once (unique per user and `badgeType`) when its metric reaches the target, and
 kept: achievements are history, so deleting rows later does not take a badge back.
@@ -8,9 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from whitecell.core.store import Tx
+from whitecell.core.clock import isoformat_z
+from whitecell.core.documents import codec
+from whitecell.core.ids import new_id
+from whitecell.core.store import ChangeEvent, Tx
+
+Document = dict[str, Any]
 
 Metric = Callable[[Tx, str], Awaitable[float | None]]
 
@@ -314,3 +321,57 @@ AWARD_METRICS = {"longest_streak", "level", "total_xp"}
 def metrics_moved_by(tables: set[str], awarded: bool) -> set[str]:
     moved = {name for name, sources in METRIC_TABLES.items() if sources & tables}
     return moved | AWARD_METRICS if awarded else moved
+
+
+async def award_badges(
+    tx: Tx,
+    user_id: str,
+    tables: set[str],
+    awarded: bool,
+    now: datetime,
+    known: dict[str, float] | None = None,
+    earned: set[str] | None = None,
+) -> list[Document]:
+    """Badges newly reached by `user_id`, inserted once each (unique per user and type)."""
+    moved = metrics_moved_by(tables, awarded)
+    if not moved:
+        return []
+    if earned is None:
+        rows = await tx.all('SELECT "badgeType" FROM badges WHERE "userId" = :me', {"me": user_id})
+        earned = {row[0] for row in rows}
+    values: dict[str, float | None] = dict(known or {})
+    new: list[Document] = []
+    for badge in CATALOG:
+        if badge.badge_type in earned or badge.metric not in moved:
+            continue
+        if badge.metric not in values:
+            values[badge.metric] = await METRICS[badge.metric](tx, user_id)
+        if not badge.reached(values[badge.metric]):
+            continue
+        stored = await insert_badge(tx, user_id, badge, now)
+        if stored is not None:
+            new.append(stored)
+    return new
+
+
+async def insert_badge(tx: Tx, user_id: str, badge: Badge, now: datetime) -> Document | None:
+    c = codec("badges", tx.dialect.name)
+    document = {
+        "_id": new_id(),
+        "userId": user_id,
+        **badge.as_row(),
+        "earnedAt": isoformat_z(now),
+    }
+    names = list(document)
+    columns = ", ".join('"' + name + '"' for name in names)
+    values = ", ".join(f":v{i}" for i in range(len(names)))
+    row = await tx.one(
+        f"INSERT INTO badges ({columns}) VALUES ({values}) "
+        f'ON CONFLICT ("userId", "badgeType") DO NOTHING RETURNING {c.select_list}',
+        {f"v{i}": c.bind(n, document[n]) for i, n in enumerate(names)},
+    )
+    if row is None:
+        return None  # already earned: awarded once, however many triggers race
+    stored = c.document(row)
+    tx.record(ChangeEvent("badges", "insert", stored["_id"], user_id, stored))
+    return stored

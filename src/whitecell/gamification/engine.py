@@ -23,7 +23,6 @@ import orjson
 from whitecell.core import crud
 from whitecell.core.clock import day_start, isoformat_z, local_today, user_zone, utcnow
 from whitecell.core.documents import codec
-from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification import badges, levels
@@ -533,7 +532,7 @@ class Scoring:
                 known["longest_streak"] = float((daily or {}).get("longestCount") or 0)
             awarded = user_id in self.awarded
             earned = self.earned[user_id] if user_id in self.streaks_known else None
-            await award_badges(self.tx, user_id, tables, awarded, self.now, known, earned)
+            await badges.award_badges(self.tx, user_id, tables, awarded, self.now, known, earned)
 
     async def _totals(self, user_id: str, total: int) -> None:
         """`totalXP` and `currentLevel` from the XP log's sum (`total`); the streak fields from
@@ -556,59 +555,3 @@ def profile_totals(total_xp: int, daily: Document | None, today: date) -> dict[s
         "currentStreak": current_count(daily, today) if daily else 0,
         "longestStreak": int((daily or {}).get("longestCount") or 0),
     }
-
-
-async def award_badges(
-    tx: Tx,
-    user_id: str,
-    tables: set[str],
-    awarded: bool,
-    now: datetime,
-    known: dict[str, float] | None = None,
-    earned: set[str] | None = None,
-) -> list[Document]:
-    """Badges newly reached by `user_id`, inserted once each (unique per user and type)."""
-    moved = badges.metrics_moved_by(tables, awarded)
-    if not moved:
-        return []
-    if earned is None:
-        rows = await tx.all('SELECT "badgeType" FROM badges WHERE "userId" = :me', {"me": user_id})
-        earned = {row[0] for row in rows}
-    values: dict[str, float | None] = dict(known or {})
-    new: list[Document] = []
-    for badge in badges.CATALOG:
-        if badge.badge_type in earned or badge.metric not in moved:
-            continue
-        if badge.metric not in values:
-            values[badge.metric] = await badges.METRICS[badge.metric](tx, user_id)
-        if not badge.reached(values[badge.metric]):
-            continue
-        stored = await _insert_badge(tx, user_id, badge, now)
-        if stored is not None:
-            new.append(stored)
-    return new
-
-
-async def _insert_badge(
-    tx: Tx, user_id: str, badge: badges.Badge, now: datetime
-) -> Document | None:
-    c = codec("badges", tx.dialect.name)
-    document = {
-        "_id": new_id(),
-        "userId": user_id,
-        **badge.as_row(),
-        "earnedAt": isoformat_z(now),
-    }
-    names = list(document)
-    columns = ", ".join('"' + name + '"' for name in names)
-    values = ", ".join(f":v{i}" for i in range(len(names)))
-    row = await tx.one(
-        f"INSERT INTO badges ({columns}) VALUES ({values}) "
-        f'ON CONFLICT ("userId", "badgeType") DO NOTHING RETURNING {c.select_list}',
-        {f"v{i}": c.bind(n, document[n]) for i, n in enumerate(names)},
-    )
-    if row is None:
-        return None  # already earned: awarded once, however many triggers race
-    stored = c.document(row)
-    tx.record(ChangeEvent("badges", "insert", stored["_id"], user_id, stored))
-    return stored
