@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from whitecell.core.clock import day_start, local_today, user_zone
+from whitecell.core.clock import day_bounds, day_start, local_today, user_zone
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -21,12 +21,11 @@ def test_the_day_turns_at_the_user_s_midnight_not_utc_s() -> None:
 def test_days_across_a_dst_change_are_23_and_25_hours_long() -> None:
     spring, autumn = date(2026, 3, 8), date(2026, 11, 1)
     assert day_start(spring, NEW_YORK) == datetime(2026, 3, 8, 5, tzinfo=UTC)
-    assert day_start(spring + timedelta(days=1), NEW_YORK) - day_start(spring, NEW_YORK) == (
-        timedelta(hours=23)
-    )
-    assert day_start(autumn + timedelta(days=1), NEW_YORK) - day_start(autumn, NEW_YORK) == (
-        timedelta(hours=25)
-    )
+    start, end = day_bounds(spring, NEW_YORK)
+    assert (start, end - start) == (day_start(spring, NEW_YORK), timedelta(hours=23))
+    start, end = day_bounds(autumn, NEW_YORK)
+    assert end - start == timedelta(hours=25)
+    assert end == day_start(autumn + timedelta(days=1), NEW_YORK)
 
 
 def test_anyone_without_a_time_zone_lives_in_utc() -> None:

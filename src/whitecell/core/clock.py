@@ -1,7 +1,7 @@
 """Time: the one place the server asks what time it is, and what day it is for a user."""
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,11 @@ def user_zone(user: Mapping[str, Any] | None) -> ZoneInfo:
 def day_start(day: date, zone: tzinfo) -> datetime:
     """The first instant of `day` in `zone`, in UTC (a day across a DST change is 23 or 25 h)."""
     return datetime.combine(day, time(), zone).astimezone(UTC)
+
+
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """`day` in `zone` as UTC instants [start, end): what "on that day" means in a query."""
+    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
 
 
 def local_today(timezone: str | None, now: datetime | None = None) -> date:

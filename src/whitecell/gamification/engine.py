@@ -14,14 +14,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 
 from whitecell.core import crud
-from whitecell.core.clock import day_start, isoformat_z, local_today, user_zone, utcnow
+from whitecell.core.clock import day_bounds, day_start, isoformat_z, local_today, user_zone, utcnow
 from whitecell.core.documents import codec
 from whitecell.core.store import ChangeEvent, Store, Tx
 from whitecell.core.tables import REGISTRY
@@ -191,9 +190,6 @@ class Scoring:
             self.people[user_id] = await users.user_by(self.tx, "_id", user_id)
         return self.people[user_id]
 
-    def zone(self, person: Document) -> ZoneInfo:
-        return user_zone(person)
-
     def today(self, person: Document, at: datetime | None = None) -> date:
         return local_today(person.get("timezone"), at or self.now)
 
@@ -261,7 +257,7 @@ class Scoring:
         """A source taken back in full may leave its streak days with nothing in them: those of
         today and yesterday (the days a streak still turns on) are looked at again in finish().
         Older days stay counted, so deleting an old card never breaks a long streak."""
-        zone, today = self.zone(person), self.today(person, at)
+        zone, today = user_zone(person), self.today(person, at)
         awarded = await self.tx.all(
             'SELECT "date" FROM xp_logs WHERE "userId" = :me AND "sourceId" = :source '
             'AND action = :action AND "xpAmount" > 0 AND "date" >= :since',
@@ -278,7 +274,7 @@ class Scoring:
 
     async def _still_counts(self, person: Document, day: date, module: str | None) -> bool:
         """Whether some source awarded on `day` (in `module`, or any) still holds its XP."""
-        zone = self.zone(person)
+        start, end = day_bounds(day, user_zone(person))
         in_module = "AND a.module = :module " if module else ""
         found = await self.tx.scalar(
             'SELECT 1 FROM xp_logs a WHERE a."userId" = :me AND a."xpAmount" > 0 '
@@ -288,8 +284,8 @@ class Scoring:
             {
                 "me": person["_id"],
                 "module": module,
-                "start": self.tx.store.bind_timestamp(day_start(day, zone)),
-                "end": self.tx.store.bind_timestamp(day_start(day + ONE_DAY, zone)),
+                "start": self.tx.store.bind_timestamp(start),
+                "end": self.tx.store.bind_timestamp(end),
             },
         )
         return found is not None
@@ -306,15 +302,15 @@ class Scoring:
     async def _within_cap(self, rule: Rule, person: Document, wanted: int, at: datetime) -> int:
         if rule.daily_cap is None:
             return wanted
-        today, zone = self.today(person, at), self.zone(person)
+        start, end = day_bounds(self.today(person, at), user_zone(person))
         used = await self.tx.scalar(
             'SELECT coalesce(sum("baseXP"), 0) FROM xp_logs WHERE "userId" = :me '
             'AND action = :action AND "date" >= :start AND "date" < :end',
             {
                 "me": person["_id"],
                 "action": rule.action,
-                "start": self.tx.store.bind_timestamp(day_start(today, zone)),
-                "end": self.tx.store.bind_timestamp(day_start(today + timedelta(days=1), zone)),
+                "start": self.tx.store.bind_timestamp(start),
+                "end": self.tx.store.bind_timestamp(end),
             },
         )
         return max(0, min(wanted, rule.daily_cap - int(used or 0)))

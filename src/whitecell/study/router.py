@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -10,7 +10,7 @@ from pydantic import Field, StrictInt
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
-from whitecell.core.clock import day_start, isoformat_z, user_zone, utcnow
+from whitecell.core.clock import day_bounds, isoformat_z, user_zone, utcnow
 from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict
@@ -54,8 +54,7 @@ async def review(card_id: str, body: Review, caller: SignedIn, ctx: Context) -> 
 def _day_bounds(caller: Caller) -> tuple[datetime, datetime]:
     """The caller's today, as UTC instants [start, end)."""
     zone = user_zone(caller.user)
-    today = utcnow().astimezone(zone).date()
-    return day_start(today, zone), day_start(today + timedelta(days=1), zone)
+    return day_bounds(utcnow().astimezone(zone).date(), zone)
 
 
 @router.get("/due", summary="Today's review queue")
