@@ -26,6 +26,9 @@ RELAXED_LIMITS = {
     "rate_otp_request_ip": (1000, 3600),
     "rate_login_email": (1000, 900),
     "rate_login_ip": (1000, 900),
+    "rate_otp_request_email_ip": (1000, 3600),
+    "login_free_failures": 1000,
+    "rate_analytics_ip": (1000, 60),
 }
 
 

@@ -11,9 +11,16 @@ from whitecell.core import security
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
-from whitecell.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from whitecell.core.errors import BadRequest, Forbidden, NotFound, TooManyRequests, Unauthorized
 from whitecell.core.ids import new_id
-from whitecell.core.ratelimit import Rule, enforce
+from whitecell.core.ratelimit import (
+    Backoff,
+    Rule,
+    client_network,
+    counter_key,
+    enforce,
+    enforce_backoff,
+)
 from whitecell.core.store import ChangeEvent, Tx
 from whitecell.users import service as users
 
@@ -57,25 +64,60 @@ class Authenticated:
 
 
 def _otp_request_rules(ctx: AppContext, email: str, client: Client) -> tuple[Rule, ...]:
+    """Limits on the asking network only: its requests for this address, and for any address."""
     s = ctx.settings
+    network = client_network(client.ip)
     return (
-        Rule(f"otp:email:{email}", *s.rate_otp_request_email),
-        Rule(f"otp:ip:{client.ip}", *s.rate_otp_request_ip),
+        Rule(counter_key(s.secret, "otp:email-ip", email, network), *s.rate_otp_request_email_ip),
+        Rule(counter_key(s.secret, "otp:ip", network), *s.rate_otp_request_ip),
     )
 
 
-def _login_rules(ctx: AppContext, email: str, client: Client) -> tuple[Rule, ...]:
+async def _signed_in_from(ctx: AppContext, email: str, client: Client) -> bool:
+    """Whether the address's account has a session opened from this client's IP: its owner's."""
+    async with ctx.store.read() as tx:
+        row = await tx.one(
+            'SELECT 1 FROM sessions JOIN users ON users."_id" = sessions."userId" '
+            'WHERE users.email = :email AND sessions."ipAddress" = :ip LIMIT 1',
+            {"email": email, "ip": client.ip},
+        )
+    return row is not None
+
+
+async def _admit_sign_in(ctx: AppContext, email: str, client: Client) -> str:
+    """Count one sign-in attempt, or 429 while this network must wait; the key a success forgets.
+
+    Only the attempt's own network can be walled off (its attempts on any address, its run of
+    failures on this one). Attempts on the address from every network only decide whether failing
+    networks get free failures: a network that has not failed for the address is never held back
+    by others (docs/security.md, "Brute force and lockout").
+    """
     s = ctx.settings
-    return (
-        Rule(f"login:email:{email}", *s.rate_login_email),
-        Rule(f"login:ip:{client.ip}", *s.rate_login_ip),
+    network = client_network(client.ip)
+    await enforce(ctx.limiter, Rule(counter_key(s.secret, "login:ip", network), *s.rate_login_ip))
+    ceiling = Rule(counter_key(s.secret, "login:email", email), *s.rate_login_email)
+    besieged = await ctx.limiter.hit([ceiling]) > 0
+    backoff = Backoff(
+        counter_key(s.secret, "login:email-ip", email, network),
+        free=0 if besieged else s.login_free_failures,
+        cap_seconds=s.login_backoff_cap_seconds,
+        memory_seconds=s.login_failure_memory_seconds,
     )
+    await enforce_backoff(ctx.limiter, backoff)
+    return backoff.key
 
 
 async def request_otp(ctx: AppContext, email: str, client: Client) -> None:
     """Mail a fresh code; the same work whether or not the address has an account."""
     email = users.normalize_email(email)
     await enforce(ctx.limiter, *_otp_request_rules(ctx, email, client))
+    # The ceiling on codes for the address bounds guessing from many networks; the owner, asking
+    # from an IP their account has signed in from, passes it while strangers flood it.
+    s = ctx.settings
+    ceiling = Rule(counter_key(s.secret, "otp:email", email), *s.rate_otp_request_email)
+    wait = await ctx.limiter.hit([ceiling])
+    if wait and not await _signed_in_from(ctx, email, client):
+        raise TooManyRequests(wait)
     code = security.new_otp_code()
     otp_id = new_id()
     now = utcnow()
@@ -187,7 +229,7 @@ async def verify_otp(
 ) -> Login:
     """Sign in with a mailed code; the first sign-in of an unknown address creates the account."""
     email = users.normalize_email(email)
-    await enforce(ctx.limiter, *_login_rules(ctx, email, client))
+    attempt = await _admit_sign_in(ctx, email, client)
     login: Login | None = None
     async with ctx.store.write() as tx:
         if await consume_otp(tx, ctx.settings.secret, email, code):
@@ -199,12 +241,13 @@ async def verify_otp(
     # Raised after the block so the spent attempt is committed.
     if login is None:
         raise InvalidCode()
+    await ctx.limiter.forget([attempt])
     return login
 
 
 async def password_login(ctx: AppContext, email: str, password: str, client: Client) -> Login:
     email = users.normalize_email(email)
-    await enforce(ctx.limiter, *_login_rules(ctx, email, client))
+    attempt = await _admit_sign_in(ctx, email, client)
     async with ctx.store.read() as tx:
         user = await users.user_by_email(tx, email)
         stored = await users.password_hash(tx, user["_id"]) if user else None
@@ -217,7 +260,9 @@ async def password_login(ctx: AppContext, email: str, password: str, client: Cli
     async with ctx.store.write() as tx:
         if new_hash:
             await users.set_fields(tx, user["_id"], {"passwordHash": new_hash})
-        return await _open_session(ctx, tx, user, "password", client)
+        login = await _open_session(ctx, tx, user, "password", client)
+    await ctx.limiter.forget([attempt])
+    return login
 
 
 async def authenticate(ctx: AppContext, token: str) -> Authenticated:

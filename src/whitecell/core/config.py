@@ -61,10 +61,22 @@ class Settings(BaseSettings):
     reauth_max_age_seconds: int = 600
 
     rate_limit_enabled: bool = True
-    rate_otp_request_email: RateRule = (5, 3600)
-    rate_otp_request_ip: RateRule = (30, 3600)
-    rate_login_email: RateRule = (10, 900)
-    rate_login_ip: RateRule = (60, 900)
+    # Code requests for one address from all networks: the ceiling that bounds code guessing.
+    rate_otp_request_email: RateRule = (10, 900)
+    rate_otp_request_ip: RateRule = (30, 3600)  # code requests from one network, any addresses
+    # Sign-in attempts for one address from all networks: past it, failing networks get no free
+    # failures (it never blocks a network that has not failed for the address).
+    rate_login_email: RateRule = (100, 3600)
+    rate_login_ip: RateRule = (60, 900)  # sign-in attempts from one network, any addresses
+    # Sign-in throttling per address and network (docs/security.md, "Brute force and lockout"):
+    # code requests per address from one network; failures allowed at once, then a wait that
+    # doubles from 1 s up to the cap; a run of failures is forgotten this long after the last.
+    rate_otp_request_email_ip: RateRule = (5, 3600)
+    login_free_failures: int = Field(5, ge=0, le=1000)
+    login_backoff_cap_seconds: int = Field(900, ge=1, le=24 * 3600)
+    login_failure_memory_seconds: int = Field(24 * 3600, ge=60)
+    # Anonymous writes (analytics) per client network.
+    rate_analytics_ip: RateRule = (60, 60)
 
     cleanup_interval_seconds: int = 3600
     # The change log is kept this long: a live client may resume from any sequence inside it.
@@ -104,6 +116,8 @@ class Settings(BaseSettings):
         "rate_otp_request_ip",
         "rate_login_email",
         "rate_login_ip",
+        "rate_otp_request_email_ip",
+        "rate_analytics_ip",
         mode="before",
     )
     @classmethod

@@ -217,6 +217,8 @@ class Table:
     # Filters a list applies unless the query filters that field itself (archived notes hidden).
     default_filters: dict[str, Any] = field(default_factory=dict)
     upload: Upload | None = None
+    # The `Settings` rate rule (by name) that limits creates per client network, or None.
+    create_rate: str | None = None
     compute: ComputeHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None

@@ -45,6 +45,7 @@ ANALYTICS = Table(
     owned=False,
     indexes=[("timestamp",), ("event",), ("userId",)],
     order="-timestamp",
+    create_rate="rate_analytics_ip",  # anyone may write: 429 past it
     compute=_analytics,
 )
 
