@@ -184,3 +184,22 @@ async def test_a_database_error_sets_nothing_aside_and_the_batch_is_scored_again
     assert await _offset(game) == offset
     await _drain(game)  # the database is back
     assert await _actions(game, game.a) == ["note_created"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.OperationalError("too many SQL variables"),
+        psycopg.errors.ProgramLimitExceeded("index row size exceeds maximum"),
+    ],
+    ids=["sqlite-too-many-variables", "postgres-program-limit"],
+)
+async def test_a_statement_limit_one_row_hits_is_the_rows_and_sets_it_aside(
+    game: Api, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    bad = await game.create(game.a, "notes", sample_body("notes", content=WORDS))
+    await game.create(game.b, "notes", sample_body("notes", content=WORDS))
+    _break_notes(monkeypatch, bad["_id"], error)
+    await _drain(game)
+    assert await _actions(game, game.b) == ["note_created"]
+    assert [letter.doc_id for letter in await set_aside(game.context.store)] == [bad["_id"]]

@@ -28,12 +28,15 @@ from whitecell.core.store import Store, Tx
 
 logger = logging.getLogger("whitecell.changelog")
 
-# The database's trouble, not the row's: nothing is set aside, the batch is tried again later.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
-    sqlite3.OperationalError,  # locked, disk full or I/O, schema not migrated yet
-    psycopg.OperationalError,  # connection lost, pool timeout, serialization failure, deadlock
-    psycopg.InterfaceError,  # the connection is closed
+# SQLite result codes that are the database's trouble (a lock, the disk, memory), not a row's.
+_SQLITE_TRANSIENT = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
 )
+_SQLITE_TRANSIENT_TEXT = ("locked", "busy", "disk", "i/o", "unable to open", "no such")
 ERROR_LENGTH = 2000  # characters of an error kept with a row set aside
 
 
@@ -93,6 +96,23 @@ class _Failed(Exception):
         self.rows, self.error = rows, error
 
 
+def is_transient(error: BaseException) -> bool:
+    """Whether `error` is the database's trouble rather than the row's: a lock, the connection,
+    the disk, a serialization failure, a schema not migrated yet ("no such table"). Then nothing
+    is set aside and the batch is tried again at the next round. A limit a statement hits (too
+    many variables, a program limit on PostgreSQL) is the row's: it would fail every round."""
+    if isinstance(error, psycopg.InterfaceError):
+        return True  # the connection is closed
+    if isinstance(error, psycopg.OperationalError):
+        return not (error.sqlstate or "").startswith("54")  # 54: program limit exceeded
+    if isinstance(error, sqlite3.OperationalError):
+        name = str(getattr(error, "sqlite_errorname", ""))
+        if name.startswith(_SQLITE_TRANSIENT):
+            return True
+        return any(text in str(error).lower() for text in _SQLITE_TRANSIENT_TEXT)
+    return False
+
+
 def describe(error: BaseException) -> str:
     """An error as one storable line (no NUL: PostgreSQL text refuses it)."""
     text = f"{type(error).__name__}: {error}".replace("\x00", "\\0")
@@ -146,11 +166,9 @@ async def _handle_next(store: Store, name: str, handle: Handler, *, limit: int, 
                 return 0
             await handle(tx, rows)
             await _advance(tx, name, rows[-1].seq)
-    except TRANSIENT_ERRORS:
-        raise
     except Exception as error:
-        if not rows:
-            raise  # not a row's doing: reading the offset or the log failed
+        if not rows or is_transient(error):
+            raise  # not a row's doing (or reading the offset or the log failed): next round
         raise _Failed(rows, error) from error
     return len(rows)
 
@@ -282,9 +300,9 @@ async def retry(
                     "DELETE FROM change_log_dead_letters WHERE consumer = :n AND seq = :seq",
                     {"n": name, "seq": letter.seq},
                 )
-        except TRANSIENT_ERRORS:
-            raise
         except Exception as error:
+            if is_transient(error):
+                raise
             async with store.write() as tx:
                 await tx.execute(
                     "UPDATE change_log_dead_letters SET error = :error, "
