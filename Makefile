@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench crashloop clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -36,6 +36,10 @@ lint: $(VENV)/.installed-dev
 ## Benchmark: API vs bare-driver floor on SQLite and PostgreSQL, wrk on loopback (bench/README.md)
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+
+## Crash loop: kill -9 a real server on SQLite during concurrent writes, 25 times; nothing acknowledged lost (bench/README.md)
+crashloop: $(VENV)/.installed
+	$(BIN)/python -m bench.crashloop --cycles $(or $(CYCLES),25)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

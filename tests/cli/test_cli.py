@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from tests.helpers import bearer, sign_in
 from tests.support import Mailbox, scratch_database
 from whitecell.cli.main import cli
+from whitecell.core import migrations
 
 Run = Callable[..., Result]
 
@@ -36,10 +37,11 @@ def test_help_lists_the_commands(run: Run) -> None:
     assert all(c in run("db", "--help").output for c in ("upgrade", "downgrade", "current"))
 
 
-def test_db_current_reports_the_head(run: Run) -> None:
+def test_db_current_reports_the_head(run: Run, database_url: str) -> None:
+    [head] = migrations.head_revisions(database_url)  # the newest revision file, whichever
     result = run("db", "current")
     assert result.exit_code == 0
-    assert "current: 0009" in result.output and "head:    0009" in result.output
+    assert f"current: {head}" in result.output and f"head:    {head}" in result.output
 
 
 def test_db_commands_migrate_a_fresh_database(

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from sqlalchemy import create_engine
@@ -18,6 +18,10 @@ from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
 from whitecell.core.logging import configure_logging
 from whitecell.demo.command import demo
+
+if TYPE_CHECKING:
+    from whitecell.core.consumers import DeadLetter
+    from whitecell.gamification.check import Finding
 
 T = TypeVar("T")
 
@@ -285,17 +289,57 @@ def gamification_run(settings: Settings) -> None:
 @click.option("--dry-run", is_flag=True, help="Report what is wrong without repairing it.")
 @click.pass_obj
 def gamification_check(settings: Settings, dry_run: bool) -> None:
-    """Check every account's totalXP, level and streak against its XP log, and repair them.
+    """Check every account's totalXP, level and streak against its XP log, and repair them;
+    list the change-log rows the engine could not score (set aside).
 
-    Exits 1 if something was wrong and --dry-run left it so.
+    Exits 1 if something was wrong and --dry-run left it so, or if rows are set aside
+    (`whitecell gamification retry` scores them again).
     """
     from whitecell.gamification.check import check
+    from whitecell.gamification.engine import set_aside
 
-    findings = _with_context(settings, lambda context: check(context.store, repair=not dry_run))
+    async def work(context: AppContext) -> tuple[list[Finding], list[DeadLetter]]:
+        return await check(context.store, repair=not dry_run), await set_aside(context.store)
+
+    findings, letters = _with_context(settings, work)
     for finding in findings:
         click.echo(("would repair " if dry_run else "repaired ") + str(finding))
     click.echo(f"{len(findings)} wrong value(s){' found' if dry_run else ' repaired'}")
-    if findings and dry_run:
+    for letter in letters:
+        click.echo(f"set aside: {letter}")
+    if letters:
+        click.echo(
+            f"{len(letters)} change-log row(s) set aside, not scored: fix the cause, then "
+            "`whitecell gamification retry --all`"
+        )
+    if (findings and dry_run) or letters:
+        sys.exit(1)
+
+
+@gamification.command("retry")
+@click.option("--seq", type=int, default=None, help="Only the row set aside at this seq.")
+@click.option("--all", "every", is_flag=True, help="Every row set aside.")
+@click.pass_obj
+def gamification_retry(settings: Settings, seq: int | None, every: bool) -> None:
+    """Score again the change-log rows the engine set aside; those that pass are removed.
+
+    Exits 1 if one still fails (it stays set aside, its attempt counted).
+    """
+    from whitecell.gamification.engine import retry_set_aside
+
+    if (seq is not None) == every:
+        raise click.UsageError("give --seq N or --all")
+    results = _with_context(settings, lambda context: retry_set_aside(context.store, seq=seq))
+    if seq is not None and not results:
+        raise click.ClickException(f"no row set aside at seq {seq}")
+    for result in results:
+        if result.error is None:
+            click.echo(f"scored seq {result.letter.seq}, removed from the rows set aside")
+        else:
+            click.echo(f"still fails: seq {result.letter.seq}: {result.error}")
+    failing = sum(1 for result in results if result.error is not None)
+    click.echo(f"{len(results) - failing} scored, {failing} still set aside")
+    if failing:
         sys.exit(1)
 
 

@@ -53,3 +53,23 @@ CONSUMER_OFFSETS = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("seq", sa.BigInteger(), nullable=False),
 )
+
+# Log rows a consumer could not process alone, set aside so they never hold up the rows after
+# them (core/consumers.py): what the row named, the last error, and how often it failed. The
+# server's own: no route reads or writes it; `whitecell gamification check` lists them and
+# `whitecell gamification retry` processes them again.
+CHANGE_LOG_DEAD_LETTERS = sa.Table(
+    "change_log_dead_letters",
+    Base.metadata,
+    sa.Column("consumer", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("table", sa.String(64), nullable=False),
+    sa.Column("op", sa.String(8), nullable=False),
+    sa.Column("docId", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("userId", sa.String(ID_LENGTH), nullable=True),
+    sa.Column("committedAt", UTCDateTime(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("firstFailedAt", UTCDateTime(), nullable=False),
+    sa.Column("lastFailedAt", UTCDateTime(), nullable=False),
+)

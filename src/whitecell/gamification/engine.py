@@ -3,15 +3,16 @@ badges in step with what people do (docs/gamification.md).
 
 Each batch of the log is scored in one transaction that also advances the engine's offset
 (`consumer_offsets`), so a batch counts exactly once and a crash loses nothing: the batch is
-simply scored again. Scoring is by state, not by event: for every source row an event names, the
-row as it is *now* decides what it is owed (rules.py), and the difference from what it holds is
-written as one `xp_logs` row. Replaying old events therefore writes nothing, and a deleted source
-gives its XP back. One process scores at a time (a row lock on PostgreSQL; SQLite has one writer).
+simply scored again. A row that cannot be scored is set aside rather than tried forever in front
+of everybody else's (core/consumers.py). Scoring is by state, not by event: for every source row
+an event names, the row as it is *now* decides what it is owed (rules.py), and the difference
+from what it holds is written as one `xp_logs` row. Replaying old events therefore writes
+nothing, and a deleted source gives its XP back. One process scores at a time (a row lock on
+PostgreSQL; SQLite has one writer).
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from whitecell.core import crud
+from whitecell.core import consumers, crud
 from whitecell.core.clock import day_bounds, day_start, isoformat_z, local_today, user_zone, utcnow
 from whitecell.core.documents import codec
 from whitecell.core.store import ChangeEvent, Store, Tx
@@ -30,8 +31,6 @@ from whitecell.gamification.streaks import ONE_DAY, current_count, summarize
 from whitecell.gamification.tables import STREAKS, XP_LOGS
 from whitecell.users import service as users
 
-logger = logging.getLogger("whitecell.gamification")
-
 CONSUMER = "gamification"
 # Log rows per scoring transaction: small enough that the change-log lock it takes at commit
 # (PostgreSQL) and the single writer (SQLite) are held briefly between API writes.
@@ -41,62 +40,41 @@ SCORED_TABLES = set(RULES_BY_TABLE) | {TASKS}
 Document = dict[str, Any]
 
 
-async def _claim_offset(tx: Tx, *, wait: bool) -> int | None:
-    """The engine's offset, locked for this transaction; None if another process holds it."""
-    if tx.dialect.is_sqlite:  # BEGIN IMMEDIATE already made this the only writer
-        seq = await tx.scalar("SELECT seq FROM consumer_offsets WHERE name = :n", {"n": CONSUMER})
-        if seq is None:
-            await tx.execute(
-                "INSERT INTO consumer_offsets (name, seq) VALUES (:n, 0)", {"n": CONSUMER}
-            )
-        return int(seq or 0)
-    lock = "FOR UPDATE" if wait else "FOR UPDATE SKIP LOCKED"
-    query = f"SELECT seq FROM consumer_offsets WHERE name = :n {lock}"
-    row = await tx.one(query, {"n": CONSUMER})
-    if row is None:
-        await tx.execute(
-            "INSERT INTO consumer_offsets (name, seq) VALUES (:n, 0) ON CONFLICT DO NOTHING",
-            {"n": CONSUMER},
-        )
-        row = await tx.one(query, {"n": CONSUMER})
-    return None if row is None else int(row[0])
-
-
 async def score_batch(store: Store, *, wait: bool = False) -> int:
-    """Score the next batch of the change log; returns how many log rows it consumed."""
-    async with store.write() as tx:
-        offset = await _claim_offset(tx, wait=wait)
-        if offset is None:
-            return 0
-        rows = await tx.all(
-            'SELECT seq, "table", op, "docId", "userId", previous, "committedAt" FROM change_log '
-            "WHERE seq > :seq ORDER BY seq LIMIT :n",
-            {"seq": offset, "n": BATCH},
-        )
-        if not rows:
-            return 0
-        scoring = Scoring(tx, utcnow())
-        # By state, one look per source is enough: at its last change in the batch, which also
-        # dates the award (when the person acted, not when the engine ran).
-        last: dict[tuple[str, str], tuple[str, datetime]] = {}
-        for _seq, table, _op, doc_id, user_id, previous, committed in rows:
-            if table not in SCORED_TABLES or not user_id:
-                continue
-            if table == TASKS:
-                scoring.task_changed(str(user_id), doc_id, _json(previous))
-            last.pop((table, doc_id), None)
-            last[(table, doc_id)] = (str(user_id), tx.store.read_timestamp(committed))
-        await scoring.prefetch(
-            [(table, doc_id, user) for (table, doc_id), (user, _) in last.items()]
-        )
-        for (table, doc_id), (user_id, at) in last.items():
-            await scoring.source(table, doc_id, user_id, at)
-        await scoring.finish()
-        await tx.execute(
-            "UPDATE consumer_offsets SET seq = :seq WHERE name = :n",
-            {"seq": int(rows[-1][0]), "n": CONSUMER},
-        )
-    return len(rows)
+    """Score the next batch of the change log; returns how many log rows it consumed (scored,
+    or set aside as rows it cannot score: core/consumers.py)."""
+    return await consumers.consume(store, CONSUMER, score_rows, limit=BATCH, wait=wait)
+
+
+async def retry_set_aside(store: Store, *, seq: int | None = None) -> list[consumers.Retried]:
+    """Score again the log rows set aside (all, or the one at `seq`); those that pass are
+    removed from the dead letters."""
+    return await consumers.retry(store, CONSUMER, score_rows, seq=seq)
+
+
+async def set_aside(store: Store) -> list[consumers.DeadLetter]:
+    """The log rows the engine could not score, oldest first."""
+    async with store.read() as tx:
+        return await consumers.dead_letters(tx, CONSUMER)
+
+
+async def score_rows(tx: Tx, rows: Sequence[consumers.LogRow]) -> None:
+    """Score these log rows in `tx`: a batch, a row on its own, or a row set aside."""
+    scoring = Scoring(tx, utcnow())
+    # By state, one look per source is enough: at its last change in the batch, which also
+    # dates the award (when the person acted, not when the engine ran).
+    last: dict[tuple[str, str], tuple[str, datetime]] = {}
+    for _seq, table, _op, doc_id, user_id, previous, committed in rows:
+        if table not in SCORED_TABLES or not user_id:
+            continue
+        if table == TASKS:
+            scoring.task_changed(str(user_id), doc_id, _json(previous))
+        last.pop((table, doc_id), None)
+        last[(table, doc_id)] = (str(user_id), tx.store.read_timestamp(committed))
+    await scoring.prefetch([(table, doc_id, user) for (table, doc_id), (user, _) in last.items()])
+    for (table, doc_id), (user_id, at) in last.items():
+        await scoring.source(table, doc_id, user_id, at)
+    await scoring.finish()
 
 
 def _chunks(values: Sequence[str], size: int = 400) -> list[Sequence[str]]:
@@ -212,13 +190,9 @@ class Scoring:
     async def _settle(
         self, rule: Rule, person: Document, doc_id: str, document: Document | None, at: datetime
     ) -> None:
-        try:
-            owed = rule.xp(document) if document is not None else 0
-        except (KeyError, TypeError, ValueError):
-            # A row the rule cannot read (data older than a rule's assumptions) must not stall
-            # the whole log behind it: it keeps what it holds, and the log moves on.
-            logger.exception("rule %s cannot score %s; left as it is", rule.action, doc_id)
-            return
+        # A row a rule cannot read raises: its log row is set aside (core/consumers.py), for an
+        # operator to see and score again, and the log moves on.
+        owed = rule.xp(document) if document is not None else 0
         if owed > 0 and rule.qualifies is not None and document is not None:
             owed = owed if await rule.qualifies(self.tx, document) else 0
         held_base, held_xp = self.held.get((person["_id"], doc_id, rule.action), (0, 0))
