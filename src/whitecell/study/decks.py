@@ -28,7 +28,7 @@ from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
 from whitecell.core.crud import Caller
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.files import received_file
+from whitecell.core.files import content_disposition, received_file
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import Store
 from whitecell.study import anki
@@ -197,11 +197,11 @@ async def export_deck(
     except BaseException:
         _remove(directory)
         raise
-    name = f"whitecell-{subject or 'flashcards'}.apkg".replace(" ", "-").replace('"', "")
+    name = f"whitecell-{subject or 'flashcards'}.apkg".replace(" ", "-")
     return FileResponse(
         target,
         media_type="application/octet-stream",
-        filename=name,
+        headers={"Content-Disposition": content_disposition("attachment", name)},
         background=BackgroundTask(_remove, directory),
     )
 
