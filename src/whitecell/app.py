@@ -15,7 +15,7 @@ from whitecell.auth.dependencies import optional_caller
 from whitecell.auth.router import router as auth_router
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
-from whitecell.core.dispatch import TableDispatch
+from whitecell.core.dispatch import TableDispatch, install_method_not_allowed
 from whitecell.core.errors import install_error_handlers
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.logging import configure_logging
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_method_not_allowed(app)
     app.add_middleware(RequestLogMiddleware)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.

@@ -30,6 +30,23 @@ async def test_wrong_method_is_405(client: httpx.AsyncClient) -> None:
     assert response.json()["code"] == "method_not_allowed"
 
 
+async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    for method, path, allowed in [
+        ("PUT", "/api/v1/notes", "GET, POST"),
+        ("PUT", "/api/v1/notes/01abc", "DELETE, GET, PATCH"),
+        ("POST", "/api/v1/users/me", "DELETE, GET, PATCH"),
+        ("POST", "/api/v1/auth/sessions", "DELETE, GET"),
+        ("PUT", "/api/v1/textbooks/01abc/pdf", "GET, HEAD"),
+        ("POST", "/healthz", "GET"),
+        ("DELETE", "/openapi.json", "GET, HEAD"),
+    ]:
+        response = await client.request(method, path)
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allowed, (method, path)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert allowed in response.json()["detail"]
+
+
 async def test_malformed_json_is_400_not_500(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/api/v1/auth/otp", content=b"{not json", headers={"Content-Type": "application/json"}
