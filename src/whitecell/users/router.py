@@ -14,6 +14,7 @@ from whitecell.core import crud
 from whitecell.core.documents import codec
 from whitecell.core.errors import Forbidden, NotFound
 from whitecell.core.listing import parse_list_query
+from whitecell.core.openapi import SIGN_IN_OPTIONAL
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response, page_payload
 from whitecell.core.schemas import WriteModel
 from whitecell.core.types import Timestamp
@@ -72,7 +73,11 @@ async def delete_me(body: Reconfirm, auth: CurrentAuth, ctx: Context) -> None:
     await auth_service.delete_account(ctx, auth, code=body.code, password=body.password)
 
 
-@router.get("", summary="List users (administrators)")
+@router.get(
+    "",
+    summary="List users (administrators)",
+    responses={400: {"description": "A filter, order, limit or cursor cannot be used."}},
+)
 async def list_users(request: Request, caller: OptionalCaller, ctx: Context) -> Response:
     query = parse_list_query(USERS, list(request.query_params.multi_items()))
     async with ctx.store.read() as tx:
@@ -80,7 +85,7 @@ async def list_users(request: Request, caller: OptionalCaller, ctx: Context) -> 
     return json_response(page_payload(page))
 
 
-@router.get("/{key}", response_model=PublicProfile)
+@router.get("/{key}", response_model=PublicProfile, openapi_extra=SIGN_IN_OPTIONAL)
 async def profile(key: str, caller: OptionalCaller, ctx: Context) -> Response:
     """A public profile by username, readable without signing in; never the email or private
     fields. Administrators get the whole document, by `_id` or username."""
