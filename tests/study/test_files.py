@@ -303,7 +303,7 @@ async def test_an_anki_export_named_in_any_script_downloads(api: Api) -> None:
     for subject, saved_as in [
         ("Биология", "whitecell-Биология.apkg"),
         ("生物", "whitecell-生物.apkg"),
-        ('a "b"\\c', "whitecell-a-\"b\"\\c.apkg"),
+        ('a "b"\\c', 'whitecell-a-"b"\\c.apkg'),
     ]:
         response = await api.client.get(
             "/api/v1/flashcards/export/anki", params={"subject": subject}, headers=api.a.headers
