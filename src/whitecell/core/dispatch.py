@@ -64,13 +64,18 @@ class TableDispatch(BaseRoute):
 
 
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
-    """Every method some route serves at the scope's path, sorted."""
-    methods: set[str] = set()
+    """Every method of the scope's path, sorted: of all the routes of its most literal pattern.
+
+    `/flashcards/due` also matches `/flashcards/{doc_id}`, whose PATCH would only answer 404
+    there; the path's own routes (fewest parameters) are the resource the client named.
+    """
+    methods: dict[int, set[str]] = defaultdict(set)
     for route in routes:
         route_methods = getattr(route, "methods", None)
         if route_methods and route.matches(scope)[0] != Match.NONE:
-            methods.update(route_methods)
-    return sorted(methods)
+            path: str = getattr(route, "path", "")
+            methods[-path.count("{")].update(route_methods)
+    return sorted(methods[max(methods)]) if methods else []
 
 
 def install_method_not_allowed(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ from whitecell.auth.dependencies import Context, CurrentAuth, OptionalCaller
 from whitecell.auth.schemas import PasswordSet, Reconfirm
 from whitecell.core import crud
 from whitecell.core.documents import codec
-from whitecell.core.errors import Forbidden, NotFound
+from whitecell.core.errors import Forbidden, NotFound, Unauthorized
 from whitecell.core.listing import parse_list_query
 from whitecell.core.openapi import SIGN_IN_OPTIONAL
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response, page_payload
@@ -105,12 +105,18 @@ async def profile(key: str, caller: OptionalCaller, ctx: Context) -> Response:
         return json_response(await service.public_profile(tx, key))
 
 
-@router.patch("/{user_id}", summary="Change an account (administrators)")
+# `{key}` as in the GET above (here the account's `_id`): OpenAPI counts two templates of one
+# path that differ only in a parameter's name as the same path, declared twice.
+@router.patch("/{key}", summary="Change an account (administrators)")
 async def administer(
-    user_id: str, body: AdminUserUpdate, caller: OptionalCaller, ctx: Context
+    key: str, body: AdminUserUpdate, caller: OptionalCaller, ctx: Context
 ) -> Response:
-    """Change role, subscription, activation or ban. Banning signs the user out everywhere;
-    every change is written to `admin_logs` with before/after values, reason and address."""
+    """Change role, subscription, activation or ban of the account whose `_id` is `key`. Banning
+    signs the user out everywhere; every change is written to `admin_logs` with before/after
+    values, reason and address."""
+    user_id = key
+    if caller.id is None:
+        raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
     if not caller.is_admin:
         raise Forbidden("Only administrators may do this.")
     changes = body.model_dump(mode="json", exclude_unset=True)
