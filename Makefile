@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -36,6 +36,11 @@ lint: $(VENV)/.installed-dev
 ## Benchmark: API vs bare-driver floor on SQLite and PostgreSQL, wrk on loopback (bench/README.md)
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+
+## Fuzz every operation of /openapi.json with schemathesis, on SQLite (and PostgreSQL with
+## WHITECELL_TEST_DATABASE_URL); summaries in bench/.data/fuzz/ (docs/api.md)
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

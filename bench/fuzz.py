@@ -5,8 +5,9 @@ WHITECELL_TEST_DATABASE_URL is set) it migrates, starts `whitecell serve` on loo
 up through the API (the code comes from the development outbox), and runs schemathesis with every
 check, a fixed seed and 20 examples per operation, authenticated with that user's bearer token.
 The two operations that end the fuzzer's own session (log out, delete my account) run last, in a
-second pass as a second account, so that they cannot turn the rest of the run anonymous. The summary of each run is
-written to `bench/.data/fuzz/fuzz-<database>.txt`; the exit status is non-zero if any run failed.
+second pass as a second account, so that they cannot turn the rest of the run anonymous. The
+summary of each run is written to `bench/.data/fuzz/fuzz-<database>.txt`; the exit status is
+non-zero if any run failed.
 
     python -m bench.fuzz                    # SQLite, then PostgreSQL when configured
     python -m bench.fuzz --database sqlite --max-examples 50 --seed 7
