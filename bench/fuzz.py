@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,15 +197,19 @@ def fuzz(database: str, args: argparse.Namespace) -> bool:
                 base, leaver, args, RESULTS / f"fuzz-{database}-self-ending.xml", only=True
             )
         server_log = (data_dir / "server.log").read_text(errors="replace")
+    (RESULTS / f"fuzz-{database}-server.log").write_text(server_log)
     minutes = (time.monotonic() - started) / 60
     summary = (
         f"# schemathesis on {database}, seed {args.seed}, {args.max_examples} examples per "
         f"operation, {minutes:.1f} min\n\n{main_output}\n\n# self-ending operations\n\n"
         f"{end_output}\n"
     )
-    errors = [line for line in server_log.splitlines() if "Traceback" in line or "ERROR" in line]
-    if errors:
-        summary += f"\n# server log: {len(errors)} error line(s)\n" + "\n".join(errors[:50])
+    # What the server logged beyond the requests: each traceback's last line, counted.
+    failures = Counter(re.findall(r"\nTraceback.*?\n(\S[^\n]*)\n", server_log, re.DOTALL))
+    if failures:
+        summary += f"\n# server log: {sum(failures.values())} traceback(s)\n" + "\n".join(
+            f"{count} x {line}" for line, count in failures.most_common()
+        )
     (RESULTS / f"fuzz-{database}.txt").write_text(summary)
     print(summary)
     return main_status == 0 and end_status == 0
