@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench crashloop clean
+.PHONY: run test lint bench crashloop fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -40,6 +40,11 @@ bench: $(VENV)/.installed
 ## Crash loop: kill -9 a real server on SQLite during concurrent writes, 25 times; nothing acknowledged lost (bench/README.md)
 crashloop: $(VENV)/.installed
 	$(BIN)/python -m bench.crashloop --cycles $(or $(CYCLES),25)
+
+## Fuzz every operation of /openapi.json with schemathesis, on SQLite (and PostgreSQL with
+## WHITECELL_TEST_DATABASE_URL); summaries in bench/.data/fuzz/ (docs/api.md)
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -15,10 +15,11 @@ from whitecell.auth.dependencies import optional_caller
 from whitecell.auth.router import router as auth_router
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
-from whitecell.core.dispatch import TableDispatch
+from whitecell.core.dispatch import TableDispatch, install_method_not_allowed
 from whitecell.core.errors import install_error_handlers
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.logging import configure_logging
+from whitecell.core.openapi import install_openapi
 from whitecell.core.requestlog import RequestLogMiddleware
 from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
@@ -37,6 +38,15 @@ from whitecell.users.router import router as users_router
 
 # Tables whose routes are written by hand (their domain routers).
 CUSTOM_ROUTES = {"users"}
+
+# Statuses of routes whose decorators do not list them (the rest is inferred: core/openapi.py).
+ROUTE_STATUSES: dict[str, tuple[int, ...]] = {
+    "POST /api/v1/auth/otp": (429,),
+    "POST /api/v1/auth/otp/verify": (403, 429),
+    "POST /api/v1/auth/password": (403, 429),
+    "GET /api/v1/realtime/events": (400, 429),
+    "POST /api/v1/analytics": (429,),  # anonymous writes are rate-limited per address
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_method_not_allowed(app)
+    install_openapi(app, ROUTE_STATUSES)
     app.add_middleware(RequestLogMiddleware)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.

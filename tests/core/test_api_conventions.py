@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from tests.support import scratch_database
 from whitecell.app import create_app
 from whitecell.core.config import Settings
+from whitecell.core.types import safe_link
 
 
 async def test_unknown_route_is_a_problem_document(client: httpx.AsyncClient) -> None:
@@ -28,6 +31,26 @@ async def test_wrong_method_is_405(client: httpx.AsyncClient) -> None:
     response = await client.put("/api/v1/auth/otp")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    for method, path, allowed in [
+        ("PUT", "/api/v1/notes", "GET, POST"),
+        ("PUT", "/api/v1/notes/01abc", "DELETE, GET, PATCH"),
+        ("POST", "/api/v1/users/me", "DELETE, GET, PATCH"),
+        ("POST", "/api/v1/auth/sessions", "DELETE, GET"),
+        ("PUT", "/api/v1/textbooks/01abc/pdf", "GET, HEAD"),
+        # A path of its own beside a pattern (`/flashcards/{doc_id}`) names its own methods.
+        ("PUT", "/api/v1/flashcards/due", "GET"),
+        ("PUT", "/api/v1/quizzes/generate", "POST"),
+        ("POST", "/healthz", "GET"),
+        ("DELETE", "/openapi.json", "GET, HEAD"),
+    ]:
+        response = await client.request(method, path)
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allowed, (method, path)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert allowed in response.json()["detail"]
 
 
 async def test_malformed_json_is_400_not_500(client: httpx.AsyncClient) -> None:
@@ -85,3 +108,88 @@ async def test_not_ready_while_migrations_are_pending(
                 response = await client.get("/readyz")
         assert response.status_code == 503
         assert response.json()["status"] == "migrations pending"
+
+
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+async def test_the_openapi_document_lists_every_error_as_a_problem(
+    client: httpx.AsyncClient,
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["Problem"]["properties"]) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "code",
+        "instance",
+        "requestId",
+        "errors",
+    }
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("4"):
+                    assert response["content"] == PROBLEM, (method, path, status)
+
+    def statuses(method: str, path: str) -> set[int]:
+        responses = spec["paths"][path][method]["responses"]
+        return {int(status) for status in responses if status.startswith("4")}
+
+    assert statuses("post", "/api/v1/cube_times") == {400, 401, 403, 413, 415, 422}
+    assert statuses("get", "/api/v1/cube_times") == {400, 401, 403}
+    assert statuses("patch", "/api/v1/cube_times/{doc_id}") == {400, 401, 403, 404, 413, 415, 422}
+    assert 409 in statuses("post", "/api/v1/feature_flags")  # a unique name
+    assert 409 in statuses("post", "/api/v1/study_sessions/start")
+    assert statuses("post", "/api/v1/auth/otp") == {400, 413, 415, 422, 429}  # no token: no 401
+    assert statuses("get", "/api/v1/gamification/rules") == set()
+    assert {411, 413, 415} <= statuses("post", "/api/v1/textbooks/upload")
+    assert {404, 416} <= statuses("get", "/api/v1/textbooks/{doc_id}/pdf")
+    # Routes anonymous callers may use say that signing in is optional.
+    assert {} in spec["paths"]["/api/v1/analytics"]["post"]["security"]
+    assert {} in spec["paths"]["/api/v1/textbooks/{doc_id}/pdf"]["get"]["security"]
+    assert {} not in spec["paths"]["/api/v1/cube_times"]["post"]["security"]
+
+
+async def test_the_openapi_document_states_what_the_validator_checks(
+    client: httpx.AsyncClient,
+) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+
+    def field(model: str, name: str) -> dict[str, Any]:
+        schema: dict[str, Any] = schemas[model]["properties"][name]
+        return next(s for s in schema.get("anyOf", [schema]) if s.get("type") != "null")
+
+    assert field("CubeTimesCreate", "date")["format"] == "date-time"
+    assert field("DailyTasksCreate", "date")["format"] == "date"
+    assert (
+        field("CubeTimesCreate", "time")["minimum"],
+        field("CubeTimesCreate", "time")["maximum"],
+    ) == (
+        0,
+        86_400_000,
+    )
+    assert field("CubeTimesCreate", "scramble")["maxLength"] == 500
+    clock = re.compile(field("DailyTasksCreate", "dueTime")["pattern"])
+    link = re.compile(field("ProgressPhotosCreate", "imageUrl")["pattern"])
+    for value, accepted in [("07:30", True), ("23:59", True), ("24:00", False), ("7:30", False)]:
+        assert bool(clock.search(value)) is accepted, value
+    for value in [
+        "https://example.com/a.png",
+        "HTTP://EXAMPLE.COM",
+        "  http://x",
+        "data:image/png;base64,AAAA",
+        "DATA:Application/PDF;base64,AA",
+        "javascript:alert(1)",
+        "ftp://example.com",
+        "data:text/html,<script>",
+        "example.com",
+    ]:
+        try:
+            safe_link(value)
+            accepted = True
+        except ValueError:
+            accepted = False
+        assert bool(link.search(value)) is accepted, value

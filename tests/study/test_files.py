@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import pytest
@@ -256,3 +257,87 @@ async def test_files_in_an_s3_bucket_work_the_same(
     await api.client.delete(f"/api/v1/textbooks/{book['_id']}", headers=api.a.headers)
     await api.context.reaper.drain()
     assert s3.client().list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+def _saved_as(header: str) -> str:
+    """The name a browser saves the file under: `filename*` when given, else `filename`."""
+    parameters = dict(part.strip().split("=", 1) for part in header.split(";")[1:])
+    if "filename*" in parameters:
+        charset, _, encoded = parameters["filename*"].split("'", 2)
+        assert charset == "UTF-8"
+        return unquote(encoded, errors="strict")
+    return parameters["filename"].strip('"')
+
+
+@pytest.mark.parametrize(
+    ("title", "saved_as"),
+    [
+        ("Μοριακή Βιολογία", "Μοριακή Βιολογία.pdf"),
+        ("Молекулярная биология", "Молекулярная биология.pdf"),
+        ("分子生物学 第3版", "分子生物学 第3版.pdf"),
+        ('The "Cell"\r\nSet-Cookie: x=1\\', "The _Cell___Set-Cookie_ x_1_.pdf"),
+    ],
+    ids=["greek", "cyrillic", "cjk", "quotes-newlines"],
+)
+async def test_a_pdf_titled_in_any_script_downloads_under_its_title(
+    api: Api, title: str, saved_as: str
+) -> None:
+    book = (await _upload(api, api.a, "textbooks", pdf_bytes(), title=title)).json()
+    url = f"/api/v1/textbooks/{book['_id']}/pdf"
+    link = (await api.client.post(f"{url}/link", headers=api.a.headers)).json()["url"]
+    for fetched in (
+        await api.client.get(url, headers=api.a.headers),
+        await api.client.head(url, headers=api.a.headers),
+        await api.client.get(link),
+    ):
+        assert fetched.status_code == 200, fetched.text
+        header = fetched.headers["content-disposition"]
+        assert header.startswith("inline; ")
+        assert header.isascii() and "\n" not in header and "\r" not in header
+        assert _saved_as(header) == saved_as
+        fallback = header.split('filename="', 1)[1].split('"', 1)[0]
+        assert fallback.endswith(".pdf") and "\\" not in fallback
+
+
+async def test_an_anki_export_named_in_any_script_downloads(api: Api) -> None:
+    for subject, saved_as in [
+        ("Биология", "whitecell-Биология.apkg"),
+        ("生物", "whitecell-生物.apkg"),
+        ('a "b"\\c', 'whitecell-a-"b"\\c.apkg'),
+    ]:
+        response = await api.client.get(
+            "/api/v1/flashcards/export/anki", params={"subject": subject}, headers=api.a.headers
+        )
+        assert response.status_code == 200, response.text
+        header = response.headers["content-disposition"]
+        assert header.startswith("attachment; ") and header.isascii()
+        assert _saved_as(header) == saved_as
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"signature": "é" * 64}, 403),
+        ({"signature": "签名"}, 403),
+        ({"signature": "\x00" * 64}, 403),
+        ({"expires": "soon"}, 422),
+        ({"expires": "1e9"}, 422),
+        ({"expires": "9" * 40}, 403),
+        ({"expires": "-" + "9" * 40}, 403),
+        ({"expires": "9" * 5000}, 422),
+    ],
+    ids=["latin", "cjk", "nul", "word", "float", "huge", "huge-negative", "thousands-of-digits"],
+)
+async def test_a_malformed_signed_link_is_refused_not_a_server_error(
+    api: Api, params: dict[str, str], status: int
+) -> None:
+    book = (await _upload(api, api.a, "textbooks", pdf_bytes())).json()
+    link = (
+        await api.client.post(f"/api/v1/textbooks/{book['_id']}/pdf/link", headers=api.a.headers)
+    ).json()["url"]
+    query = dict(parse_qsl(urlsplit(link).query))
+    response = await api.client.get(
+        f"/api/v1/textbooks/{book['_id']}/pdf", params={**query, **params}
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"

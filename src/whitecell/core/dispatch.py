@@ -4,6 +4,11 @@ Starlette matches a request against each route's pattern in order; with ~180 rou
 about as much as the whole of an indexed read (measured: 80-100 µs of ~200). This one route sits
 first, reads the table name from the path and tries only that table's handful of routes. The same
 route objects stay in the app after it, so the OpenAPI document is unchanged.
+
+A path served for other methods answers 405 whose `Allow` names every method of the path (RFC
+9110 15.5.6). Starlette's router, and this dispatcher, hand a wrong method to the first route
+whose path matched, which names only its own methods (`PUT /api/v1/notes` said `Allow: GET`);
+`method_not_allowed` gathers them from all routes, once a 405 is certain.
 """
 
 from __future__ import annotations
@@ -12,8 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from starlette.routing import BaseRoute, Match
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
+
+from whitecell.core.errors import problem
 
 PREFIX = "/api/v1/"
 _ROUTE = "whitecell.route"
@@ -50,6 +60,34 @@ class TableDispatch(BaseRoute):
         await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:
-        from starlette.routing import NoMatchFound
-
         raise NoMatchFound(name, path_params)
+
+
+def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
+    """Every method of the scope's path, sorted: of all the routes of its most literal pattern.
+
+    `/flashcards/due` also matches `/flashcards/{doc_id}`, whose PATCH would only answer 404
+    there; the path's own routes (fewest parameters) are the resource the client named.
+    """
+    methods: dict[int, set[str]] = defaultdict(set)
+    for route in routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(scope)[0] != Match.NONE:
+            path: str = getattr(route, "path", "")
+            methods[-path.count("{")].update(route_methods)
+    return sorted(methods[max(methods)]) if methods else []
+
+
+def install_method_not_allowed(app: FastAPI) -> None:
+    """A 405 problem whose `Allow` lists the methods of all the path's routes."""
+
+    @app.exception_handler(405)
+    async def _method_not_allowed(request: Request, exc: HTTPException) -> JSONResponse:
+        allow = ", ".join(allowed_methods(request.app.router.routes, request.scope))
+        return problem(
+            405,
+            f"{request.method} is not served here; use {allow}." if allow else "Not served here.",
+            code="method_not_allowed",
+            headers={**(exc.headers or {}), "Allow": allow},
+            request=request,
+        )

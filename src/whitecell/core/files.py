@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import Request, Response
@@ -70,7 +71,10 @@ def signed_url(settings: Settings, table: Table, doc_id: str) -> tuple[str, date
 def signature_valid(secret: bytes, table: Table, doc_id: str, expires: int, mac: str) -> bool:
     if expires < utcnow().timestamp():
         return False
-    return hmac.compare_digest(signature(secret, table, doc_id, expires), mac)
+    # Compared as bytes: `compare_digest` refuses str holding anything but ASCII, and a forged
+    # signature may hold anything (it is then simply wrong).
+    expected = signature(secret, table, doc_id, expires).encode()
+    return hmac.compare_digest(expected, mac.encode("utf-8", "surrogatepass"))
 
 
 # -- receiving ---------------------------------------------------------------------------------
@@ -165,7 +169,7 @@ def pdf_response(
         "Accept-Ranges": "bytes",
         "ETag": etag,
         "Cache-Control": cache,
-        "Content-Disposition": f'inline; filename="{filename}"',
+        "Content-Disposition": content_disposition("inline", filename),
         "X-Content-Type-Options": "nosniff",
     }
     if etag in request.headers.get("if-none-match", ""):
@@ -190,6 +194,22 @@ def pdf_response(
         return Response(status_code=status, headers=headers, media_type="application/pdf")
     body = storage.read(stored.key, start, end - start + 1)
     return StreamingResponse(body, status, headers=headers, media_type="application/pdf")
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """A `Content-Disposition` header for any file name (RFC 6266): `filename` in printable ASCII
+    for old clients, and the exact name as `filename*=UTF-8''...` (RFC 8187) when it differs.
+
+    HTTP headers carry Latin-1 at most, so a Greek, Cyrillic or CJK name written as is cannot be
+    sent at all; quotes, backslashes and control characters (a newline would end the header)
+    never reach the quoted form.
+    """
+    name = "".join(ch for ch in filename if ch.isprintable()) or "download"
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\%' else "_" for ch in name)
+    header = f'{disposition}; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
 
 
 def download_name(document: dict[str, Any]) -> str:

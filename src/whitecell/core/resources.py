@@ -20,6 +20,7 @@ from whitecell.core.config import Settings
 from whitecell.core.context import AppContext, get_context
 from whitecell.core.crud import Caller, Page
 from whitecell.core.listing import parse_list_query
+from whitecell.core.openapi import SIGN_IN_OPTIONAL
 from whitecell.core.ratelimit import Rule, client_network, counter_key, enforce
 from whitecell.core.tables import Table
 
@@ -80,13 +81,33 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
 
     present = table.present or (lambda document, _caller: document)
     access = table.access
+    # What the OpenAPI document adds to each route: anonymous callers, and the unique fields a
+    # write may collide on (core/openapi.py infers the rest from the route's shape).
+    anonymous = {
+        "read": access.read == "owner_or_public",
+        **{
+            action: getattr(access, action) == "anyone" for action in ("create", "update", "delete")
+        },
+    }
+
+    def extra(action: str) -> dict[str, Any] | None:
+        return SIGN_IN_OPTIONAL if anonymous[action] else None
+
+    unique = [f for fields in table.unique for f in fields if f != "userId"]
+    taken: dict[int | str, dict[str, Any]] = {}
+    if unique:
+        taken[409] = {"description": f"Already taken: {', '.join(unique)}."}
 
     if access.read != "nobody":
 
         @router.get(
             "",
             response_model=None,
-            responses={200: {"description": "A page of documents"}},
+            responses={
+                200: {"description": "A page of documents"},
+                400: {"description": "A filter, order, limit or cursor cannot be used."},
+            },
+            openapi_extra=extra("read"),
             summary=f"List {table.name}",
             description=LIST_DESCRIPTION.format(
                 filterable=", ".join(f"`{f}`" for f in sorted(table.filterable)),
@@ -108,6 +129,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             "/{doc_id}",
             response_model=None,
             responses={200: {"model": Document}},
+            openapi_extra=extra("read"),
             summary=f"Read one of {table.name}",
         )
         async def read_document(doc_id: str, caller: CallerDep, ctx: Ctx) -> Response:
@@ -122,7 +144,8 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             "",
             status_code=status.HTTP_201_CREATED,
             response_model=None,
-            responses={201: {"model": Document}},
+            responses={201: {"model": Document}, **taken},
+            openapi_extra=extra("create"),
             summary=f"Create one of {table.name}",
             dependencies=[*permitted("create"), *throttled()],
         )
@@ -145,7 +168,8 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
         @router.patch(
             "/{doc_id}",
             response_model=None,
-            responses={200: {"model": Document}},
+            responses={200: {"model": Document}, **taken},
+            openapi_extra=extra("update"),
             summary=f"Change one of {table.name}",
             dependencies=permitted("update"),
         )
@@ -167,6 +191,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
         @router.delete(
             "/{doc_id}",
             status_code=status.HTTP_204_NO_CONTENT,
+            openapi_extra=extra("delete"),
             summary=f"Delete one of {table.name}",
             dependencies=permitted("delete"),
         )

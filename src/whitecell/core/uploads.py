@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from whitecell.auth.dependencies import Context, OptionalCaller, SignedIn
 from whitecell.core import crud
-from whitecell.core.bodies import create_body
+from whitecell.core.bodies import create_body, document_model
 from whitecell.core.clock import isoformat_z
 from whitecell.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from whitecell.core.files import (
@@ -24,6 +24,7 @@ from whitecell.core.files import (
     signed_url,
 )
 from whitecell.core.ids import new_id
+from whitecell.core.openapi import SIGN_IN_OPTIONAL, multipart_body
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.tables import REGISTRY, Table
 
@@ -39,6 +40,8 @@ def build_upload_router(table: Table) -> APIRouter:
         "/upload",
         status_code=201,
         summary=f"Create one of {table.name} from an uploaded PDF (multipart)",
+        responses={201: {"model": document_model(table)}, 411: {}},
+        openapi_extra=multipart_body("PDF", with_document=True),
     )
     async def upload_document(request: Request, caller: SignedIn, ctx: Context) -> Response:
         """`multipart/form-data` with the PDF in `file` and the other fields as JSON in
@@ -85,7 +88,13 @@ def build_upload_router(table: Table) -> APIRouter:
         "/{doc_id}/pdf",
         summary=f"The PDF of one of {table.name}, with byte ranges",
         response_class=Response,
-        responses={200: {"content": {"application/pdf": {}}}, 206: {"description": "A range"}},
+        responses={
+            200: {"content": {"application/pdf": {}}},
+            206: {"description": "The range asked for", "content": {"application/pdf": {}}},
+            304: {"description": "Unchanged since the `If-None-Match` ETag"},
+            416: {},
+        },
+        openapi_extra=SIGN_IN_OPTIONAL,  # a signed link opens it without a token
     )
     async def fetch_pdf(
         doc_id: str,

@@ -28,7 +28,8 @@ from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
 from whitecell.core.crud import Caller
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.files import received_file
+from whitecell.core.files import content_disposition, received_file
+from whitecell.core.openapi import multipart_body
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import Store
 from whitecell.study import anki
@@ -166,7 +167,12 @@ def _card(document: dict[str, Any]) -> anki.Card:
     )
 
 
-@router.post("/import/anki", summary="Import an Anki deck (.apkg)")
+@router.post(
+    "/import/anki",
+    summary="Import an Anki deck (.apkg)",
+    responses={411: {}},
+    openapi_extra=multipart_body("Anki package (.apkg)"),
+)
 async def import_deck(request: Request, caller: SignedIn, ctx: Context) -> Response:
     """`multipart/form-data` with the `.apkg` in `file`. Front and back become question and
     answer (HTML cleaned), the deck the subject, and the schedule (interval, ease, due date,
@@ -197,11 +203,11 @@ async def export_deck(
     except BaseException:
         _remove(directory)
         raise
-    name = f"whitecell-{subject or 'flashcards'}.apkg".replace(" ", "-").replace('"', "")
+    name = f"whitecell-{subject or 'flashcards'}.apkg".replace(" ", "-")
     return FileResponse(
         target,
         media_type="application/octet-stream",
-        filename=name,
+        headers={"Content-Disposition": content_disposition("attachment", name)},
         background=BackgroundTask(_remove, directory),
     )
 

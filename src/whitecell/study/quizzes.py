@@ -213,7 +213,12 @@ async def _take_draft(tx: Tx, caller: Caller, draft_id: str) -> dict[str, Any]:
     }
 
 
-@router.post("/{draft_id}/submit", status_code=201, summary="Submit answers to a generated quiz")
+@router.post(
+    "/{draft_id}/submit",
+    status_code=201,
+    summary="Submit answers to a generated quiz",
+    responses={409: {"description": "The quiz's time limit has passed."}},
+)
 async def submit(draft_id: str, body: Submission, caller: SignedIn, ctx: Context) -> Response:
     """Grades on the server and stores the quiz (with its key and feedback) in `quizzes`. After
     `timeLimit` (plus 5 s for the network) answers are refused; a quiz is submitted once."""

@@ -31,7 +31,11 @@ class Review(WriteModel):
     expectedReviewCount: StrictInt | None = Field(None, ge=0)
 
 
-@router.post("/{card_id}/review", summary="Review a flashcard (SM-2 or FSRS)")
+@router.post(
+    "/{card_id}/review",
+    summary="Review a flashcard (SM-2 or FSRS)",
+    responses={409: {"description": "The card was reviewed meanwhile: fetch it again."}},
+)
 async def review(card_id: str, body: Review, caller: SignedIn, ctx: Context) -> Response:
     """Grade a recall 0-5: SM-2 (or FSRS, the user's `scheduler`) moves the card's schedule,
     appends to `reviewHistory` and sets `status`, all in one transaction (docs/study.md).

@@ -78,7 +78,12 @@ class Start(WriteModel):
     subject: Annotated[StrictStr, Field(min_length=1, max_length=100)]
 
 
-@router.post("/start", status_code=201, summary="Start a study session, timed by the server")
+@router.post(
+    "/start",
+    status_code=201,
+    summary="Start a study session, timed by the server",
+    responses={409: {"description": "Another session is still running: stop it first."}},
+)
 async def start(body: Start, caller: SignedIn, ctx: Context) -> Response:
     """One session runs at a time (409 while another is running). Stop it to record it."""
     async with ctx.store.write() as tx:
@@ -95,7 +100,11 @@ async def start(body: Start, caller: SignedIn, ctx: Context) -> Response:
     return json_response(session, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
 
 
-@router.post("/{session_id}/stop", summary="Stop a running session and record what it held")
+@router.post(
+    "/{session_id}/stop",
+    summary="Stop a running session and record what it held",
+    responses={409: {"description": "This session is not running."}},
+)
 async def stop(session_id: str, caller: SignedIn, ctx: Context) -> Response:
     """Sets `duration` (whole minutes, at most a day) and counts what happened meanwhile: notes
     created, flashcard reviews, quizzes taken (docs/study.md)."""

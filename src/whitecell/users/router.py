@@ -12,8 +12,9 @@ from whitecell.auth.dependencies import Context, CurrentAuth, OptionalCaller
 from whitecell.auth.schemas import PasswordSet, Reconfirm
 from whitecell.core import crud
 from whitecell.core.documents import codec
-from whitecell.core.errors import Forbidden, NotFound
+from whitecell.core.errors import Forbidden, NotFound, Unauthorized
 from whitecell.core.listing import parse_list_query
+from whitecell.core.openapi import SIGN_IN_OPTIONAL
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response, page_payload
 from whitecell.core.schemas import WriteModel
 from whitecell.core.types import Timestamp
@@ -72,7 +73,11 @@ async def delete_me(body: Reconfirm, auth: CurrentAuth, ctx: Context) -> None:
     await auth_service.delete_account(ctx, auth, code=body.code, password=body.password)
 
 
-@router.get("", summary="List users (administrators)")
+@router.get(
+    "",
+    summary="List users (administrators)",
+    responses={400: {"description": "A filter, order, limit or cursor cannot be used."}},
+)
 async def list_users(request: Request, caller: OptionalCaller, ctx: Context) -> Response:
     query = parse_list_query(USERS, list(request.query_params.multi_items()))
     async with ctx.store.read() as tx:
@@ -80,7 +85,7 @@ async def list_users(request: Request, caller: OptionalCaller, ctx: Context) -> 
     return json_response(page_payload(page))
 
 
-@router.get("/{key}", response_model=PublicProfile)
+@router.get("/{key}", response_model=PublicProfile, openapi_extra=SIGN_IN_OPTIONAL)
 async def profile(key: str, caller: OptionalCaller, ctx: Context) -> Response:
     """A public profile by username, readable without signing in; never the email or private
     fields. Administrators get the whole document, by `_id` or username."""
@@ -100,12 +105,18 @@ async def profile(key: str, caller: OptionalCaller, ctx: Context) -> Response:
         return json_response(await service.public_profile(tx, key))
 
 
-@router.patch("/{user_id}", summary="Change an account (administrators)")
+# `{key}` as in the GET above (here the account's `_id`): OpenAPI counts two templates of one
+# path that differ only in a parameter's name as the same path, declared twice.
+@router.patch("/{key}", summary="Change an account (administrators)")
 async def administer(
-    user_id: str, body: AdminUserUpdate, caller: OptionalCaller, ctx: Context
+    key: str, body: AdminUserUpdate, caller: OptionalCaller, ctx: Context
 ) -> Response:
-    """Change role, subscription, activation or ban. Banning signs the user out everywhere;
-    every change is written to `admin_logs` with before/after values, reason and address."""
+    """Change role, subscription, activation or ban of the account whose `_id` is `key`. Banning
+    signs the user out everywhere; every change is written to `admin_logs` with before/after
+    values, reason and address."""
+    user_id = key
+    if caller.id is None:
+        raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
     if not caller.is_admin:
         raise Forbidden("Only administrators may do this.")
     changes = body.model_dump(mode="json", exclude_unset=True)
