@@ -12,7 +12,6 @@ import pytest
 from tests.data.conftest import Api
 from tests.data.samples import sample_body
 
-
 # The documented cap on filter conditions per request (docs/api.md).
 MAX_FILTERS = 50
 

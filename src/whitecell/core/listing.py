@@ -289,12 +289,12 @@ class Sql:
                 names = [f"{key}_{i}" for i in range(len(item.value))]
                 self.add(
                     f"{column} IN ({', '.join(':' + n for n in names)})",
-                    **{
-                        n: self._bind(item, v) for n, v in zip(names, item.value, strict=True)
-                    },
+                    **{n: self._bind(item, v) for n, v in zip(names, item.value, strict=True)},
                 )
             else:
-                self.add(f"{column} {OPERATORS[item.op]} :{key}", **{key: self._bind(item, item.value)})
+                self.add(
+                    f"{column} {OPERATORS[item.op]} :{key}", **{key: self._bind(item, item.value)}
+                )
 
     def _bind(self, item: Filter, value: Any) -> Any:
         """A filter's value as a query parameter; one the codec cannot convert is the client's
