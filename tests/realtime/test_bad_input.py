@@ -105,3 +105,15 @@ async def test_server_sent_events_still_take_ascii_numbers(live: Live) -> None:
                 if line.startswith("data: "):
                     assert '"type":"snapshot"' in line
                     break
+
+
+async def test_a_resume_from_a_sequence_the_log_never_reached_gets_a_snapshot_then_changes(
+    live: Live,
+) -> None:
+    client = await live.socket(live.a)
+    snapshot = await client.subscribe("x", "notes", since=2**63 - 1)
+    assert (snapshot["type"], snapshot["reset"]) == ("snapshot", True)
+    async with httpx.AsyncClient(base_url=live.http, headers=live.a.headers) as http:
+        created = (await http.post("/api/v1/notes", json=sample_body("notes"))).json()
+    change = await client.next()
+    assert (change["type"], change["op"], change["_id"]) == ("change", "insert", created["_id"])

@@ -179,4 +179,7 @@ async def _snapshot(connection: Connection, subscription: Subscription, *, reset
             "reset": reset,
         }
     )
+    # A fresh snapshot is the new starting point, whatever `since` said: a `since` beyond the
+    # log's end (forged, or from another database) would otherwise hold back every change.
+    subscription.after = top
     subscription.go_live(top)
