@@ -46,7 +46,11 @@ EDGES = st.sampled_from(
 )
 VALUES = st.one_of(EDGES, st.text(max_size=30))
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | VALUES,
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)  # what orjson can write
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | VALUES,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children),
     max_leaves=6,
 )
