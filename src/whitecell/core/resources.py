@@ -31,7 +31,8 @@ LIST_DESCRIPTION = """Keyset-paginated list: `{{items, nextCursor}}` (`total` wi
 
 Filter on indexed fields with `?field=value` or `?field[op]=value` (eq, ne, gt, gte, lt, lte, in);
 sort with `?order=field` or `?order=-field`; page with `?limit=` (1-100, default 20) and
-`?cursor=<nextCursor>`; search with `?search=` where the table has full-text search.
+`?cursor=<nextCursor>`; search with `?search=` where the table has full-text search. At most 50
+filter conditions; integers in ASCII digits; a bad parameter is a 400 naming it.
 Filterable: {filterable}. Sortable: {sortable}. Default order: `{order}`.{search}"""
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 # Close codes (WebSocket) / `reason` codes of the final `error` (SSE).
 GOING_AWAY = 1001  # the server is shutting down: reconnect and resume
@@ -17,6 +26,16 @@ TOO_SLOW = 4503  # fell too far behind: reconnect and resume with `since`
 
 FilterValue = StrictStr | StrictInt | StrictFloat | StrictBool | list[StrictStr | StrictInt]
 ClientId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: refused here rather than failing in the query.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+DocumentId = Annotated[StrictStr, Field(min_length=1, max_length=64), AfterValidator(_no_nul)]
 
 
 class _Message(BaseModel):
@@ -36,7 +55,7 @@ class Subscribe(_Message):
     filter: dict[Annotated[StrictStr, Field(max_length=64)], FilterValue] = Field(
         default_factory=dict, max_length=20
     )
-    documentId: Annotated[StrictStr, Field(min_length=1, max_length=64)] | None = None
+    documentId: DocumentId | None = None
     scope: Literal["public"] | None = None
     order: Annotated[StrictStr, Field(max_length=64)] | None = None
     limit: Annotated[StrictInt, Field(ge=1, le=100)] | None = None

@@ -31,6 +31,14 @@ MAX_SUBSCRIPTIONS = 100
 _messages: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 
 
+class BadMessage(ValueError):
+    """A client message that does not fit the protocol, and the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.reason = field, message
+
+
 class Refused(Exception):
     """A subscription the server will not create: becomes an `error` message."""
 
@@ -49,13 +57,13 @@ async def open_connection(ctx: AppContext, token: str) -> Connection:
 
 
 def parse(raw: Any) -> Any:
-    """A client message, or a `ValueError` saying what is wrong with it."""
+    """A client message, or a `BadMessage` (a `ValueError`) saying what is wrong with it."""
     try:
         return _messages.validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"][1:]) or "message"
-        raise ValueError(f"{where}: {first['msg']}") from None
+        raise BadMessage(where, str(first["msg"]).removeprefix("Value error, ")) from None
 
 
 async def handle(connection: Connection, message: Any) -> None:
@@ -93,6 +101,10 @@ def _selector(connection: Connection, message: Subscribe) -> Selector:
     except AppError as exc:
         field = exc.errors[0].field if exc.errors else None
         raise Refused("bad_filter", exc.detail, field=field) from None
+    except (ValueError, OverflowError) as exc:
+        # A value the parser let through but could not convert (a timestamp leaving the
+        # calendar in UTC): the client's mistake all the same.
+        raise Refused("bad_filter", f"filter: {exc}", field="filter") from None
     return Selector(table, query, message.documentId)
 
 
@@ -167,4 +179,7 @@ async def _snapshot(connection: Connection, subscription: Subscription, *, reset
             "reset": reset,
         }
     )
+    # A fresh snapshot is the new starting point, whatever `since` said: a `since` beyond the
+    # log's end (forged, or from another database) would otherwise hold back every change.
+    subscription.after = top
     subscription.go_live(top)

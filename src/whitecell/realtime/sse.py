@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError, BadRequest, FieldError, TooManyRequests
+from whitecell.core.listing import ascii_integer
 from whitecell.realtime import session
 from whitecell.realtime.connection import Connection
 from whitecell.realtime.feed import TooManyConnections
@@ -28,25 +29,39 @@ def _frame(message: dict[str, Any]) -> bytes:
     return f"{head}event: {message['type']}\ndata: ".encode() + orjson.dumps(message) + b"\n\n"
 
 
+def _bad(parameter: str, message: str) -> BadRequest:
+    return BadRequest(f"{parameter}: {message}", errors=[FieldError(parameter, message)])
+
+
+def _integer(parameter: str, raw: str) -> int:
+    value = ascii_integer(raw)
+    if value is None:
+        raise _bad(parameter, "must be an integer in ASCII digits")
+    return value
+
+
 def _subscribe_message(request: Request) -> Subscribe:
     query = request.query_params
-    raw_filter = query.get("filter")
-    since = request.headers.get("last-event-id") or query.get("since")
     body: dict[str, Any] = {"type": "subscribe", "id": SUBSCRIPTION, "table": query.get("table")}
-    try:
-        if raw_filter:
+    if raw_filter := query.get("filter"):
+        try:
             body["filter"] = orjson.loads(raw_filter)
-        for name in ("documentId", "scope", "order"):
-            if query.get(name):
-                body[name] = query[name]
-        if query.get("limit"):
-            body["limit"] = int(query["limit"])
-        if since:
-            body["since"] = int(since)
+        except orjson.JSONDecodeError:
+            raise _bad("filter", "must be a JSON object") from None
+    for name in ("documentId", "scope", "order"):
+        if query.get(name):
+            body[name] = query[name]
+    if query.get("limit"):
+        body["limit"] = _integer("limit", query["limit"])
+    if since := request.headers.get("last-event-id"):
+        body["since"] = _integer("Last-Event-ID", since)
+    elif since := query.get("since"):
+        body["since"] = _integer("since", since)
+    try:
         parsed: Subscribe = session.parse(body)
-        return parsed
-    except (ValueError, orjson.JSONDecodeError) as exc:
-        raise BadRequest(str(exc), errors=[FieldError("query", str(exc))]) from None
+    except session.BadMessage as exc:
+        raise _bad(exc.field, exc.reason) from None
+    return parsed
 
 
 async def stream(request: Request, token: str) -> StreamingResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import Any
 
@@ -17,9 +18,22 @@ from whitecell.realtime.connection import Connection
 from whitecell.realtime.feed import TooManyConnections
 from whitecell.realtime.protocol import IDLE, SESSION_ENDED, TOO_MANY, Auth, error
 
+logger = logging.getLogger("whitecell.realtime")
+BINARY = "send JSON in text frames; binary frames are not part of the protocol"
+
 
 async def _send(websocket: WebSocket, message: dict[str, Any]) -> None:
     await websocket.send_text(orjson.dumps(message).decode())
+
+
+async def _text(websocket: WebSocket) -> str | None:
+    """The next frame's text, or None for a binary frame (`WebSocketDisconnect` once the client
+    has gone). Starlette's `receive_text` fails with a KeyError on a binary frame instead."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    return text if isinstance(text, str) else None
 
 
 async def _token(websocket: WebSocket, ctx: AppContext) -> str | None:
@@ -29,7 +43,9 @@ async def _token(websocket: WebSocket, ctx: AppContext) -> str | None:
         return header[7:].strip()
     try:
         async with asyncio.timeout(ctx.settings.realtime_auth_timeout_seconds):
-            raw = await websocket.receive_text()
+            raw = await _text(websocket)
+        if raw is None:
+            return None
         message = session.parse(orjson.loads(raw))
     except (TimeoutError, ValueError, orjson.JSONDecodeError):
         return None
@@ -82,14 +98,26 @@ async def _receive(websocket: WebSocket, connection: Connection) -> None:
     """Client messages, one at a time; a malformed one gets an error, never a crash."""
     with contextlib.suppress(WebSocketDisconnect):
         while True:
-            raw = await websocket.receive_text()
+            raw = await _text(websocket)
             connection.last_heard = time.monotonic()
+            if raw is None:
+                connection.send(error("bad_message", BINARY))
+                continue
             try:
                 message = session.parse(orjson.loads(raw))
             except (ValueError, orjson.JSONDecodeError) as exc:
                 connection.send(error("bad_message", str(exc) or "not JSON"))
                 continue
-            await session.handle(connection, message)
+            try:
+                await session.handle(connection, message)
+            except AppError as exc:
+                connection.send(error(exc.code, exc.detail, getattr(message, "id", None)))
+            except Exception:
+                # One message the server failed on must not end the client's other
+                # subscriptions: it is logged, answered, and the connection carries on.
+                logger.exception("realtime message failed")
+                failed = "the server failed on this message; it has been logged"
+                connection.send(error("internal_error", failed, getattr(message, "id", None)))
 
 
 async def _transmit(websocket: WebSocket, connection: Connection) -> None:
