@@ -11,6 +11,11 @@ import pytest
 
 from tests.data.samples import sample_body
 from tests.realtime.conftest import Client, Live
+from whitecell.core import crud
+from whitecell.core.crud import Caller
+from whitecell.core.store import ChangeEvent
+from whitecell.core.tables import REGISTRY
+from whitecell.realtime.connection import Subscription
 
 OUT_OF_CALENDAR = [
     "0001-01-01T00:30:00+01:00",  # year 0 in UTC
@@ -117,3 +122,31 @@ async def test_a_resume_from_a_sequence_the_log_never_reached_gets_a_snapshot_th
         created = (await http.post("/api/v1/notes", json=sample_body("notes"))).json()
     change = await client.next()
     assert (change["type"], change["op"], change["_id"]) == ("change", "insert", created["_id"])
+
+
+async def test_a_change_one_subscription_cannot_present_costs_nobody_else_the_commit(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One commit, two notes; presenting the first fails for Ada's subscription (as a hook that
+    cannot read a row would): she still gets the second note, and Bob's feed goes on."""
+    deliver = Subscription.deliver
+
+    def fragile(self: Subscription, event: ChangeEvent) -> None:
+        if (event.document or {}).get("title") == "unpresentable":
+            raise ValueError("a hook could not read this row")
+        deliver(self, event)
+
+    monkeypatch.setattr(Subscription, "deliver", fragile)
+    ada, bob = await live.socket(live.a), await live.socket(live.b)
+    await ada.subscribe("notes", "notes")
+    await bob.subscribe("notes", "notes")
+    async with live.context.store.write() as tx:
+        for title in ("unpresentable", "fine"):
+            body = sample_body("notes", title=title)
+            await crud.create(tx, REGISTRY["notes"], Caller(live.a.user), body)
+    change = await ada.next()
+    assert (change["op"], change["document"]["title"]) == ("insert", "fine")
+    async with httpx.AsyncClient(base_url=live.http, headers=live.b.headers) as http:
+        mine = (await http.post("/api/v1/notes", json=sample_body("notes"))).json()
+    assert (await bob.next())["_id"] == mine["_id"]
+    await ada.nothing()

@@ -107,7 +107,16 @@ class Feed:
             self.position = event.seq
             self._enforce(event)
             for subscription in list(self._tables.get(event.table, ())):
-                subscription.offer(event)
+                try:
+                    subscription.offer(event)
+                except Exception:
+                    # A row one subscription cannot present (a hook that cannot read it) must
+                    # not cost everyone else this change and the rest of the commit: that
+                    # subscription skips it, once, and the log says which row to look at.
+                    logger.exception(
+                        "change not delivered to one subscription; skipped",
+                        extra={"seq": event.seq, "table": event.table, "_id": event.id},
+                    )
 
     def _enforce(self, event: ChangeEvent) -> None:
         """Sessions that end and accounts that are suspended lose their connections at once."""
