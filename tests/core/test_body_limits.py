@@ -11,6 +11,7 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from tests.pdfs import pdf_bytes
 from whitecell.app import create_app
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
+from whitecell.core.tables import REGISTRY
 
 MIB = 1024 * 1024
 EVENT = {"event": "page_view", "module": "study"}
@@ -400,3 +402,14 @@ async def test_a_real_server_still_takes_a_slow_but_steady_body(live: Live) -> N
             headers={"Content-Type": "application/json", "Content-Length": str(len(body))},
         )
     assert response.status_code == 201, response.text
+
+
+def test_the_api_docs_list_every_table_that_declares_a_larger_body() -> None:
+    declared = sorted(
+        (table.name, table.max_body_bytes)
+        for table in REGISTRY.values()
+        if table.max_body_bytes is not None
+    )
+    listing = ", ".join(f"`{name}` {size // MIB} MiB" for name, size in declared)
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    assert f"Tables that declare a larger body: {listing}." in text
