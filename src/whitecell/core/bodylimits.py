@@ -82,11 +82,13 @@ class RouteLimits:
         upload = Bound(
             settings.max_upload_mb * KIB * KIB + FORM_OVERHEAD, file_mb=settings.max_upload_mb
         )
-        # Fixed paths of the routes that receive a file (they take no path parameters).
+        # The routes that receive a file, by their fixed path.
         self.exact: dict[str, Bound] = {}
         for route in routes:
-            path: str = getattr(route, "path", "")
-            if is_file_route(getattr(route, "endpoint", None)) and "{" not in path:
+            if is_file_route(getattr(route, "endpoint", None)):
+                path: str = getattr(route, "path", "")
+                if "{" in path:
+                    raise ValueError(f"{path}: a route receiving a file needs a fixed path")
                 self.exact[path] = upload
         self.by_group: dict[str, Bound] = dict.fromkeys(_ANONYMOUS_GROUPS, self.anonymous)
         for table in REGISTRY.values():
@@ -126,8 +128,11 @@ class BodyLimitMiddleware:
                 chunked = True
             elif name == b"authorization":
                 signed = True
-        if not chunked and (length is None or length == b"0"):
-            await self.app(scope, receive, send)  # no body to bound
+        if length == b"0" or (
+            length is None and not chunked and scope.get("http_version", "1.1") < "2"
+        ):
+            # No body to bound (HTTP/2 may send one with neither header: it is always counted).
+            await self.app(scope, receive, send)
             return
         bound = self.limits.bound(scope["path"], signed)
         if length is not None and length.isdigit() and int(length) > bound.size:
