@@ -13,6 +13,7 @@ import whitecell.models  # noqa: F401  (declares every table)
 from whitecell import __version__
 from whitecell.auth.dependencies import optional_caller
 from whitecell.auth.router import router as auth_router
+from whitecell.core.bodylimits import install_body_limits
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
 from whitecell.core.dispatch import TableDispatch, install_method_not_allowed
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_method_not_allowed(app)
     install_openapi(app, ROUTE_STATUSES)
+    install_body_limits(app, settings)
     app.add_middleware(RequestLogMiddleware)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.

@@ -138,12 +138,28 @@ async def test_the_openapi_document_lists_every_error_as_a_problem(
         responses = spec["paths"][path][method]["responses"]
         return {int(status) for status in responses if status.startswith("4")}
 
-    assert statuses("post", "/api/v1/cube_times") == {400, 401, 403, 413, 415, 422}
+    assert statuses("post", "/api/v1/cube_times") == {400, 401, 403, 408, 413, 415, 422}
     assert statuses("get", "/api/v1/cube_times") == {400, 401, 403}
-    assert statuses("patch", "/api/v1/cube_times/{doc_id}") == {400, 401, 403, 404, 413, 415, 422}
+    assert statuses("patch", "/api/v1/cube_times/{doc_id}") == {
+        400,
+        401,
+        403,
+        404,
+        408,
+        413,
+        415,
+        422,
+    }
     assert 409 in statuses("post", "/api/v1/feature_flags")  # a unique name
     assert 409 in statuses("post", "/api/v1/study_sessions/start")
-    assert statuses("post", "/api/v1/auth/otp") == {400, 413, 415, 422, 429}  # no token: no 401
+    assert statuses("post", "/api/v1/auth/otp") == {
+        400,
+        408,
+        413,
+        415,
+        422,
+        429,
+    }  # no token: no 401
     assert statuses("get", "/api/v1/gamification/rules") == set()
     assert {411, 413, 415} <= statuses("post", "/api/v1/textbooks/upload")
     assert {404, 416} <= statuses("get", "/api/v1/textbooks/{doc_id}/pdf")

@@ -20,11 +20,17 @@ from whitecell.core.tables import (
 )
 from whitecell.core.types import Timestamp
 
+# A conversation is bounded three ways: messages (a long chat is a few hundred), characters per
+# message (a long answer), and bytes for all of them together, under the table's body limit.
+MAX_MESSAGES = 500
+MAX_MESSAGE_CHARS = 32_000
+MAX_MESSAGES_BYTES = 2 * 1024 * 1024
+
 
 class Message(StrictObject):
     id: StrictStr = Field(min_length=1, max_length=64)
     role: Literal["user", "assistant"]
-    content: StrictStr = Field(max_length=100_000)
+    content: StrictStr = Field(max_length=MAX_MESSAGE_CHARS)
     timestamp: Timestamp
     tokens: StrictInt | None = Field(None, ge=0)
     sources: list[StrictStr] | None = Field(None, max_length=100)
@@ -37,8 +43,8 @@ AI_CONVERSATIONS = Table(
         "topic": string(max_length=300),
         "module": choice("study", "fitness", "mind", "general"),
         "mode": choice("normal", "research", default="normal"),
-        "messages": objects(Message, max_items=10_000),
-        "context": json_object(),
+        "messages": objects(Message, max_items=MAX_MESSAGES, max_bytes=MAX_MESSAGES_BYTES),
+        "context": json_object(max_bytes=16 * 1024),
         "createdAt": timestamp(),
         "updatedAt": timestamp(),
         "isPinned": boolean(),
@@ -52,6 +58,7 @@ AI_CONVERSATIONS = Table(
     order="-updatedAt",
     created_at="createdAt",
     updated_at="updatedAt",
+    max_body_bytes=3 * 1024 * 1024,  # the messages' 2 MiB, the rest, and room for escapes
 )
 
 AI_CONTEXT_MEMORY = Table(

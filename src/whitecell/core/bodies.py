@@ -16,6 +16,7 @@ from pydantic import (
     create_model,
 )
 
+from whitecell.core.jsonsize import size_capped
 from whitecell.core.schemas import ServerOwned, WriteModel
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
 from whitecell.core.types import ClockTime, Day, StrictFloat, Timestamp, safe_link
@@ -78,9 +79,9 @@ def _build(table: Table, *, for_update: bool) -> type[WriteModel]:
         if column.server:
             key, spec = _field(column.name, ServerOwned, None)
         elif for_update or not column.required or column.has_default:
-            key, spec = _field(column.name, value_type(column) | None, None)
+            key, spec = _field(column.name, size_capped(column, value_type(column)) | None, None)
         else:
-            key, spec = _field(column.name, value_type(column), ...)
+            key, spec = _field(column.name, size_capped(column, value_type(column)), ...)
         fields[key] = spec
     suffix = "Update" if for_update else "Create"
     name = "".join(part.capitalize() for part in table.name.split("_")) + suffix

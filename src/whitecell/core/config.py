@@ -91,6 +91,15 @@ class Settings(BaseSettings):
     storage_s3_secret_access_key: SecretStr = SecretStr("")
     max_upload_mb: int = Field(100, ge=1, le=10_000)
     signed_link_seconds: int = Field(600, ge=10, le=7 * 24 * 3600)  # file links without a token
+    # Request bodies (docs/api.md): refused while they arrive, before anything parses them.
+    # A document route takes `body_limit_kb` unless its table declares more; the sign-in routes,
+    # analytics and any request without credentials `body_limit_anonymous_kb`; uploads
+    # `max_upload_mb`. A body must arrive within `body_timeout_seconds` of its first read, plus
+    # one second per `body_min_bytes_per_second` received (a stall or a trickle answers 408).
+    body_limit_kb: int = Field(1024, ge=16, le=1024 * 1024)
+    body_limit_anonymous_kb: int = Field(64, ge=1, le=1024 * 1024)
+    body_timeout_seconds: float = Field(30.0, gt=0)
+    body_min_bytes_per_second: int = Field(1024, ge=1)
 
     # The gamification engine (docs/gamification.md): scores the change log in every process.
     gamification_enabled: bool = True

@@ -66,6 +66,10 @@ class NotFound(AppError):
     status, code = 404, "not_found"
 
 
+class RequestTimeout(AppError):
+    status, code = 408, "request_timeout"
+
+
 class Conflict(AppError):
     status, code = 409, "conflict"
 

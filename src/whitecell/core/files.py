@@ -8,12 +8,12 @@ import hashlib
 import hmac
 import logging
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import anyio
@@ -79,6 +79,20 @@ def signature_valid(secret: bytes, table: Table, doc_id: str, expires: int, mac:
 
 # -- receiving ---------------------------------------------------------------------------------
 
+_RECEIVES_FILE = "whitecell_receives_file"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def receives_file(endpoint: Endpoint) -> Endpoint:
+    """Marks a route handler that reads an upload with `received_file`: its body may reach
+    `max_upload_mb` rather than the JSON limit (core/bodylimits.py). Put it under `@router.post`."""
+    setattr(endpoint, _RECEIVES_FILE, True)
+    return endpoint
+
+
+def is_file_route(endpoint: object) -> bool:
+    return getattr(endpoint, _RECEIVES_FILE, False) is True
+
 
 @dataclass
 class ReceivedFile:
@@ -105,7 +119,7 @@ async def received_file(
     if declared is None or not declared.isdigit():
         raise LengthRequired("Send the upload with a Content-Length header.")
     if int(declared) > limit + FORM_OVERHEAD:
-        raise _too_large(settings)
+        raise upload_too_large(settings.max_upload_mb)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise UnsupportedMediaType(
             f"Send the upload as multipart/form-data with the {what} in a part named `file`."
@@ -142,14 +156,14 @@ def _copy_out(upload: UploadFile, path: Path, limit: int, settings: Settings) ->
         while chunk := upload.file.read(1024 * 1024):
             copied += len(chunk)
             if copied > limit:
-                raise _too_large(settings)
+                raise upload_too_large(settings.max_upload_mb)
             out.write(chunk)
     if copied == 0:
         raise ValidationFailed.field("file", "the file is empty")
 
 
-def _too_large(settings: Settings) -> PayloadTooLarge:
-    message = f"the file is larger than {settings.max_upload_mb} MB"
+def upload_too_large(max_upload_mb: int) -> PayloadTooLarge:
+    message = f"the file is larger than {max_upload_mb} MB"
     return PayloadTooLarge(f"file: {message}", errors=[FieldError("file", message)])
 
 

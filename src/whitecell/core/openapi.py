@@ -6,8 +6,8 @@ typed `application/problem+json` with the `Problem` schema, the statuses its sha
 
 - a bearer token (optional or not): 401 (missing, expired or forged token) and 403 (a suspended
   account, or a row or route the caller may not touch);
-- a path parameter: 404; any parameter or a body: 422; a body: 400 (not JSON), 413 (too large),
-  415 (not the declared media type);
+- a path parameter: 404; any parameter or a body: 422; a body: 400 (not JSON), 408 (too slow),
+  413 (too large), 415 (not the declared media type);
 - whatever the route declares itself (`responses={409: ...}` on its decorator), or what the app
   passes for routes it cannot annotate (`statuses` of `install_openapi`).
 
@@ -70,6 +70,7 @@ WHY: dict[int, str] = {
     403: "Not for this caller (or the account is suspended).",
     404: "No such resource, or it is not yours.",
     409: "Conflicts with the current state: fetch it again.",
+    408: "The body did not arrive in time (core/bodylimits.py).",
     411: "Send a Content-Length header.",
     413: "The body is too large.",
     415: "The body is not of the declared media type.",
@@ -165,7 +166,7 @@ def _document_problems(operation: dict[str, Any], extra: Iterable[int]) -> None:
     if parameters:
         implied.add(422)
     if "requestBody" in operation:
-        implied |= {400, 413, 415, 422}
+        implied |= {400, 408, 413, 415, 422}
     responses = operation.setdefault("responses", {})
     declared = {int(code) for code in responses if code.isdigit() and 400 <= int(code) < 500}
     for status in sorted(implied | declared):

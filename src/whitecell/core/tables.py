@@ -60,6 +60,8 @@ class Column:
     item: Kind | None = None
     model: type[BaseModel] | None = None
     link: bool = False  # a URL a client will open: only safe schemes (core/types.py safe_link)
+    # JSON kinds: the most bytes the value may take as compact JSON (core/jsonsize.py), or None.
+    max_bytes: int | None = None
     name: str = ""
 
     @property
@@ -147,9 +149,22 @@ def objects(model: type[BaseModel], *, required: bool = True, **kw: Any) -> Colu
     return Column(Kind.OBJECTS, required=required, model=model, **kw)
 
 
+MIB = 1024 * 1024
+# A free-form JSON object (context, metadata) holds a few keys, not a document of its own.
+FREE_JSON_MAX_BYTES = 64 * 1024
+# A book's annotations (textbooks, strategies): thousands of highlights, not millions.
+ANNOTATIONS_MAX_BYTES = 4 * MIB
+# Body limits (`Table.max_body_bytes`) of tables that hold more than the 1 MiB default: a text of
+# 1,000,000 characters (notes, code) even written as `\uXXXX` escapes, and a book's annotations.
+LONG_TEXT_BODY_BYTES = 8 * MIB
+ANNOTATED_BODY_BYTES = ANNOTATIONS_MAX_BYTES + MIB
+
+
 def json_object(
     model: type[BaseModel] | None = None, *, required: bool = False, **kw: Any
 ) -> Column:
+    if model is None:
+        kw.setdefault("max_bytes", FREE_JSON_MAX_BYTES)
     return Column(Kind.OBJECT, required=required, model=model, **kw)
 
 
@@ -219,6 +234,9 @@ class Table:
     upload: Upload | None = None
     # The `Settings` rate rule (by name) that limits creates per client network, or None.
     create_rate: str | None = None
+    # The largest request body its routes read, for a table whose documents legitimately exceed
+    # `WHITECELL_BODY_LIMIT_KB` (long notes, code); None for that default (core/bodylimits.py).
+    max_body_bytes: int | None = None
     compute: ComputeHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None

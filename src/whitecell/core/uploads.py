@@ -20,6 +20,7 @@ from whitecell.core.files import (
     file_url,
     pdf_response,
     received_pdf,
+    receives_file,
     signature_valid,
     signed_url,
 )
@@ -43,6 +44,7 @@ def build_upload_router(table: Table) -> APIRouter:
         responses={201: {"model": document_model(table)}, 411: {}},
         openapi_extra=multipart_body("PDF", with_document=True),
     )
+    @receives_file
     async def upload_document(request: Request, caller: SignedIn, ctx: Context) -> Response:
         """`multipart/form-data` with the PDF in `file` and the other fields as JSON in
         `document`. The server sets `{url}`{pages}; the file is refused (413, 415, 422) before

@@ -8,6 +8,9 @@ from pydantic import Field, StrictStr
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
 from whitecell.core.tables import (
+    ANNOTATED_BODY_BYTES,
+    ANNOTATIONS_MAX_BYTES,
+    LONG_TEXT_BODY_BYTES,
     Access,
     Kind,
     Table,
@@ -156,6 +159,7 @@ CODE_PROJECTS = Table(
     order="-updatedAt",
     created_at="createdAt",
     updated_at="updatedAt",
+    max_body_bytes=LONG_TEXT_BODY_BYTES,
 )
 
 STRATEGIES = Table(
@@ -168,13 +172,16 @@ STRATEGIES = Table(
         "pdfUrl": link(),
         "uploadedAt": timestamp(),
         "rating": integer(required=False, ge=1, le=5),
-        "annotations": objects(Annotation, required=False, max_items=10_000),
+        "annotations": objects(
+            Annotation, required=False, max_items=10_000, max_bytes=ANNOTATIONS_MAX_BYTES
+        ),
     },
     indexes=[("userId", "category"), ("userId", "uploadedAt")],
     search=("title", "category", "description"),
     order="-uploadedAt",
     created_at="uploadedAt",
     upload=Upload("pdfUrl"),
+    max_body_bytes=ANNOTATED_BODY_BYTES,
 )
 
 register(

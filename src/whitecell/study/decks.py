@@ -28,7 +28,7 @@ from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
 from whitecell.core.crud import Caller
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.files import content_disposition, received_file
+from whitecell.core.files import content_disposition, received_file, receives_file
 from whitecell.core.openapi import multipart_body
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import Store
@@ -173,6 +173,7 @@ def _card(document: dict[str, Any]) -> anki.Card:
     responses={411: {}},
     openapi_extra=multipart_body("Anki package (.apkg)"),
 )
+@receives_file
 async def import_deck(request: Request, caller: SignedIn, ctx: Context) -> Response:
     """`multipart/form-data` with the `.apkg` in `file`. Front and back become question and
     answer (HTML cleaned), the deck the subject, and the schedule (interval, ease, due date,

@@ -9,6 +9,9 @@ from pydantic import Field, StrictInt, StrictStr
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
 from whitecell.core.tables import (
+    ANNOTATED_BODY_BYTES,
+    ANNOTATIONS_MAX_BYTES,
+    LONG_TEXT_BODY_BYTES,
     ComputeContext,
     Kind,
     Table,
@@ -123,6 +126,7 @@ NOTES = Table(
     ],
     search=("title", "subject", "content"),
     extra_filters=("tags",),
+    max_body_bytes=LONG_TEXT_BODY_BYTES,
     order="-updatedAt",
     pinned="isPinned",
     default_filters={"isArchived": False},
@@ -199,7 +203,9 @@ TEXTBOOKS = Table(
         "pdfUrl": link(),
         "pages": integer(ge=1, le=100_000),
         "currentPage": integer(ge=1, default=1),
-        "annotations": objects(Annotation, required=False, max_items=10_000),
+        "annotations": objects(
+            Annotation, required=False, max_items=10_000, max_bytes=ANNOTATIONS_MAX_BYTES
+        ),
         "bookmarks": list_of(Kind.INTEGER, max_items=10_000),
         "readingProgress": number(ge=0, le=100, default=0, server=True),
         "uploadedAt": timestamp(),
@@ -212,6 +218,7 @@ TEXTBOOKS = Table(
     created_at="uploadedAt",
     compute=_textbook,
     upload=Upload("pdfUrl", pages="pages"),
+    max_body_bytes=ANNOTATED_BODY_BYTES,
 )
 
 STUDY_GOALS = Table(

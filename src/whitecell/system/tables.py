@@ -35,7 +35,7 @@ ANALYTICS = Table(
         "userId": reference("users", scope="any", server=True),
         "event": string(max_length=100),
         "module": string(required=False, max_length=50),
-        "metadata": json_object(),
+        "metadata": json_object(max_bytes=8 * 1024),  # a few properties of one event
         "timestamp": timestamp(default=defaults.now),
         "sessionId": string(required=False, max_length=100),
         "ipAddress": string(required=False, max_length=64, server=True),
