@@ -25,6 +25,7 @@ from pydantic import (
     Strict,
     StrictInt,
     StrictStr,
+    StringConstraints,
 )
 
 from whitecell.core.clock import isoformat_z
@@ -124,7 +125,11 @@ def _json_value(value: Any) -> Any:
 Text = Annotated[StrictStr, AfterValidator(_no_nul)]
 Int64 = Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
 Number = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
-JsonObject = Annotated[dict[str, Any], AfterValidator(_json_value)]
+# Keys kept as sent: bodies trim text, but " a" and "a" are two keys of a free-form object.
+JsonObject = Annotated[
+    dict[Annotated[str, StringConstraints(strip_whitespace=False)], Any],
+    AfterValidator(_json_value),
+]
 
 # JSON has no date type: only ISO 8601 text (never epoch numbers, which are ambiguous), parsed
 # before pydantic sees it so that strict models (embedded objects) accept it too.
