@@ -206,6 +206,12 @@ async def test_an_update_to_a_value_storage_cannot_hold_changes_nothing(
     assert (await api.get(api.a, f"{table}/{stored['_id']}")).json() == stored
 
 
+async def test_a_document_id_with_a_nul_is_simply_not_found(api: Api) -> None:
+    for method in ("GET", "PATCH", "DELETE"):
+        response = await _send(api, method, "notes/a%00b", {"title": "x"})
+        assert response.status_code == 404, response.text
+
+
 @pytest.mark.parametrize("literal", ["Infinity", "-Infinity", "NaN", "1e400", "-1e400"])
 async def test_a_number_literal_that_is_not_finite_is_refused(api: Api, literal: str) -> None:
     content = json.dumps(sample_body("study_goals", targetValue="X")).replace('"X"', literal)
