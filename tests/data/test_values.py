@@ -297,6 +297,19 @@ def _declared_cases() -> list[Any]:
     return cases
 
 
+@pytest.mark.parametrize(
+    ("exercise", "field"),
+    [({"sets": 1001}, "sets"), ({"reps": -1}, "reps"), ({"weight": 10_001.0}, "weight")],
+)
+async def test_an_embedded_object_keeps_its_own_ranges_inside_the_64_bit_one(
+    api: Api, exercise: dict[str, Any], field: str
+) -> None:
+    body = sample_body("workouts", exercises=[{**EXERCISE, **exercise}])
+    response = await _send(api, "POST", "workouts", body)
+    assert response.status_code == 422, response.text
+    assert _fields(response.json()) == {f"exercises[0].{field}"}
+
+
 @pytest.mark.parametrize(("table", "name", "bad"), _declared_cases())
 def test_every_declared_text_and_number_refuses_what_storage_cannot_hold(
     table: Table, name: str, bad: Any

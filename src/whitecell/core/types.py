@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -20,13 +21,14 @@ from pydantic import (
     AllowInfNan,
     AwareDatetime,
     BeforeValidator,
-    Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     Strict,
     StrictInt,
     StrictStr,
     StringConstraints,
 )
+from pydantic_core import core_schema
 
 from whitecell.core.clock import isoformat_z
 
@@ -121,10 +123,34 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Storable:
+    """Bounds set on the int or float schema itself, each only where the field declares none: a
+    field's own `Field(ge=0, le=1000)` keeps its range (bounds in the type alias would override it,
+    and a validator function around the schema would garble the JSON schema of any range)."""
+
+    bounds: tuple[tuple[str, int | float], ...]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema: dict[str, Any] = dict(handler(source))
+        if schema["type"] not in ("int", "float"):
+            raise TypeError(f"_Storable bounds numbers, not {schema['type']}")
+        for key, value in self.bounds:
+            schema.setdefault(key, value)
+        return schema
+
+
 # Use these, never pydantic's StrictStr / StrictInt / bare float, in bodies and embedded objects.
 Text = Annotated[StrictStr, AfterValidator(_no_nul)]
-Int64 = Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
-Number = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
+Int64 = Annotated[StrictInt, _Storable((("ge", INT64_MIN), ("le", INT64_MAX)))]
+Number = Annotated[
+    float,
+    Strict(),
+    AllowInfNan(False),
+    _Storable((("ge", -float(NUMBER_LIMIT)), ("lt", float(NUMBER_LIMIT)))),
+]
 # Keys kept as sent: bodies trim text, but " a" and "a" are two keys of a free-form object.
 JsonObject = Annotated[
     dict[Annotated[str, StringConstraints(strip_whitespace=False)], Any],
