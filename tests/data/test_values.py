@@ -189,6 +189,8 @@ async def test_a_value_storage_cannot_hold_is_refused_naming_the_field(
     response = await _send(api, "POST", table, sample_body(table, **changes))
     assert response.status_code == 422, response.text
     assert field in _fields(response.json())
+    if "\\x00" in repr(changes):
+        assert "must not contain the NUL character" in response.json()["detail"]
     who = api.admin if table == "analytics" else api.a
     assert (await api.get(who, table, count="true")).json()["total"] == 0
 

@@ -84,9 +84,13 @@ def _hhmm(value: str) -> str:
     return value
 
 
+NUL_FREE = r"^[^\x00]*$"
+NUL_REFUSED = "must not contain the NUL character (\\u0000)"
+
+
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain the NUL character (\\u0000)")
+        raise ValueError(NUL_REFUSED)
     return value
 
 
@@ -143,7 +147,9 @@ class _Storable:
 
 
 # Use these, never pydantic's StrictStr / StrictInt / bare float, in bodies and embedded objects.
-Text = Annotated[StrictStr, AfterValidator(_no_nul)]
+# NUL refused by a pattern of the string schema itself, not a function around it: a field's own
+# Field(min_length=..., max_length=...) then keeps pydantic's usual check and message.
+Text = Annotated[StrictStr, StringConstraints(pattern=NUL_FREE)]
 Int64 = Annotated[StrictInt, _Storable((("ge", INT64_MIN), ("le", INT64_MAX)))]
 Number = Annotated[
     float,
