@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field
 
 from whitecell.core.bodies import StrictObject
 from whitecell.core.tables import (
@@ -18,7 +18,7 @@ from whitecell.core.tables import (
     string,
     timestamp,
 )
-from whitecell.core.types import Timestamp
+from whitecell.core.types import Int64, Text, Timestamp
 
 # A conversation is bounded three ways: messages (a long chat is a few hundred), characters per
 # message (a long answer), and bytes for all of them together, under the table's body limit.
@@ -28,12 +28,12 @@ MAX_MESSAGES_BYTES = 2 * 1024 * 1024
 
 
 class Message(StrictObject):
-    id: StrictStr = Field(min_length=1, max_length=64)
+    id: Text = Field(min_length=1, max_length=64)
     role: Literal["user", "assistant"]
-    content: StrictStr = Field(max_length=MAX_MESSAGE_CHARS)
+    content: Text = Field(max_length=MAX_MESSAGE_CHARS)
     timestamp: Timestamp
-    tokens: StrictInt | None = Field(None, ge=0)
-    sources: list[StrictStr] | None = Field(None, max_length=100)
+    tokens: Int64 | None = Field(None, ge=0)
+    sources: list[Text] | None = Field(None, max_length=100)
 
 
 AI_CONVERSATIONS = Table(

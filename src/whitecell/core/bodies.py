@@ -5,27 +5,27 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    create_model,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, create_model
 
 from whitecell.core.jsonsize import size_capped
 from whitecell.core.schemas import ServerOwned, WriteModel
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
-from whitecell.core.types import ClockTime, Day, StrictFloat, Timestamp, safe_link
+from whitecell.core.types import (
+    ClockTime,
+    Day,
+    Int64,
+    JsonObject,
+    Number,
+    Text,
+    Timestamp,
+    safe_link,
+)
 
 _SCALARS: dict[Kind, Any] = {
-    Kind.ID: Annotated[StrictStr, Field(min_length=1, max_length=64)],
-    Kind.STRING: StrictStr,
-    Kind.INTEGER: StrictInt,
-    Kind.NUMBER: StrictFloat,
+    Kind.ID: Annotated[Text, Field(min_length=1, max_length=64)],
+    Kind.STRING: Text,
+    Kind.INTEGER: Int64,
+    Kind.NUMBER: Number,
     Kind.BOOLEAN: StrictBool,
     Kind.TIMESTAMP: Timestamp,
     Kind.DATE: Day,
@@ -46,7 +46,7 @@ def value_type(column: Column) -> Any:
     match column.kind:
         case Kind.STRING:
             minimum = 1 if column.required else 0
-            text = Annotated[StrictStr, Field(min_length=minimum, max_length=column.max_length)]
+            text = Annotated[Text, Field(min_length=minimum, max_length=column.max_length)]
             return Annotated[text, AfterValidator(safe_link)] if column.link else text
         case Kind.INTEGER | Kind.NUMBER:
             return Annotated[_SCALARS[column.kind], Field(ge=column.ge, le=column.le)]
@@ -54,13 +54,13 @@ def value_type(column: Column) -> Any:
             assert column.item is not None
             item = _SCALARS[column.item]
             if column.item == Kind.STRING:
-                item = Annotated[StrictStr, Field(max_length=column.max_length)]
+                item = Annotated[Text, Field(max_length=column.max_length)]
             return Annotated[list[item], Field(max_length=column.max_items)]  # type: ignore[valid-type]
         case Kind.OBJECTS:
             assert column.model is not None
             return Annotated[list[column.model], Field(max_length=column.max_items)]  # type: ignore[name-defined]
         case Kind.OBJECT:
-            return column.model or dict[str, Any]
+            return column.model or JsonObject
         case _:
             return _SCALARS[column.kind]
 

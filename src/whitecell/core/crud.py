@@ -103,10 +103,17 @@ def may_write(table: Table, caller: Caller, action: str) -> str:
 # -- reading ---------------------------------------------------------------------------------
 
 
+def _require_storable_id(table: Table, doc_id: str) -> None:
+    # No id holds a NUL (ids are refused with one), and PostgreSQL cannot even compare one.
+    if "\x00" in doc_id:
+        raise NotFound(f"No such {table.name} document.")
+
+
 async def get(tx: Tx, table: Table, caller: Caller, doc_id: str) -> dict[str, Any]:
     c = _codec(tx, table)
     sql = Sql(c)
     _visibility(table, caller, sql)
+    _require_storable_id(table, doc_id)
     sql.add(f'"{table.name}"."_id" = :id', id=doc_id)
     row = await tx.one(
         f'SELECT {c.select_list} FROM "{table.name}" WHERE {sql.where()}', sql.params
@@ -362,6 +369,7 @@ def _require_complete(table: Table, document: dict[str, Any]) -> None:
 async def load_for_write(
     tx: Tx, table: Table, caller: Caller, doc_id: str, capacity: str
 ) -> dict[str, Any]:
+    _require_storable_id(table, doc_id)
     c = _codec(tx, table)
     sql = Sql(c)
     sql.add('"_id" = :id', id=doc_id)

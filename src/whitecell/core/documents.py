@@ -8,25 +8,29 @@ is one small function call per field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import orjson
 
 from whitecell.core.clock import isoformat_z
-from whitecell.core.store import Dialect, Row
+from whitecell.core.store import Dialect, Row, sqlite_timestamp, timestamp_from_sqlite
 from whitecell.core.tables import JSON_KINDS, REGISTRY, Column, Kind, Table
+from whitecell.core.types import parse_day, parse_timestamp
 
 Reader = Callable[[Any], Any]
 
 
 def _sqlite_timestamp(value: str | None) -> str | None:
-    # Stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); the API shows milliseconds and a Z.
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC, `sqlite_timestamp`); the API shows milliseconds
+    # and a Z. That exact shape is cut by position (the hot path of every list); anything else
+    # (no fraction, a row from before years were zero-padded) goes through the full parser.
     if value is None:
         return None
-    fraction = value[19:23] if len(value) > 19 else ".000"
-    return f"{value[:10]}T{value[11:19]}{fraction.ljust(4, '0')}Z"
+    if len(value) == 26 and value[4] == "-" and value[10] == " ":
+        return f"{value[:10]}T{value[11:23]}Z"
+    return isoformat_z(timestamp_from_sqlite(value))
 
 
 def _pg_timestamp(value: datetime | None) -> str | None:
@@ -71,13 +75,6 @@ def reader_for(column: Column, dialect: Dialect) -> Reader:
     return _same
 
 
-def parse_timestamp(value: str | datetime) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError("timestamps need a time zone")
-    return moment.astimezone(UTC)
-
-
 class Codec:
     """How one table's rows and values travel between the API and one database."""
 
@@ -99,12 +96,14 @@ class Codec:
         if value is None:
             return None
         if column.kind == Kind.TIMESTAMP:
+            # Kept at the API's millisecond precision, so what is stored reads back equal to
+            # what the API showed (and compares equal to it in filters and cursors).
             moment = parse_timestamp(value)
-            return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if self.dialect.is_sqlite else moment
+            moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+            return sqlite_timestamp(moment) if self.dialect.is_sqlite else moment
         if column.kind == Kind.DATE:
-            if self.dialect.is_sqlite:
-                return value.isoformat() if isinstance(value, date) else value
-            return value if isinstance(value, date) else date.fromisoformat(value)
+            day = parse_day(value)
+            return day.isoformat() if self.dialect.is_sqlite else day
         if column.kind in JSON_KINDS:
             return bind_json(self.dialect, value)
         return value

@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from whitecell.core.types import NUL_FREE, NUL_REFUSED
+
 logger = logging.getLogger("whitecell.errors")
 
 PROBLEM_JSON = "application/problem+json"
@@ -151,6 +153,8 @@ def _message(error: dict[str, Any]) -> str:
         return "unknown field"
     if kind == "missing":
         return "is required"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NUL_FREE:
+        return NUL_REFUSED
     return str(error.get("msg", "is invalid")).removeprefix("Value error, ")
 
 

@@ -340,11 +340,30 @@ class Store:
     def read_timestamp(self, value: Any) -> datetime:
         """A timestamp column's value as an aware UTC datetime."""
         if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return timestamp_from_sqlite(value)
         return value.astimezone(UTC)
 
     def bind_timestamp(self, value: Any) -> Any:
         """A timezone-aware datetime as this database stores it (SQLite: naive UTC text)."""
         if self.dialect.is_sqlite:
-            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return sqlite_timestamp(value)
         return value
+
+
+# SQLite has no timestamp type: an instant is naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', the
+# format SQLAlchemy writes too. Fixed width with a zero-padded year, so text order is time order.
+# (strftime("%Y") does not pad years before 1000 on Linux: never use it here.)
+
+
+def sqlite_timestamp(moment: datetime) -> str:
+    """An aware datetime as the SQLite text of a timestamp column."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def timestamp_from_sqlite(text: str) -> datetime:
+    """The SQLite text of a timestamp column as an aware UTC datetime. Also reads rows written
+    before the year was zero-padded ('999-06-01 ...'), so such a row can still be read and fixed."""
+    year, _, rest = text.partition("-")
+    if len(year) < 4:
+        text = f"{year.zfill(4)}-{rest}"
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)

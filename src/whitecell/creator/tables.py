@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
 from whitecell.core.bodies import StrictObject
 from whitecell.core.tables import (
@@ -18,15 +18,16 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
+from whitecell.core.types import Int64
 
 PLATFORMS = ("instagram", "youtube", "tiktok", "twitter")
 
 
 class ContentMetrics(StrictObject):
-    views: StrictInt | None = Field(None, ge=0)
-    likes: StrictInt | None = Field(None, ge=0)
-    comments: StrictInt | None = Field(None, ge=0)
-    shares: StrictInt | None = Field(None, ge=0)
+    views: Int64 | None = Field(None, ge=0)
+    likes: Int64 | None = Field(None, ge=0)
+    comments: Int64 | None = Field(None, ge=0)
+    shares: Int64 | None = Field(None, ge=0)
 
 
 CONTENT_ITEMS = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field
 
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
@@ -27,33 +27,33 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
-from whitecell.core.types import StrictFloat
+from whitecell.core.types import Int64, Number, Text
 from whitecell.fitness.rules import macro_percentages, meal_totals, previous_record
 from whitecell.study.tables import completion_stamp
 
 
 class Exercise(StrictObject):
-    name: StrictStr = Field(min_length=1, max_length=200)
-    sets: StrictInt = Field(ge=0, le=1000)
-    reps: StrictInt = Field(ge=0, le=10_000)
-    weight: StrictFloat | None = Field(None, ge=0, le=10_000)
+    name: Text = Field(min_length=1, max_length=200)
+    sets: Int64 = Field(ge=0, le=1000)
+    reps: Int64 = Field(ge=0, le=10_000)
+    weight: Number | None = Field(None, ge=0, le=10_000)
     unit: Literal["kg", "lbs"] | None = None
-    distance: StrictFloat | None = Field(None, ge=0)
-    time: StrictFloat | None = Field(None, ge=0)
-    rpe: StrictFloat | None = Field(None, ge=1, le=10)
-    notes: StrictStr | None = Field(None, max_length=2000)
+    distance: Number | None = Field(None, ge=0)
+    time: Number | None = Field(None, ge=0)
+    rpe: Number | None = Field(None, ge=1, le=10)
+    notes: Text | None = Field(None, max_length=2000)
 
 
 class Food(StrictObject):
-    name: StrictStr = Field(min_length=1, max_length=300)
-    quantity: StrictFloat = Field(ge=0)
-    unit: StrictStr = Field(min_length=1, max_length=32)
-    calories: StrictFloat = Field(ge=0)
-    protein: StrictFloat = Field(ge=0)
-    carbs: StrictFloat = Field(ge=0)
-    fat: StrictFloat = Field(ge=0)
-    fiber: StrictFloat | None = Field(None, ge=0)
-    barcode: StrictStr | None = Field(None, max_length=32)
+    name: Text = Field(min_length=1, max_length=300)
+    quantity: Number = Field(ge=0)
+    unit: Text = Field(min_length=1, max_length=32)
+    calories: Number = Field(ge=0)
+    protein: Number = Field(ge=0)
+    carbs: Number = Field(ge=0)
+    fat: Number = Field(ge=0)
+    fiber: Number | None = Field(None, ge=0)
+    barcode: Text | None = Field(None, max_length=32)
 
 
 async def _meal(ctx: ComputeContext) -> None:

@@ -3,7 +3,7 @@ logic_puzzles, code_projects, strategies."""
 
 from __future__ import annotations
 
-from pydantic import Field, StrictStr
+from pydantic import Field
 
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
@@ -26,14 +26,15 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
+from whitecell.core.types import Text
 from whitecell.study.tables import Annotation
 
 
 class MemoryLocation(StrictObject):
-    id: StrictStr = Field(min_length=1, max_length=64)
-    name: StrictStr = Field(min_length=1, max_length=200)
-    description: StrictStr = Field(max_length=5000)
-    items: list[StrictStr] = Field(max_length=500)
+    id: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=200)
+    description: Text = Field(max_length=5000)
+    items: list[Text] = Field(max_length=500)
 
 
 CHESS_PUZZLES = Table(

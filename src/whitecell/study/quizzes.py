@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
@@ -24,6 +24,7 @@ from whitecell.core.ids import new_id
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Store, Tx
+from whitecell.core.types import Int64, Text
 from whitecell.study.rules import normalize_answer
 from whitecell.study.tables import QUIZZES
 
@@ -37,18 +38,18 @@ DISTRACTORS = 3
 
 
 class QuizRequest(WriteModel):
-    subject: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
-    count: StrictInt = Field(10, ge=1, le=50)
+    subject: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
+    count: Int64 = Field(10, ge=1, le=50)
     types: list[QuestionType] = Field(
         default_factory=lambda: list(DEFAULT_TYPES), min_length=1, max_length=3
     )
     difficulty: Literal["easy", "medium", "hard"] = "medium"
-    timeLimit: StrictInt | None = Field(None, ge=10, le=86_400, description="seconds")
-    title: Annotated[StrictStr, Field(min_length=1, max_length=300)] | None = None
+    timeLimit: Int64 | None = Field(None, ge=10, le=86_400, description="seconds")
+    title: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
 
 
 class Submission(WriteModel):
-    answers: list[Annotated[StrictStr, Field(max_length=5000)]] = Field(max_length=200)
+    answers: list[Annotated[Text, Field(max_length=5000)]] = Field(max_length=200)
 
 
 # Card difficulty (1-5) a quiz of each level prefers.

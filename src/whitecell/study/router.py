@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import Field, StrictInt
+from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
@@ -17,7 +17,7 @@ from whitecell.core.errors import Conflict
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Tx
-from whitecell.core.types import StrictFloat
+from whitecell.core.types import Int64, Number
 from whitecell.study.scheduling import review_card, review_card_fsrs
 from whitecell.study.tables import FLASHCARDS
 
@@ -25,10 +25,10 @@ router = APIRouter(prefix="/api/v1/flashcards", tags=["study"])
 
 
 class Review(WriteModel):
-    quality: StrictInt = Field(ge=0, le=5, description="0 blackout ... 5 perfect (SM-2 grades)")
-    timeSpent: StrictFloat | StrictInt = Field(0, ge=0, le=86_400, description="seconds")
+    quality: Int64 = Field(ge=0, le=5, description="0 blackout ... 5 perfect (SM-2 grades)")
+    timeSpent: Number | Int64 = Field(0, ge=0, le=86_400, description="seconds")
     # Optional guard against a double-submitted review: the count the client saw.
-    expectedReviewCount: StrictInt | None = Field(None, ge=0)
+    expectedReviewCount: Int64 | None = Field(None, ge=0)
 
 
 @router.post(

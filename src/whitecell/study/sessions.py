@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import Field, StrictStr
+from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
@@ -18,6 +18,7 @@ from whitecell.core.errors import Conflict
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Tx
+from whitecell.core.types import Text
 from whitecell.study.tables import STUDY_SESSIONS
 
 router = APIRouter(prefix="/api/v1/study_sessions", tags=["study"])
@@ -75,7 +76,7 @@ async def stats(
 
 
 class Start(WriteModel):
-    subject: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    subject: Annotated[Text, Field(min_length=1, max_length=100)]
 
 
 @router.post(

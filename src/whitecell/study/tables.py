@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field
 
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
@@ -31,33 +31,33 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
-from whitecell.core.types import StrictFloat, Timestamp
+from whitecell.core.types import Int64, Number, Text, Timestamp
 from whitecell.study import links, progress
 from whitecell.study.rules import grade_quiz, reading_progress, word_count
 
 
 class ReviewHistoryItem(StrictObject):
     date: Timestamp
-    quality: StrictInt = Field(ge=0, le=5)
-    easeFactor: StrictFloat = Field(ge=1.3)
-    interval: StrictInt = Field(ge=0)
-    timeSpent: StrictFloat = Field(ge=0)
+    quality: Int64 = Field(ge=0, le=5)
+    easeFactor: Number = Field(ge=1.3)
+    interval: Int64 = Field(ge=0)
+    timeSpent: Number = Field(ge=0)
 
 
 class QuizQuestion(StrictObject):
-    id: StrictStr = Field(min_length=1, max_length=64)
+    id: Text = Field(min_length=1, max_length=64)
     type: Literal["multiple_choice", "short_answer", "matching"]
-    text: StrictStr = Field(min_length=1, max_length=5000)
-    options: list[StrictStr] | None = Field(None, max_length=20)
-    correctAnswer: StrictStr = Field(max_length=5000)
-    category: StrictStr | None = Field(None, max_length=200)
+    text: Text = Field(min_length=1, max_length=5000)
+    options: list[Text] | None = Field(None, max_length=20)
+    correctAnswer: Text = Field(max_length=5000)
+    category: Text | None = Field(None, max_length=200)
 
 
 class Annotation(StrictObject):
-    pageNumber: StrictInt = Field(ge=1)
-    text: StrictStr = Field(max_length=10_000)
+    pageNumber: Int64 = Field(ge=1)
+    text: Text = Field(max_length=10_000)
     type: Literal["highlight", "note"]
-    color: StrictStr | None = Field(None, max_length=32)
+    color: Text | None = Field(None, max_length=32)
     createdAt: Timestamp
 
 

@@ -17,7 +17,7 @@ from whitecell.core.listing import parse_list_query
 from whitecell.core.openapi import SIGN_IN_OPTIONAL
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response, page_payload
 from whitecell.core.schemas import WriteModel
-from whitecell.core.types import Timestamp
+from whitecell.core.types import Text, Timestamp
 from whitecell.users import service
 from whitecell.users.schemas import ProfileUpdate, PublicProfile, UserOut
 from whitecell.users.tables import USERS
@@ -33,7 +33,7 @@ class AdminUserUpdate(WriteModel):
     subscriptionExpiry: Timestamp | None = None
     isActive: bool | None = None
     isBanned: bool | None = None
-    reason: Annotated[str, Field(max_length=1000)] | None = None
+    reason: Annotated[Text, Field(max_length=1000)] | None = None
 
 
 async def _own(ctx: Any, auth: auth_service.Authenticated) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import AfterValidator, Field, HttpUrl
 
 from whitecell.core.schemas import ReadModel, UTCDatetime, WriteModel, with_server_owned
+from whitecell.core.types import Text
 from whitecell.users.service import check_timezone, check_username
 
 Username = Annotated[str, AfterValidator(check_username)]
 Timezone = Annotated[str, Field(max_length=64), AfterValidator(check_timezone)]
-DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
+DisplayName = Annotated[Text, Field(min_length=1, max_length=100)]
 
 
 class PublicProfile(ReadModel):
@@ -48,7 +49,7 @@ class _ProfileChanges(WriteModel):
     name: DisplayName | None = None
     username: Username | None = None
     avatar: HttpUrl | None = Field(None, max_length=2048)
-    bio: str | None = Field(None, max_length=500)
+    bio: Text | None = Field(None, max_length=500)
     timezone: Timezone | None = None
     newCardsPerDay: int | None = Field(None, ge=0, le=9999, strict=True)
     scheduler: Literal["sm2", "fsrs"] | None = None
