@@ -30,7 +30,7 @@ from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 
 from whitecell.core.errors import PROBLEM_JSON
-from whitecell.core.types import SAFE_DATA_TYPES, ClockTime, safe_link
+from whitecell.core.types import NUL_FREE, SAFE_DATA_TYPES, ClockTime, safe_link
 
 # `openapi_extra` of a route that also serves anonymous callers: FastAPI appends this empty
 # requirement to the bearer one, which is how OpenAPI says "signing in is optional".
@@ -84,9 +84,10 @@ def _case_insensitive(text: str) -> str:
     return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in text)
 
 
-# What `safe_link` accepts (leading blanks, any letter case), as an ECMA-262 pattern.
+# What `safe_link` accepts (leading blanks, any letter case), as an ECMA-262 pattern; the
+# lookahead keeps the NUL refusal that every text field states (`NUL_FREE`, core/types.py).
 LINK_PATTERN = (
-    r"^\s*("
+    r"^(?=[^\x00]*$)\s*("
     + _case_insensitive("http")
     + "[sS]?://|"
     + _case_insensitive("data:")
@@ -240,7 +241,10 @@ def _state_patterns(
             prop = component.get("properties", {}).get(field.alias or name)
             if prop is not None:
                 for text in _string_schemas(prop):
-                    text.setdefault("pattern", pattern)
+                    # A schema holds one pattern: the function's, which also excludes NUL,
+                    # takes the place of the plain NUL refusal.
+                    if text.get("pattern") in (None, NUL_FREE):
+                        text["pattern"] = pattern
 
 
 def _string_schemas(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
