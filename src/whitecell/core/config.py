@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     anki_max_media_files: int = Field(20_000, ge=0)  # counted in the archive, never unpacked
     anki_max_reviews: int = Field(500_000, ge=0)  # rows of the review log
     anki_max_collection_mb: int = Field(200, ge=1)  # the collection once inflated
-    anki_import_seconds: float = Field(30.0, gt=0)  # reading and writing, all of it
+    anki_import_seconds: float = Field(60.0, gt=0)  # reading and writing, all of it
 
     # Realtime (docs/realtime.md).
     realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client

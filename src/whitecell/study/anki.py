@@ -49,6 +49,7 @@ MAX_REPS = 1_000_000
 # A field's HTML beyond this many characters is cut before cleaning: the text we keep of it is
 # at most 10,000 characters (the flashcard's limit), so the rest is markup at best.
 MAX_FIELD_CHARS = 100_000
+CLOZE_NESTING = 5  # levels of deletions inside deletions resolved
 CHUNK = 1024 * 1024  # bytes inflated at a time
 # SQLite runs the progress handler every this many virtual-machine instructions.
 PROGRESS_STEPS = 1_000
@@ -85,6 +86,11 @@ UNTRUSTED_PRAGMAS = (
     "PRAGMA mmap_size = 0",  # reads through the page cache only
     "PRAGMA query_only = ON",
 )
+
+
+# What PRAGMA table_list may report besides plain tables, as a refusal names them, most telling
+# first (a virtual table before the shadow tables it keeps).
+OTHER_KINDS = {"view": "view", "virtual": "virtual table", "shadow": "shadow table"}
 
 
 class NotAnAnkiPackage(ValueError):
@@ -178,8 +184,11 @@ _HIDDEN_OPEN = re.compile(r"<\s*(style|script)\b", re.IGNORECASE)
 _HIDDEN_CLOSE = {
     name: re.compile(rf"<\s*/\s*{name}\s*>", re.IGNORECASE) for name in ("style", "script")
 }
-_BLOCK_END = re.compile(r"<\s*(br|/div|/p|/li|/h\d|/tr)\b[^<>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]*>")
+# Inside a tag: plain characters, or a quoted attribute value (which may hold `<`, not `>`). The
+# possessive `*+` never backtracks, so each tag is one pass.
+_INSIDE_TAG = r"""(?:[^<>"']|"[^">]*"|'[^'>]*'|["'])*+"""
+_BLOCK_END = re.compile(rf"<\s*(?:br|/div|/p|/li|/h\d|/tr)\b{_INSIDE_TAG}>", re.IGNORECASE)
+_TAG = re.compile(rf"<{_INSIDE_TAG}>")
 _SOUND = re.compile(r"\[sound:[^\[\]]*\]")
 _CLOZE = re.compile(
     r"\{\{c(\d+)::((?:(?!::|\}\}|\{\{).)*)(?:::((?:(?!\}\}|\{\{).)*))?\}\}", re.DOTALL
@@ -226,7 +235,12 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
         answers.append(match[2])
         return f"[{match[3]}]" if match[3] else "[...]"
 
-    return _CLOZE.sub(hide, text), ", ".join(answers)
+    # The pattern never spans `{{`, so a nested deletion is resolved before the one around it.
+    for _ in range(CLOZE_NESTING):
+        text, replaced = _CLOZE.subn(hide, text)
+        if not replaced:
+            break
+    return text, ", ".join(answers)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -239,15 +253,11 @@ def read_package(path: Path, limits: Limits, budget: Budget) -> Deck:
         collection = Path(directory) / "collection.sqlite"
         extract_collection(path, collection, limits, budget)
         try:
-            # immutable: the copy is ours alone, so no locks and no journal are looked for.
-            connection = sqlite3.connect(
-                f"file:{collection}?mode=ro&immutable=1", uri=True, check_same_thread=False
-            )
+            connection = open_untrusted(collection, budget)
         except sqlite3.Error as error:
             raise NotAnAnkiPackage(f"its collection cannot be opened ({error})") from None
         with closing(connection):
             try:
-                _defend(connection, budget)
                 package = Package(connection, limits, budget)
                 cards = package.cards()
             except sqlite3.Error as error:
@@ -256,6 +266,21 @@ def read_package(path: Path, limits: Limits, budget: Budget) -> Deck:
                     f"its collection is not an Anki collection ({error})"
                 ) from None
             return Deck(cards, package.skipped)
+
+
+def open_untrusted(path: Path, budget: Budget) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file at `path`, defended as SQLite advises for a
+    database from a stranger; its statements are aborted once `budget` is spent."""
+    # immutable: the copy is ours alone, so no locks and no journal are looked for.
+    connection = sqlite3.connect(
+        f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+    )
+    try:
+        _defend(connection, budget)
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
 
 
 def _defend(connection: sqlite3.Connection, budget: Budget) -> None:
@@ -344,13 +369,20 @@ def _checked_schema(connection: sqlite3.Connection) -> set[str]:
         if kind in ("view", "trigger"):
             raise NotAnAnkiPackage(f"its collection holds a {kind} ({name}); Anki writes none")
     tables: set[str] = set()
+    others: list[tuple[str, str]] = []
     # table_list reports what SQLite built from the schema, whatever sqlite_master claims.
     for schema, name, kind, *_ in connection.execute("PRAGMA table_list"):
         if schema != "main":
             continue
-        if kind != "table":
-            raise NotAnAnkiPackage(f"its collection holds a {kind} ({name}); Anki writes none")
-        tables.add(str(name).lower())
+        if kind == "table":
+            tables.add(str(name).lower())
+        else:
+            others.append((kind, str(name)))
+    if others:
+        rank = {kind: position for position, kind in enumerate(OTHER_KINDS)}
+        kind, name = min(others, key=lambda other: rank.get(other[0], len(rank)))
+        kind = OTHER_KINDS.get(kind, str(kind))
+        raise NotAnAnkiPackage(f"its collection holds a {kind} ({name}); Anki writes none")
     expected = dict(REQUIRED_COLUMNS)
     if "revlog" in tables:
         expected["revlog"] = REVLOG_COLUMNS

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
+import anyio.lowlevel
 from fastapi import APIRouter, Query, Request, Response
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
@@ -36,6 +37,8 @@ from whitecell.study.tables import FLASHCARDS
 router = APIRouter(prefix="/api/v1/flashcards", tags=["study"])
 
 CLIENT_POLL_SECONDS = 0.25  # how often a running import asks whether its client is still there
+# SQLite runs on the event loop: a long import lets other requests in every this many cards.
+YIELD_EVERY = 100
 QUESTION_LIMIT = FLASHCARDS.columns["question"].max_length or 10_000
 SUBJECT_LIMIT = FLASHCARDS.columns["subject"].max_length or 100
 HISTORY_LIMIT = FLASHCARDS.columns["reviewHistory"].max_items or 100_000
@@ -153,8 +156,10 @@ async def _read_and_write(
         }
         known: dict[str, set[bytes]] = {}
         async with store.write() as tx:
-            for values in rows:
+            for number, values in enumerate(rows):
                 budget.check()  # raising here rolls the whole import back
+                if number % YIELD_EVERY == 0:
+                    await anyio.lowlevel.checkpoint()
                 subject = values["subject"]
                 if subject not in known:
                     held = await tx.all(
