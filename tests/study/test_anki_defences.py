@@ -142,6 +142,21 @@ def test_inflating_a_bomb_writes_nothing_past_the_cap(tmp_path: Path, declared: 
     assert not target.exists() or target.stat().st_size <= 2 * MB
 
 
+def test_an_archive_with_a_huge_directory_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "many.apkg"
+    source.write_bytes(package(zipfile.ZIP_STORED, **{str(n): b"" for n in range(200)}))
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the archive's directory was parsed")
+
+    monkeypatch.setattr(anki.zipfile, "ZipFile", never)
+    limits = anki.Limits(collection_bytes=MB, cards=10, notes=10, media_files=5, reviews=10)
+    with pytest.raises(anki.OverLimit, match="has more than 5 media files; the limit is 5"):
+        anki.extract_collection(source, tmp_path / "collection", limits, anki.Budget(30))
+
+
 async def test_a_zip_member_declaring_more_than_the_cap_is_refused_before_it_is_inflated(
     make_client: ClientFactory,
 ) -> None:
@@ -164,7 +179,7 @@ def _reversed_deck(path: Path) -> Path:
 def _media_deck(path: Path) -> Path:
     with zipfile.ZipFile(_small_deck(path)) as archive:
         collection = archive.read("collection.anki2")
-    images = {f"_{n}": b"\x89PNG" for n in range(6)}  # members "0".."5", as Anki numbers them
+    images = {str(n): b"\x89PNG" for n in range(6)}  # members "0".."5", as Anki numbers them
     mapping = b'{"0": "a.png", "1": "b.png", "2": "c.png", "3": "d.png", "4": "e.png", "5": "f"}'
     path.write_bytes(package(collection_anki2=collection, media=mapping, **images))
     return path

@@ -38,6 +38,9 @@ DECK_SEPARATOR_V18 = "\x1f"
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 # Zip members that are not media files: the collections, the media index, the format marker.
 NOT_MEDIA = {*COLLECTIONS, "media", "meta"}
+CENTRAL_DIRECTORY_SIGNATURE = b"PK\x01\x02"
+# Signatures tolerated beyond the caps' entries, as media bytes may hold one by chance.
+ENTRY_SLACK = 100
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 ZSTD_HEADER_BYTES = 18  # the longest zstd frame header, which declares the inflated size
 # Anki's answer buttons and our 0-5 recall grades, both ways (docs/study.md).
@@ -303,6 +306,10 @@ def extract_collection(path: Path, target: Path, limits: Limits, budget: Budget)
     """Inflate the package's collection to `target`, never past `limits.collection_bytes`: the
     sizes the archive and the zstd frame declare are checked first, and the bytes are counted as
     they come (a declaration may lie)."""
+    # zipfile holds an object per entry of the archive's directory (some 450 bytes for 46 in the
+    # file): the entries are bounded before it reads them.
+    if _directory_entries_at_most(path) > limits.media_files + len(NOT_MEDIA) + ENTRY_SLACK:
+        raise _too_many_media(limits)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -311,9 +318,7 @@ def extract_collection(path: Path, target: Path, limits: Limits, budget: Budget)
         members = archive.infolist()
         media = sum(1 for member in members if member.filename not in NOT_MEDIA)
         if media > limits.media_files:
-            raise OverLimit(
-                f"has more than {limits.media_files} media files; the limit is {limits.media_files}"
-            )
+            raise _too_many_media(limits)
         by_name = {member.filename: member for member in members}
         member = next((by_name[n] for n in COLLECTIONS if n in by_name), None)
         if member is None:
@@ -330,6 +335,25 @@ def extract_collection(path: Path, target: Path, limits: Limits, budget: Budget)
                     _copy(source, out, limits, budget)
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise NotAnAnkiPackage(f"its collection is damaged ({error})") from None
+
+
+def _directory_entries_at_most(path: Path) -> int:
+    """An upper bound on the entries of the zip's central directory: each one opens with its
+    signature, so there are no more entries than signatures in the file."""
+    count, tail = 0, b""
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            window = tail + chunk
+            count += window.count(CENTRAL_DIRECTORY_SIGNATURE)
+            # Keep the last 3 bytes: a signature may straddle two chunks, but never be counted
+            # twice (a whole one cannot fit in 3 bytes).
+            tail = window[-(len(CENTRAL_DIRECTORY_SIGNATURE) - 1) :]
+    return count
+
+
+def _too_many_media(limits: Limits) -> OverLimit:
+    cap = limits.media_files
+    return OverLimit(f"has more than {cap} media files; the limit is {cap}")
 
 
 def _too_large(limits: Limits) -> OverLimit:
