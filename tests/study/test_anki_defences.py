@@ -168,6 +168,52 @@ async def test_a_zip_member_declaring_more_than_the_cap_is_refused_before_it_is_
     assert await _stored(api, api.a) == 0
 
 
+def _damaged(flip: Callable[[bytearray], None]) -> bytes:
+    """A package whose collection member is damaged by `flip`, its headers otherwise intact."""
+    content = bytearray(package(collection_anki2=bytes(range(256)) * 200))
+    flip(content)
+    return bytes(content)
+
+
+def _corrupt_deflate(content: bytearray) -> None:
+    for at in range(60, 200):
+        content[at] ^= 0x55
+
+
+def _unknown_compression(content: bytearray) -> None:
+    content[8] = 99  # the local header's method
+    content[content.find(b"PK\x01\x02") + 10] = 99  # and the directory's
+
+
+def _encrypted(content: bytearray) -> None:
+    content[6] |= 1  # the local header's "encrypted" flag
+    content[content.find(b"PK\x01\x02") + 8] |= 1
+
+
+@pytest.mark.parametrize(
+    "flip",
+    [_corrupt_deflate, _unknown_compression, _encrypted],
+    ids=["corrupt-deflate", "unknown-compression", "encrypted"],
+)
+async def test_a_damaged_collection_member_is_refused_not_a_server_error(
+    api: Api, flip: Callable[[bytearray], None]
+) -> None:
+    message = _refusal(await _import(api, api.a, _damaged(flip)))
+    assert message.startswith("not a readable Anki package: its collection is damaged")
+    assert await _stored(api, api.a) == 0
+
+
+def test_text_that_is_not_utf8_or_holds_nul_is_read_all_the_same(tmp_path: Path) -> None:
+    deck = rewritten(
+        _small_deck(tmp_path / "deck.apkg"),
+        "UPDATE notes SET flds = CAST(X'51FF00' || X'1F' || X'4100' AS TEXT) WHERE id = "
+        "(SELECT min(id) FROM notes)",
+    )
+    limits = anki.Limits(collection_bytes=MB, cards=10, notes=10, media_files=10, reviews=10)
+    cards = anki.read_package(deck, limits, anki.Budget(30)).cards
+    assert ("Q\ufffd", "A") in {(card.question, card.answer) for card in cards}
+
+
 def _cards_deck(path: Path) -> Path:
     return _small_deck(path, notes=21)
 

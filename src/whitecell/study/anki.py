@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import html
+import lzma
 import re
 import sqlite3
 import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -94,6 +96,19 @@ UNTRUSTED_PRAGMAS = (
 # What PRAGMA table_list may report besides plain tables, as a refusal names them, most telling
 # first (a virtual table before the shadow tables it keeps).
 OTHER_KINDS = {"view": "view", "virtual": "virtual table", "shadow": "shadow table"}
+
+
+# What zipfile raises for a damaged member: a bad header or CRC, corrupt deflate or LZMA data (bzip2
+# raises OSError), an encrypted member (RuntimeError), a compression it does not know.
+UNZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
 class NotAnAnkiPackage(ValueError):
@@ -223,7 +238,8 @@ def clean_html(value: str) -> str:
     text = _BLOCK_END.sub("\n", text)
     text = _TAG.sub("", text)
     text = _SOUND.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ")
+    # NUL is no text anywhere (PostgreSQL refuses it); `&#0;` unescapes to U+FFFD.
+    text = html.unescape(text).replace("\xa0", " ").replace("\x00", "")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n".join(line for line in lines if line).strip()
 
@@ -263,7 +279,8 @@ def read_package(path: Path, limits: Limits, budget: Budget) -> Deck:
             try:
                 package = Package(connection, limits, budget)
                 cards = package.cards()
-            except sqlite3.Error as error:
+            # SQLite's message may quote the file's own bytes, which need not be UTF-8.
+            except (sqlite3.Error, UnicodeDecodeError) as error:
                 budget.check()  # an aborted query is the budget's doing
                 raise NotAnAnkiPackage(
                     f"its collection is not an Anki collection ({error})"
@@ -293,6 +310,8 @@ def _defend(connection: sqlite3.Connection, budget: Budget) -> None:
         connection.execute(pragma)
     # A non-zero answer aborts the running statement (sqlite3.OperationalError: interrupted).
     connection.set_progress_handler(lambda: int(budget.spent()), PROGRESS_STEPS)
+    # Text that is not UTF-8 is read with replacement characters rather than failing the deck.
+    connection.text_factory = lambda value: value.decode("utf-8", "replace")
     # Anki 2.1.50+ declares name columns with its own collation; sorting needs it.
     connection.create_collation("unicase", _unicase)
 
@@ -312,7 +331,7 @@ def extract_collection(path: Path, target: Path, limits: Limits, budget: Budget)
         raise _too_many_media(limits)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (*UNZIP_ERRORS, ValueError):
         raise NotAnAnkiPackage("it is not a zip archive") from None
     with archive:
         members = archive.infolist()
@@ -333,7 +352,7 @@ def extract_collection(path: Path, target: Path, limits: Limits, budget: Budget)
                     _unzstd(header, source, out, limits, budget)
                 else:
                     _copy(source, out, limits, budget)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except UNZIP_ERRORS as error:
             raise NotAnAnkiPackage(f"its collection is damaged ({error})") from None
 
 
@@ -539,7 +558,7 @@ class Package:
             question, answer = values[0], values[1] if len(values) > 1 else ""
         if not question or not answer:
             return None  # an image-only side, or a one-field note: nothing to ask or answer
-        deck = self.decks.get(original_deck or deck_id, "Default")
+        deck = self.decks.get(original_deck or deck_id, "Default").replace("\x00", "")
         card = Card(question, answer, deck, reps=min(MAX_REPS, max(0, _integer(reps, "reps"))))
         factor = _integer(factor, "factor")
         card.ease = factor / 1000 if factor > 0 else 2.5
@@ -582,7 +601,7 @@ class Package:
                     interval=min(MAX_INTERVAL_DAYS, max(0, _integer(interval, "ivl"))),
                     seconds=max(0, _integer(spent, "time")) / 1000,
                 )
-            except (ValueError, OverflowError) as error:
+            except (ValueError, TypeError, OverflowError) as error:
                 raise NotAnAnkiPackage(f"review {number} cannot be read ({error})") from None
             reviews.setdefault(card_id, []).append(review)
         return reviews
