@@ -293,7 +293,7 @@ def open_untrusted(path: Path, budget: Budget) -> sqlite3.Connection:
     database from a stranger; its statements are aborted once `budget` is spent."""
     # immutable: the copy is ours alone, so no locks and no journal are looked for.
     connection = sqlite3.connect(
-        f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
     )
     try:
         _defend(connection, budget)
