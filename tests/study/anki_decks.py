@@ -1,7 +1,9 @@
-"""Anki packages made by independent tools: genanki (Anki 2.0 format) and Anki itself (2.1.50+)."""
+"""Anki packages made by independent tools: genanki (Anki 2.0 format) and Anki itself (2.1.50+),
+and hostile ones built from them (views, triggers, bombs) for the import's defences."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 import tempfile
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import genanki
+import zstandard
 
 CLOZE = genanki.CLOZE_MODEL
 BASIC = genanki.BASIC_MODEL
@@ -52,6 +55,42 @@ def set_review_state(path: Path, question_like: str, **columns: Any) -> None:
             archive.write(collection, "collection.anki2")
             archive.writestr("media", media)
         shutil.copyfile(rebuilt, path)
+
+
+def rewritten(path: Path, *statements: str) -> Path:
+    """The genanki package at `path` with SQL `statements` run on its collection, in place."""
+    with tempfile.TemporaryDirectory() as directory:
+        collection = Path(directory) / "collection.anki2"
+        with zipfile.ZipFile(path) as archive:
+            collection.write_bytes(archive.read("collection.anki2"))
+        with closing(sqlite3.connect(collection)) as db:
+            for statement in statements:
+                db.execute(statement)
+            db.commit()
+        path.write_bytes(package(collection_anki2=collection.read_bytes(), media=b"{}"))
+    return path
+
+
+def package(compression: int = zipfile.ZIP_DEFLATED, **members: bytes) -> bytes:
+    """A zip archive of `members` (`collection_anki2` names `collection.anki2`)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name.replace("_", "."), content)
+    return buffer.getvalue()
+
+
+def zstd_bomb(size: int, *, declared: bool) -> bytes:
+    """A few kilobytes of zstd that inflate to `size` zero bytes; the frame states its size or
+    not, as Anki's own writer does not."""
+    zeros = b"\0" * (1024 * 1024)
+    if declared:
+        return zstandard.ZstdCompressor().compress(zeros * (size // len(zeros)))
+    out = io.BytesIO()
+    with zstandard.ZstdCompressor().stream_writer(out, closefd=False) as writer:
+        for _ in range(size // len(zeros)):
+            writer.write(zeros)
+    return out.getvalue()
 
 
 def collection_crt(path: Path) -> int:

@@ -108,6 +108,14 @@ class Settings(BaseSettings):
     # FSRS spreads review dates a little (as Anki does) so cards learnt together drift apart.
     fsrs_fuzzing: bool = True
 
+    # Anki import limits (docs/study.md): per import; a package over one is refused whole.
+    anki_max_cards: int = Field(20_000, ge=1)
+    anki_max_notes: int = Field(20_000, ge=1)
+    anki_max_media_files: int = Field(20_000, ge=0)  # counted in the archive, never unpacked
+    anki_max_reviews: int = Field(500_000, ge=0)  # rows of the review log
+    anki_max_collection_mb: int = Field(200, ge=1)  # the collection once inflated
+    anki_import_seconds: float = Field(60.0, gt=0)  # reading and writing, all of it
+
     # Realtime (docs/realtime.md).
     realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client
     realtime_connections_per_user: int = Field(10, ge=1)  # per server process

@@ -110,6 +110,14 @@ class TooManyRequests(AppError):
         )
 
 
+class ServiceUnavailable(AppError):
+    status, code = 503, "unavailable"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int | None = None) -> None:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        super().__init__(detail, headers=headers)
+
+
 def problem(
     status: int,
     detail: str,

@@ -169,7 +169,7 @@ def _document_problems(operation: dict[str, Any], extra: Iterable[int]) -> None:
     if "requestBody" in operation:
         implied |= {400, 408, 413, 415, 422}
     responses = operation.setdefault("responses", {})
-    declared = {int(code) for code in responses if code.isdigit() and 400 <= int(code) < 500}
+    declared = {int(code) for code in responses if code.isdigit() and 400 <= int(code) < 600}
     for status in sorted(implied | declared):
         response = responses.setdefault(str(status), {})
         if response.get("description") in (None, "", "Validation Error"):

@@ -4,18 +4,30 @@ The format is in ../shared/reference/domain-rules.md §7. Reading supports every
 (`collection.anki2` of Anki 2.0 and genanki, `collection.anki21`, and the zstd-compressed
 `collection.anki21b` of Anki 2.1.50+); writing produces the oldest, which every Anki imports.
 Nothing here touches our database: the importer and exporter feed and drain these records.
+
+A package comes from a stranger, so reading it is bounded (docs/study.md, "Anki decks in and
+out"): the collection is inflated against a size cap whatever the archive declares; it is opened
+read-only with SQLite's own defences for untrusted databases (https://www.sqlite.org/security.html);
+its schema is checked (plain tables with the columns read, no views, no triggers) before any row is
+read; rows are counted against caps before they are read; and every step watches a `Budget` of time
+that also ends when the client goes away. The HTML cleaning runs in linear time (a quadratic regex
+would hold the interpreter for minutes on a crafted field).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import lzma
 import re
 import sqlite3
 import tempfile
+import threading
+import time
 import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+import zlib
+from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,15 +38,128 @@ import orjson
 FIELD_SEPARATOR = "\x1f"
 DECK_SEPARATOR_V18 = "\x1f"
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
+# Zip members that are not media files: the collections, the media index, the format marker.
+NOT_MEDIA = {*COLLECTIONS, "media", "meta"}
+CENTRAL_DIRECTORY_SIGNATURE = b"PK\x01\x02"
+# Signatures tolerated beyond the caps' entries, as media bytes may hold one by chance.
+ENTRY_SLACK = 100
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+ZSTD_HEADER_BYTES = 18  # the longest zstd frame header, which declares the inflated size
 # Anki's answer buttons and our 0-5 recall grades, both ways (docs/study.md).
 GRADE_OF_BUTTON = {1: 1, 2: 3, 3: 4, 4: 5}
 BUTTON_OF_GRADE = {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}
 MASTERED_DAYS = 21
+MAX_INTERVAL_DAYS = 36_500  # Anki's own ceiling on an interval
+MAX_REPS = 1_000_000
+# A field's HTML beyond this many characters is cut before cleaning: the text we keep of it is
+# at most 10,000 characters (the flashcard's limit), so the rest is markup at best.
+MAX_FIELD_CHARS = 100_000
+CLOZE_NESTING = 5  # levels of deletions inside deletions resolved
+CHUNK = 1024 * 1024  # bytes inflated at a time
+# SQLite runs the progress handler every this many virtual-machine instructions.
+PROGRESS_STEPS = 1_000
+
+# The tables read and the columns read from each (schema 11 and 18 alike). A collection must
+# hold them as plain tables with at least these columns.
+REQUIRED_COLUMNS = {
+    "col": {"crt", "decks", "models"},
+    "notes": {"id", "mid", "flds"},
+    "cards": {"id", "nid", "did", "ord", "type", "queue", "due", "ivl", "factor", "reps", "odid"},
+}
+REVLOG_COLUMNS = {"id", "cid", "ease", "ivl", "factor", "time"}
+# Schema 18 (Anki 2.1.28+) keeps decks and note types in tables of their own.
+SCHEMA_18_COLUMNS = {"decks": {"id", "name"}, "notetypes": {"id", "config"}}
+
+# SQLite's limits for an untrusted database (https://www.sqlite.org/limits.html). The values
+# leave room for every table Anki writes and for the short queries below, and no more.
+SQLITE_LIMITS = {
+    sqlite3.SQLITE_LIMIT_LENGTH: 16 * 1024 * 1024,  # bytes in one value (the note types' JSON)
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,  # bytes in one statement
+    sqlite3.SQLITE_LIMIT_COLUMN: 200,
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 5,
+    sqlite3.SQLITE_LIMIT_VDBE_OP: 100_000,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 8,
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 100,
+    sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER: 10,
+    sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 1,
+}
+UNTRUSTED_PRAGMAS = (
+    "PRAGMA trusted_schema = OFF",  # no SQL functions run from the schema's own text
+    "PRAGMA cell_size_check = ON",  # a corrupt page is an error, not a wild read
+    "PRAGMA mmap_size = 0",  # reads through the page cache only
+    "PRAGMA query_only = ON",
+)
+
+
+# What PRAGMA table_list may report besides plain tables, as a refusal names them, most telling
+# first (a virtual table before the shadow tables it keeps).
+OTHER_KINDS = {"view": "view", "virtual": "virtual table", "shadow": "shadow table"}
+
+
+# What zipfile raises for a damaged member: a bad header or CRC, corrupt deflate or LZMA data (bzip2
+# raises OSError), an encrypted member (RuntimeError), a compression it does not know.
+UNZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
 class NotAnAnkiPackage(ValueError):
     """The file is not an `.apkg`, or its collection cannot be read."""
+
+
+class OverLimit(ValueError):
+    """The package is larger than an import may be (cards, notes, media, bytes); the message
+    names the cap."""
+
+
+class OutOfTime(Exception):
+    """The import took longer than its budget."""
+
+
+class Abandoned(Exception):
+    """The client that asked for the import went away."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold (the `anki_*` settings)."""
+
+    collection_bytes: int
+    cards: int
+    notes: int
+    media_files: int
+    reviews: int
+
+
+class Budget:
+    """The time one import may take, and whether its client is still there. Read from the
+    worker thread (SQLite's progress handler), set from the event loop."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self._abandoned = threading.Event()
+
+    def abandon(self) -> None:
+        self._abandoned.set()
+
+    def spent(self) -> bool:
+        return self._abandoned.is_set() or time.monotonic() > self.deadline
+
+    def check(self) -> None:
+        """Raise `Abandoned` or `OutOfTime` once the work must stop."""
+        if self._abandoned.is_set():
+            raise Abandoned("the client went away")
+        if time.monotonic() > self.deadline:
+            raise OutOfTime(f"the import took longer than {self.seconds:g} s, the limit")
 
 
 @dataclass
@@ -61,22 +186,60 @@ class Card:
     reviews: list[Review] = field(default_factory=list)
 
 
+@dataclass
+class Deck:
+    """Every card of a package, read and checked. `skipped` counts cards with an empty side."""
+
+    cards: list[Card]
+    skipped: int
+
+
 # -- text --------------------------------------------------------------------------------------
 
-_BLOCK_END = re.compile(r"<\s*(br|/div|/p|/li|/h\d|/tr)\b[^>]*>", re.IGNORECASE)
-_HIDDEN = re.compile(r"<\s*(style|script)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
-_SOUND = re.compile(r"\[sound:[^\]]*\]")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+# Every pattern stops at the next `<` (or `[`, `{{`) so that a field full of openings that never
+# close costs one pass, not one pass per opening.
+_HIDDEN_OPEN = re.compile(r"<\s*(style|script)\b", re.IGNORECASE)
+_HIDDEN_CLOSE = {
+    name: re.compile(rf"<\s*/\s*{name}\s*>", re.IGNORECASE) for name in ("style", "script")
+}
+# Inside a tag: plain characters, or a quoted attribute value (which may hold `<`, not `>`). The
+# possessive `*+` never backtracks, so each tag is one pass.
+_INSIDE_TAG = r"""(?:[^<>"']|"[^">]*"|'[^'>]*'|["'])*+"""
+_BLOCK_END = re.compile(rf"<\s*(?:br|/div|/p|/li|/h\d|/tr)\b{_INSIDE_TAG}>", re.IGNORECASE)
+_TAG = re.compile(rf"<{_INSIDE_TAG}>")
+_SOUND = re.compile(r"\[sound:[^\[\]]*\]")
+_CLOZE = re.compile(
+    r"\{\{c(\d+)::((?:(?!::|\}\}|\{\{).)*)(?:::((?:(?!\}\}|\{\{).)*))?\}\}", re.DOTALL
+)
+
+
+def _without_hidden(text: str) -> str:
+    """`text` without its `<style>` and `<script>` blocks, in one pass."""
+    parts: list[str] = []
+    position = 0
+    unclosed: set[str] = set()  # no closing tag of this kind lies further on
+    for opening in _HIDDEN_OPEN.finditer(text):
+        kind = opening[1].lower()
+        if opening.start() < position or kind in unclosed:
+            continue
+        close = _HIDDEN_CLOSE[kind].search(text, opening.end())
+        if close is None:
+            unclosed.add(kind)
+            continue
+        parts.append(text[position : opening.start()])
+        position = close.end()
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def clean_html(value: str) -> str:
     """Anki's field HTML as plain text: line breaks kept, tags, sounds and entities resolved."""
-    text = _HIDDEN.sub("", value)
+    text = _without_hidden(value)
     text = _BLOCK_END.sub("\n", text)
     text = _TAG.sub("", text)
     text = _SOUND.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ")
+    # NUL is no text anywhere (PostgreSQL refuses it); `&#0;` unescapes to U+FFFD.
+    text = html.unescape(text).replace("\xa0", " ").replace("\x00", "")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n".join(line for line in lines if line).strip()
 
@@ -91,35 +254,66 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
         answers.append(match[2])
         return f"[{match[3]}]" if match[3] else "[...]"
 
-    return _CLOZE.sub(hide, text), ", ".join(answers)
+    # The pattern never spans `{{`, so a nested deletion is resolved before the one around it.
+    for _ in range(CLOZE_NESTING):
+        text, replaced = _CLOZE.subn(hide, text)
+        if not replaced:
+            break
+    return text, ", ".join(answers)
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
-@contextmanager
-def open_package(path: Path, *, max_collection_bytes: int) -> Iterator[Package]:
-    """The package, whose `cards()` are read one at a time (a large deck is never in memory)."""
+def read_package(path: Path, limits: Limits, budget: Budget) -> Deck:
+    """Every card of the package at `path`, or `NotAnAnkiPackage`, `OverLimit`, `OutOfTime`,
+    `Abandoned`. All of it is read before anything is stored, so a bad card refuses the deck."""
     with tempfile.TemporaryDirectory(prefix="whitecell-anki-") as directory:
         collection = Path(directory) / "collection.sqlite"
-        _extract_collection(path, collection, max_collection_bytes)
+        extract_collection(path, collection, limits, budget)
         try:
-            # Read from one worker thread at a time, never concurrently.
-            connection = sqlite3.connect(
-                f"file:{collection}?mode=ro", uri=True, check_same_thread=False
-            )
+            connection = open_untrusted(collection, budget)
         except sqlite3.Error as error:
             raise NotAnAnkiPackage(f"its collection cannot be opened ({error})") from None
         with closing(connection):
-            # Anki 2.1.50+ declares name columns with its own collation; sorting needs it.
-            connection.create_collation("unicase", _unicase)
             try:
-                package = Package(connection)
-            except (sqlite3.Error, KeyError, ValueError, TypeError) as error:
+                package = Package(connection, limits, budget)
+                cards = package.cards()
+            # SQLite's message may quote the file's own bytes, which need not be UTF-8.
+            except (sqlite3.Error, UnicodeDecodeError) as error:
+                budget.check()  # an aborted query is the budget's doing
                 raise NotAnAnkiPackage(
                     f"its collection is not an Anki collection ({error})"
                 ) from None
-            yield package
+            return Deck(cards, package.skipped)
+
+
+def open_untrusted(path: Path, budget: Budget) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file at `path`, defended as SQLite advises for a
+    database from a stranger; its statements are aborted once `budget` is spent."""
+    # immutable: the copy is ours alone, so no locks and no journal are looked for.
+    connection = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+    )
+    try:
+        _defend(connection, budget)
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def _defend(connection: sqlite3.Connection, budget: Budget) -> None:
+    for category, value in SQLITE_LIMITS.items():
+        connection.setlimit(category, value)
+    for pragma in UNTRUSTED_PRAGMAS:
+        connection.execute(pragma)
+    # A non-zero answer aborts the running statement (sqlite3.OperationalError: interrupted).
+    connection.set_progress_handler(lambda: int(budget.spent()), PROGRESS_STEPS)
+    # Text that is not UTF-8 is read with replacement characters rather than failing the deck.
+    connection.text_factory = lambda value: value.decode("utf-8", "replace")
+    # Anki 2.1.50+ declares name columns with its own collation; sorting needs it.
+    connection.create_collation("unicase", _unicase)
 
 
 def _unicase(a: str, b: str) -> int:
@@ -127,87 +321,215 @@ def _unicase(a: str, b: str) -> int:
     return (a > b) - (a < b)
 
 
-def _extract_collection(path: Path, target: Path, limit: int) -> None:
+def extract_collection(path: Path, target: Path, limits: Limits, budget: Budget) -> None:
+    """Inflate the package's collection to `target`, never past `limits.collection_bytes`: the
+    sizes the archive and the zstd frame declare are checked first, and the bytes are counted as
+    they come (a declaration may lie)."""
+    # zipfile holds an object per entry of the archive's directory (some 450 bytes for 46 in the
+    # file): the entries are bounded before it reads them.
+    if _directory_entries_at_most(path) > limits.media_files + len(NOT_MEDIA) + ENTRY_SLACK:
+        raise _too_many_media(limits)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (*UNZIP_ERRORS, ValueError):
         raise NotAnAnkiPackage("it is not a zip archive") from None
     with archive:
-        names = set(archive.namelist())
-        name = next((n for n in COLLECTIONS if n in names), None)
-        if name is None:
+        members = archive.infolist()
+        media = sum(1 for member in members if member.filename not in NOT_MEDIA)
+        if media > limits.media_files:
+            raise _too_many_media(limits)
+        by_name = {member.filename: member for member in members}
+        member = next((by_name[n] for n in COLLECTIONS if n in by_name), None)
+        if member is None:
             raise NotAnAnkiPackage("it holds no Anki collection")
+        if member.file_size > limits.collection_bytes:
+            raise _too_large(limits)
         try:
-            with archive.open(name) as source:
-                compressed = source.read(4) == ZSTD_MAGIC
-            with archive.open(name) as source, target.open("wb") as out:
-                if compressed:
-                    _unzstd(source, out, limit)
+            with archive.open(member) as source:
+                header = source.read(ZSTD_HEADER_BYTES)
+            with archive.open(member) as source, target.open("wb") as out:
+                if header.startswith(ZSTD_MAGIC):
+                    _unzstd(header, source, out, limits, budget)
                 else:
-                    _copy(source, out, limit)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+                    _copy(source, out, limits, budget)
+        except UNZIP_ERRORS as error:
             raise NotAnAnkiPackage(f"its collection is damaged ({error})") from None
 
 
-def _copy(source: Any, out: Any, limit: int) -> None:
+def _directory_entries_at_most(path: Path) -> int:
+    """An upper bound on the entries of the zip's central directory: each one opens with its
+    signature, so there are no more entries than signatures in the file."""
+    count, tail = 0, b""
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            window = tail + chunk
+            count += window.count(CENTRAL_DIRECTORY_SIGNATURE)
+            # Keep the last 3 bytes: a signature may straddle two chunks, but never be counted
+            # twice (a whole one cannot fit in 3 bytes).
+            tail = window[-(len(CENTRAL_DIRECTORY_SIGNATURE) - 1) :]
+    return count
+
+
+def _too_many_media(limits: Limits) -> OverLimit:
+    cap = limits.media_files
+    return OverLimit(f"has more than {cap} media files; the limit is {cap}")
+
+
+def _too_large(limits: Limits) -> OverLimit:
+    megabytes = f"{limits.collection_bytes / (1024 * 1024):g} MB"
+    return OverLimit(f"its collection inflates to more than {megabytes}; the limit is {megabytes}")
+
+
+def _copy(source: Any, out: Any, limits: Limits, budget: Budget) -> None:
     written = 0
-    while chunk := source.read(1024 * 1024):
+    while chunk := source.read(CHUNK):
+        budget.check()
         written += len(chunk)
-        if written > limit:
-            raise NotAnAnkiPackage("its collection is larger than this server accepts")
+        if written > limits.collection_bytes:
+            raise _too_large(limits)
         out.write(chunk)
 
 
-def _unzstd(source: Any, out: Any, limit: int) -> None:
-    import zstandard
+def _unzstd(header: bytes, source: Any, out: Any, limits: Limits, budget: Budget) -> None:
+    import zstandard  # only Anki 2.1.50+ packages need it: loaded on first use
 
     try:
-        _copy(zstandard.ZstdDecompressor().stream_reader(source), out, limit)
+        declared = zstandard.get_frame_parameters(header).content_size
+        if declared != zstandard.CONTENTSIZE_UNKNOWN and declared > limits.collection_bytes:
+            raise _too_large(limits)
+        # The window is the decoder's memory: 128 MiB is zstd's own default ceiling.
+        decompressor = zstandard.ZstdDecompressor(max_window_size=1 << 27)
+        _copy(decompressor.stream_reader(source), out, limits, budget)
     except zstandard.ZstdError as error:
         raise NotAnAnkiPackage(f"its compressed collection is damaged ({error})") from None
 
 
-class Package:
-    """An opened Anki collection. `skipped` counts cards with an empty side (image-only)."""
+def _checked_schema(connection: sqlite3.Connection) -> set[str]:
+    """The names of the collection's tables (lower case), once its schema has been found to be
+    plain tables holding the columns read; `NotAnAnkiPackage` otherwise. Only the schema is read
+    here, never a row: a view or a trigger could run any query."""
+    for kind, name in connection.execute("SELECT type, name FROM sqlite_master"):
+        if kind in ("view", "trigger"):
+            raise NotAnAnkiPackage(f"its collection holds a {kind} ({name}); Anki writes none")
+    tables: set[str] = set()
+    others: list[tuple[str, str]] = []
+    # table_list reports what SQLite built from the schema, whatever sqlite_master claims.
+    for schema, name, kind, *_ in connection.execute("PRAGMA table_list"):
+        if schema != "main":
+            continue
+        if kind == "table":
+            tables.add(str(name).lower())
+        else:
+            others.append((kind, str(name)))
+    if others:
+        rank = {kind: position for position, kind in enumerate(OTHER_KINDS)}
+        kind, name = min(others, key=lambda other: rank.get(other[0], len(rank)))
+        kind = OTHER_KINDS.get(kind, str(kind))
+        raise NotAnAnkiPackage(f"its collection holds a {kind} ({name}); Anki writes none")
+    expected = dict(REQUIRED_COLUMNS)
+    if "revlog" in tables:
+        expected["revlog"] = REVLOG_COLUMNS
+    if "notetypes" in tables:
+        expected.update(SCHEMA_18_COLUMNS)
+    for table, needed in expected.items():
+        if table not in tables:
+            raise NotAnAnkiPackage(f"its collection has no {table} table")
+        columns: set[str] = set()
+        for column in connection.execute(f'PRAGMA table_xinfo("{table}")'):
+            if column[6] != 0:  # `hidden`: a generated column computes what it holds
+                raise NotAnAnkiPackage(f"its {table} table has a computed column ({column[1]})")
+            columns.add(str(column[1]).lower())
+        if missing := needed - columns:
+            raise NotAnAnkiPackage(f"its {table} table lacks {', '.join(sorted(missing))}")
+    return tables
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+
+def _integer(value: object, what: str) -> int:
+    if not isinstance(value, int):
+        raise ValueError(f"{what} is not a whole number")
+    return value
+
+
+def _moment(seconds: float) -> datetime:
+    """The instant `seconds` after the epoch, or ValueError if it is outside 1970-9999."""
+    if not 0 <= seconds < 253_402_300_800:  # 10000-01-01T00:00:00Z
+        raise ValueError("a date is out of range")
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+class Package:
+    """An opened Anki collection, its schema checked and its size counted against the caps."""
+
+    def __init__(self, connection: sqlite3.Connection, limits: Limits, budget: Budget) -> None:
         self.db = connection
+        self.budget = budget
         self.skipped = 0
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        if not {"col", "notes", "cards"} <= tables:
-            raise ValueError("tables col, notes and cards are required")
-        self.revlog = "revlog" in tables
-        crt, decks_json, models_json = connection.execute(
+        tables = _checked_schema(connection)
+        for table, cap, what in (
+            ("cards", limits.cards, "cards"),
+            ("notes", limits.notes, "notes"),
+            ("revlog", limits.reviews, "reviews in its review log"),
+        ):
+            if table in tables and self._count(table, cap) > cap:
+                raise OverLimit(f"has more than {cap} {what}; the limit is {cap}")
+        self.text_limit = limits.collection_bytes
+        try:
+            self._read_collection(tables)
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as error:
+            raise NotAnAnkiPackage(f"its collection is not an Anki collection ({error})") from None
+        self.reviews = self._reviews() if "revlog" in tables else {}
+
+    def _count(self, table: str, cap: int) -> int:
+        # Counting stops one past the cap: a huge table costs no more than a legal one.
+        row = self.db.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT ?)', (cap + 1,))
+        return int(row.fetchone()[0])
+
+    def _read_collection(self, tables: set[str]) -> None:
+        crt, decks_json, models_json = self.db.execute(
             "SELECT crt, decks, models FROM col"
         ).fetchone()
-        self.created = datetime.fromtimestamp(int(crt), UTC)
+        self.created = _moment(_integer(crt, "the collection's creation"))
         self.cloze_models: set[int] = set()
         if "notetypes" in tables:  # schema 18: decks and note types have tables of their own
             self.decks = {
-                int(i): str(n).replace(DECK_SEPARATOR_V18, "::")
-                for i, n in connection.execute("SELECT id, name FROM decks")
+                _integer(i, "a deck id"): str(n).replace(DECK_SEPARATOR_V18, "::")
+                for i, n in self.db.execute("SELECT id, name FROM decks")
             }
-            for model_id, config in connection.execute("SELECT id, config FROM notetypes"):
+            for model_id, config in self.db.execute("SELECT id, config FROM notetypes"):
                 # NotetypeConfig.kind (protobuf field 1) = 1 for cloze; prost writes it first.
                 if bytes(config or b"")[:2] == b"\x08\x01":
-                    self.cloze_models.add(int(model_id))
+                    self.cloze_models.add(_integer(model_id, "a note type id"))
         else:
             decks = orjson.loads(decks_json or "{}")
             self.decks = {int(i): str(d["name"]) for i, d in decks.items()}
             models = orjson.loads(models_json or "{}")
             self.cloze_models = {int(i) for i, m in models.items() if m.get("type") == 1}
 
-    def cards(self) -> Iterator[Card]:
+    def cards(self) -> list[Card]:
+        """Every card, or `NotAnAnkiPackage` naming the first that cannot be read."""
         rows = self.db.execute(
             "SELECT c.id, c.did, c.ord, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, "
             "c.odid, n.mid, n.flds FROM cards c JOIN notes n ON n.id = c.nid ORDER BY c.id"
         )
-        for row in rows:
-            card = self._card(*row)
+        cards: list[Card] = []
+        text = 0
+        for number, row in enumerate(rows, start=1):
+            self.budget.check()
+            try:
+                card = self._card(*row)
+            except (ValueError, TypeError, OverflowError, OSError) as error:
+                raise NotAnAnkiPackage(f"card {number} cannot be read ({error})") from None
             if card is None:
                 self.skipped += 1
-            else:
-                yield card
+                continue
+            text += len(card.question) + len(card.answer)
+            if text > self.text_limit:
+                megabytes = f"{self.text_limit / (1024 * 1024):g} MB"
+                raise OverLimit(
+                    f"its cards hold more than {megabytes} of text; the limit is {megabytes}"
+                )
+            cards.append(card)
+        return cards
 
     def _card(
         self,
@@ -224,20 +546,25 @@ class Package:
         model: int,
         fields: str,
     ) -> Card | None:
-        values = [clean_html(value) for value in str(fields).split(FIELD_SEPARATOR)]
-        raw_first = str(fields).split(FIELD_SEPARATOR)[0]
-        if model in self.cloze_models or _CLOZE.search(raw_first):
-            question, answer = cloze_sides(clean_html(raw_first), ordinal + 1)
+        if not isinstance(fields, str):
+            raise ValueError("its note's fields are not text")
+        raw = [value[:MAX_FIELD_CHARS] for value in fields.split(FIELD_SEPARATOR)]
+        values = [clean_html(value) for value in raw]
+        if model in self.cloze_models or _CLOZE.search(raw[0]):
+            question, answer = cloze_sides(clean_html(raw[0]), _integer(ordinal, "ord") + 1)
         elif ordinal == 1 and len(values) > 1:  # the reversed card of "Basic (and reversed)"
             question, answer = values[1], values[0]
         else:
             question, answer = values[0], values[1] if len(values) > 1 else ""
         if not question or not answer:
             return None  # an image-only side, or a one-field note: nothing to ask or answer
-        deck = self.decks.get(original_deck or deck_id, "Default")
-        card = Card(question, answer, deck, reps=max(0, reps))
+        deck = self.decks.get(original_deck or deck_id, "Default").replace("\x00", "")
+        card = Card(question, answer, deck, reps=min(MAX_REPS, max(0, _integer(reps, "reps"))))
+        factor = _integer(factor, "factor")
         card.ease = factor / 1000 if factor > 0 else 2.5
-        card.interval = max(0, interval)  # negative intervals are seconds (old learning steps)
+        # Negative intervals are seconds (old learning steps).
+        card.interval = min(MAX_INTERVAL_DAYS, max(0, _integer(interval, "ivl")))
+        kind = _integer(kind, "type")
         if kind == 0:
             card.status = "new"
         elif kind in (1, 3):
@@ -245,33 +572,38 @@ class Package:
         else:
             card.status = "mastered" if card.interval >= MASTERED_DAYS else "review"
         if kind != 0:
-            card.due = self._due(queue, due)
-        if self.revlog:
-            card.reviews = self._reviews(card_id)
+            card.due = self._due(_integer(queue, "queue"), _integer(due, "due"))
+        card.reviews = self.reviews.get(card_id, [])
         return card
 
     def _due(self, queue: int, due: int) -> datetime:
         # Learning queues count epoch seconds; review queues days since the collection began.
         if queue in (1, 4) or due > 1_000_000_000:
-            return datetime.fromtimestamp(due, UTC)
-        return self.created + timedelta(days=due)
+            return _moment(due)
+        return _moment((self.created + timedelta(days=due)).timestamp())
 
-    def _reviews(self, card_id: int) -> list[Review]:
-        reviews = []
-        for at, button, interval, factor, spent in self.db.execute(
-            "SELECT id, ease, ivl, factor, time FROM revlog WHERE cid = ? ORDER BY id", (card_id,)
-        ):
+    def _reviews(self) -> dict[int, list[Review]]:
+        """The review log by card, oldest first (manual reschedules left out)."""
+        reviews: dict[int, list[Review]] = {}
+        rows = self.db.execute(
+            "SELECT cid, id, ease, ivl, factor, time FROM revlog ORDER BY cid, id"
+        )
+        for number, (card_id, at, button, interval, factor, spent) in enumerate(rows, start=1):
+            if number % 1000 == 0:
+                self.budget.check()
             if button not in GRADE_OF_BUTTON:
                 continue  # a manual reschedule, not a recall
-            reviews.append(
-                Review(
-                    at=datetime.fromtimestamp(at / 1000, UTC),
+            try:
+                review = Review(
+                    at=_moment(_integer(at, "a review's id") / 1000),
                     quality=GRADE_OF_BUTTON[button],
-                    ease=max(1.3, factor / 1000) if factor > 0 else 2.5,
-                    interval=max(0, interval),
-                    seconds=max(0, spent) / 1000,
+                    ease=max(1.3, factor / 1000) if _integer(factor, "factor") > 0 else 2.5,
+                    interval=min(MAX_INTERVAL_DAYS, max(0, _integer(interval, "ivl"))),
+                    seconds=max(0, _integer(spent, "time")) / 1000,
                 )
-            )
+            except (ValueError, TypeError, OverflowError) as error:
+                raise NotAnAnkiPackage(f"review {number} cannot be read ({error})") from None
+            reviews.setdefault(card_id, []).append(review)
         return reviews
 
 

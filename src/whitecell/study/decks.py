@@ -1,8 +1,9 @@
 """Interchange with Anki: import an `.apkg` into the caller's flashcards, export them as one.
 
-Import runs in batches, one transaction each, so a deck of any size streams through with bounded
-memory and a bounded write lock; a card already held (same subject, same question) is skipped,
-so importing a deck twice adds nothing (docs/study.md).
+Import is all or nothing: the package is read and checked whole (within the caps and the time
+budget of `anki.py`), then its cards are written in one transaction, so a bad card or a client
+that goes away leaves nothing behind. A card already held (same subject, same question) is
+skipped, so importing a deck twice adds nothing (docs/study.md).
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
+import anyio.lowlevel
 from fastapi import APIRouter, Query, Request, Response
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
@@ -27,7 +27,7 @@ from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
 from whitecell.core.crud import Caller
-from whitecell.core.errors import ValidationFailed
+from whitecell.core.errors import ServiceUnavailable, ValidationFailed
 from whitecell.core.files import content_disposition, received_file, receives_file
 from whitecell.core.openapi import multipart_body
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
@@ -37,7 +37,9 @@ from whitecell.study.tables import FLASHCARDS
 
 router = APIRouter(prefix="/api/v1/flashcards", tags=["study"])
 
-BATCH = 500
+CLIENT_POLL_SECONDS = 0.25  # how often a running import asks whether its client is still there
+# SQLite runs on the event loop: a long import lets other requests in every this many cards.
+YIELD_EVERY = 100
 QUESTION_LIMIT = FLASHCARDS.columns["question"].max_length or 10_000
 SUBJECT_LIMIT = FLASHCARDS.columns["subject"].max_length or 100
 HISTORY_LIMIT = FLASHCARDS.columns["reviewHistory"].max_items or 100_000
@@ -78,59 +80,116 @@ def _values(card: anki.Card) -> dict[str, Any]:
 
 
 async def import_anki(
-    store: Store, settings: Settings, caller: Caller, path: Path
+    store: Store,
+    settings: Settings,
+    caller: Caller,
+    path: Path,
+    *,
+    client_gone: Callable[[], Awaitable[bool]] | None = None,
 ) -> dict[str, Any]:
-    """Import the package at `path`: `{imported, duplicates, skipped, decks: {name: count}}`."""
-    limit = settings.max_upload_mb * 1024 * 1024 * 20  # a collection compresses about 5-20x
-    with ExitStack() as stack:
+    """Import the package at `path`: `{imported, duplicates, skipped, decks: {name: count}, seq}`.
+
+    All or nothing: the whole deck is read and checked in a worker thread first, then written in
+    one transaction. The settings' time budget covers both, and so does `client_gone`, polled
+    while the work runs: once the client has gone the work stops and nothing is stored.
+    """
+    budget = anki.Budget(settings.anki_import_seconds)
+    limits = anki.Limits(
+        collection_bytes=settings.anki_max_collection_mb * 1024 * 1024,
+        cards=settings.anki_max_cards,
+        notes=settings.anki_max_notes,
+        media_files=settings.anki_max_media_files,
+        reviews=settings.anki_max_reviews,
+    )
+    summary: dict[str, Any] = {}
+    failure: Exception | None = None
+    async with anyio.create_task_group() as group:
+        if client_gone is not None:
+            group.start_soon(_watch_client, client_gone, budget)
         try:
-            package = await anyio.to_thread.run_sync(
-                stack.enter_context, anki.open_package(path, max_collection_bytes=limit)
-            )
-            cards = package.cards()
-            first = await anyio.to_thread.run_sync(_batch, cards)
-        except anki.NotAnAnkiPackage as error:
-            raise ValidationFailed.field("file", f"not a readable Anki package: {error}") from None
-        known: dict[str, set[bytes]] = {}
-        summary: dict[str, Any] = {"imported": 0, "duplicates": 0, "skipped": 0, "decks": {}}
-        batch, last_seq = first, 0
-        while batch:
-            async with store.write() as tx:
-                for card in batch:
-                    values = _values(card)
-                    subject = values["subject"]
-                    if subject not in known:
-                        rows = await tx.all(
-                            'SELECT question FROM flashcards WHERE "userId" = :me '
-                            "AND subject = :subject",
-                            {"me": caller.id, "subject": subject},
-                        )
-                        known[subject] = {_fingerprint(subject, row[0]) for row in rows}
-                    fingerprint = _fingerprint(subject, values["question"])
-                    if fingerprint in known[subject]:
-                        summary["duplicates"] += 1
-                        continue
-                    known[subject].add(fingerprint)
-                    await crud.create(tx, FLASHCARDS, caller, values)
-                    summary["imported"] += 1
-                    summary["decks"][subject] = summary["decks"].get(subject, 0) + 1
-            last_seq = tx.seq or last_seq
-            try:
-                batch = await anyio.to_thread.run_sync(_batch, cards)
-            except anki.NotAnAnkiPackage as error:
-                raise ValidationFailed.field(
-                    "file", f"not a readable Anki package: {error}"
-                ) from None
-        summary["skipped"] = package.skipped
-        summary["seq"] = last_seq
+            summary = await _read_and_write(store, caller, path, limits, budget, client_gone)
+        except Exception as error:  # raised below, once the watcher has stopped
+            failure = error
+        finally:
+            budget.abandon()  # stops a worker thread left behind by a cancellation
+            group.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
     return summary
 
 
-def _batch(cards: Iterator[anki.Card]) -> list[anki.Card]:
+def _read_rows(
+    path: Path, limits: anki.Limits, budget: anki.Budget
+) -> tuple[list[dict[str, Any]], int]:
+    """The package's cards as flashcard fields, and how many were skipped (in a worker thread)."""
+    deck = anki.read_package(path, limits, budget)
+    return [_values(card) for card in deck.cards], deck.skipped
+
+
+async def _watch_client(client_gone: Callable[[], Awaitable[bool]], budget: anki.Budget) -> None:
+    while not budget.spent():
+        if await client_gone():
+            budget.abandon()
+            return
+        await anyio.sleep(CLIENT_POLL_SECONDS)
+
+
+async def _read_and_write(
+    store: Store,
+    caller: Caller,
+    path: Path,
+    limits: anki.Limits,
+    budget: anki.Budget,
+    client_gone: Callable[[], Awaitable[bool]] | None,
+) -> dict[str, Any]:
     try:
-        return list(islice(cards, BATCH))
-    except Exception as error:  # a row that the collection's own schema cannot give
-        raise anki.NotAnAnkiPackage(f"a card cannot be read ({error})") from error
+        rows, skipped = await anyio.to_thread.run_sync(
+            _read_rows, path, limits, budget, abandon_on_cancel=True
+        )
+        if client_gone is not None and await client_gone():
+            budget.abandon()
+        budget.check()
+        summary: dict[str, Any] = {
+            "imported": 0,
+            "duplicates": 0,
+            "skipped": skipped,
+            "decks": {},
+        }
+        known: dict[str, set[bytes]] = {}
+        async with store.write() as tx:
+            for number, values in enumerate(rows):
+                budget.check()  # raising here rolls the whole import back
+                if number % YIELD_EVERY == 0:
+                    await anyio.lowlevel.checkpoint()
+                subject = values["subject"]
+                if subject not in known:
+                    held = await tx.all(
+                        'SELECT question FROM flashcards WHERE "userId" = :me '
+                        "AND subject = :subject",
+                        {"me": caller.id, "subject": subject},
+                    )
+                    known[subject] = {_fingerprint(subject, row[0]) for row in held}
+                fingerprint = _fingerprint(subject, values["question"])
+                if fingerprint in known[subject]:
+                    summary["duplicates"] += 1
+                    continue
+                known[subject].add(fingerprint)
+                await crud.create(tx, FLASHCARDS, caller, values)
+                summary["imported"] += 1
+                summary["decks"][subject] = summary["decks"].get(subject, 0) + 1
+        summary["seq"] = tx.seq
+        return summary
+    except anki.NotAnAnkiPackage as error:
+        raise ValidationFailed.field("file", f"not a readable Anki package: {error}") from None
+    except anki.OverLimit as error:
+        raise ValidationFailed.field("file", str(error)) from None
+    except anki.OutOfTime as error:
+        raise ServiceUnavailable(
+            f"{error}; nothing was stored. Try again later, or import the deck in parts.",
+            retry_after=60,
+        ) from None
+    except anki.Abandoned:
+        raise ServiceUnavailable("The client went away; nothing was stored.") from None
 
 
 async def export_anki(store: Store, caller: Caller, subject: str | None, target: Path) -> int:
@@ -170,7 +229,11 @@ def _card(document: dict[str, Any]) -> anki.Card:
 @router.post(
     "/import/anki",
     summary="Import an Anki deck (.apkg)",
-    responses={411: {}},
+    responses={
+        411: {},
+        422: {},
+        503: {"description": "The import ran out of time: nothing was stored; try again."},
+    },
     openapi_extra=multipart_body("Anki package (.apkg)"),
 )
 @receives_file
@@ -180,7 +243,9 @@ async def import_deck(request: Request, caller: SignedIn, ctx: Context) -> Respo
     reviews) comes along. Cards already held (same subject and question) are skipped."""
     crud.may_write(FLASHCARDS, caller, "create")
     async with received_file(request, ctx.settings, "Anki package (.apkg)") as upload:
-        summary = await import_anki(ctx.store, ctx.settings, caller, upload.path)
+        summary = await import_anki(
+            ctx.store, ctx.settings, caller, upload.path, client_gone=request.is_disconnected
+        )
     seq = summary.pop("seq")
     return json_response(summary, headers={CHANGE_SEQ_HEADER: str(seq)})
 
