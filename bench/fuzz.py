@@ -38,6 +38,7 @@ from bench.server import ROOT, free_port, server_environment
 
 RESULTS = ROOT / "bench" / ".data" / "fuzz"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 CODE_IN_MAIL = re.compile(r"code is (\d{6})")
 
 # Operations that end the session the fuzzer signs in with; fuzzed last, in a pass of their own.
@@ -147,6 +148,8 @@ def schemathesis(
     """One schemathesis run; its exit status and its output."""
     command = [
         str(SCHEMATHESIS),
+        "--config-file",
+        str(CONFIG),
         "run",
         f"{base}/openapi.json",
         "--checks",

@@ -115,6 +115,19 @@ async def test_password_length_is_validated(
     assert error["field"] == "password" and message_part in error["message"]
 
 
+async def test_sign_out_other_sessions_must_be_a_real_boolean(
+    client: httpx.AsyncClient, mailbox: Mailbox
+) -> None:
+    token = (await sign_in(client, mailbox, "strict@example.com"))["token"]
+    response = await client.put(
+        "/api/v1/users/me/password",
+        json={"password": PASSWORD, "signOutOtherSessions": "no"},
+        headers=bearer(token),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "signOutOtherSessions"
+
+
 async def test_banned_user_with_the_right_password_is_refused(
     client: httpx.AsyncClient, mailbox: Mailbox, sync_engine: Engine
 ) -> None:

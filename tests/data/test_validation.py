@@ -49,6 +49,27 @@ REJECTED = [
     pytest.param(
         "textbooks", {"pdfUrl": "data:text/html,<script>x</script>"}, "pdfUrl", id="unsafe-data"
     ),
+    # What the schema states, counted as sent: trimming must not let 51 characters through 50.
+    pytest.param("notes", {"title": " " + "x" * 300}, "title", id="too-long-before-trimming"),
+    pytest.param("notes", {"tags": ["x" * 50 + " "]}, "tags[0]", id="item-too-long-untrimmed"),
+    pytest.param(
+        "meals",
+        {
+            "foods": [
+                {
+                    "name": "Oats",
+                    "quantity": 1,
+                    "unit": "bowl",
+                    "calories": 1e19,
+                    "protein": 1,
+                    "carbs": 1,
+                    "fat": 1,
+                }
+            ]
+        },
+        "foods[0].calories",
+        id="portion-past-any-real-food",
+    ),
     pytest.param("notes", {"colour": "red"}, "colour", id="unknown-field"),
     pytest.param("notes", {"wordCount": 3}, "wordCount", id="server-computed"),
     pytest.param("flashcards", {"easeFactor": 2.0}, "easeFactor", id="scheduler-state"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, EmailStr, Field, StrictBool, model_validator
 
 from whitecell.core.schemas import ReadModel, UTCDatetime, WriteModel
 from whitecell.users.schemas import DisplayName, Username, UserOut
@@ -66,7 +66,7 @@ class SessionsRevoked(BaseModel):
 class PasswordSet(WriteModel):
     password: Password
     currentPassword: Annotated[str, Field(max_length=128)] | None = None
-    signOutOtherSessions: bool = True
+    signOutOtherSessions: StrictBool = True
 
 
 class Reconfirm(WriteModel):

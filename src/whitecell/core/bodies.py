@@ -5,7 +5,16 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
 
 from whitecell.core.jsonsize import size_capped
 from whitecell.core.schemas import ServerOwned, WriteModel
@@ -39,6 +48,21 @@ class StrictObject(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _raw_length_at_most(limit: int | None) -> Any:
+    # Bodies trim text (WriteModel), and Pydantic trims before it counts: a 51-character value
+    # with a leading blank would pass `maxLength: 50`. Counted here as sent, as the schema says.
+    def check(value: Any) -> Any:
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": limit},
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
 def value_type(column: Column) -> Any:
     """The Python type (with constraints) that validates one value of `column`."""
     if column.choices:
@@ -46,7 +70,11 @@ def value_type(column: Column) -> Any:
     match column.kind:
         case Kind.STRING:
             minimum = 1 if column.required else 0
-            text = Annotated[Text, Field(min_length=minimum, max_length=column.max_length)]
+            text = Annotated[
+                Text,
+                Field(min_length=minimum, max_length=column.max_length),
+                _raw_length_at_most(column.max_length),
+            ]
             return Annotated[text, AfterValidator(safe_link)] if column.link else text
         case Kind.INTEGER | Kind.NUMBER:
             return Annotated[_SCALARS[column.kind], Field(ge=column.ge, le=column.le)]
@@ -54,7 +82,8 @@ def value_type(column: Column) -> Any:
             assert column.item is not None
             item = _SCALARS[column.item]
             if column.item == Kind.STRING:
-                item = Annotated[Text, Field(max_length=column.max_length)]
+                limit = column.max_length
+                item = Annotated[Text, Field(max_length=limit), _raw_length_at_most(limit)]
             return Annotated[list[item], Field(max_length=column.max_items)]  # type: ignore[valid-type]
         case Kind.OBJECTS:
             assert column.model is not None

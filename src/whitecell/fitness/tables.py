@@ -44,15 +44,22 @@ class Exercise(StrictObject):
     notes: Text | None = Field(None, max_length=2000)
 
 
+# One food of a meal, within what any real portion holds, so a meal's totals (at most 100
+# foods) stay ordinary numbers; a portion past these is a typo, refused with a 422 naming it.
+MAX_FOOD_KCAL = 100_000
+MAX_FOOD_GRAMS = 10_000
+MAX_FOOD_QUANTITY = 100_000
+
+
 class Food(StrictObject):
     name: Text = Field(min_length=1, max_length=300)
-    quantity: Number = Field(ge=0)
+    quantity: Number = Field(ge=0, le=MAX_FOOD_QUANTITY)
     unit: Text = Field(min_length=1, max_length=32)
-    calories: Number = Field(ge=0)
-    protein: Number = Field(ge=0)
-    carbs: Number = Field(ge=0)
-    fat: Number = Field(ge=0)
-    fiber: Number | None = Field(None, ge=0)
+    calories: Number = Field(ge=0, le=MAX_FOOD_KCAL)
+    protein: Number = Field(ge=0, le=MAX_FOOD_GRAMS)
+    carbs: Number = Field(ge=0, le=MAX_FOOD_GRAMS)
+    fat: Number = Field(ge=0, le=MAX_FOOD_GRAMS)
+    fiber: Number | None = Field(None, ge=0, le=MAX_FOOD_GRAMS)
     barcode: Text | None = Field(None, max_length=32)
 
 

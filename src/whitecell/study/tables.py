@@ -182,7 +182,8 @@ QUIZZES = Table(
         "difficulty": choice("easy", "medium", "hard"),
         "timeSpent": integer(default=0),
         "timeLimit": integer(required=False, ge=1),
-        "feedback": list_of(Kind.STRING, server=True, max_length=5000, max_items=200),
+        # "The answer is: " and a correct answer of up to 5,000 characters (study/rules.py).
+        "feedback": list_of(Kind.STRING, server=True, max_length=5100, max_items=200),
         "createdAt": timestamp(),
         "isAIGenerated": boolean(),
     },
