@@ -2,7 +2,8 @@
 
 For each database (a fresh SQLite data directory; a scratch PostgreSQL database when
 WHITECELL_TEST_DATABASE_URL is set) it migrates, starts `whitecell serve` on loopback, signs a user
-up through the API (the code comes from the development outbox), and runs schemathesis with every
+up through the API as an administrator (the code comes from the development outbox), so that
+admin-only operations are fuzzed too, and runs schemathesis with every
 check, a fixed seed and 20 examples per operation, authenticated with that user's bearer token.
 The two operations that end the fuzzer's own session (log out, delete my account) run last, in a
 second pass as a second account, so that they cannot turn the rest of the run anonymous. The
@@ -41,6 +42,8 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 CODE_IN_MAIL = re.compile(r"code is (\d{6})")
 
+FUZZER = "fuzz@example.com"
+
 # Operations that end the session the fuzzer signs in with; fuzzed last, in a pass of their own.
 SELF_ENDING = ("POST /api/v1/auth/logout", "DELETE /api/v1/users/me")
 
@@ -75,6 +78,15 @@ def serving(database_url: str, data_dir: Path) -> Iterator[str]:
     environment = server_environment(database_url, data_dir)
     whitecell = [sys.executable, "-m", "whitecell"]
     subprocess.run([*whitecell, "db", "upgrade"], env=environment, check=True, cwd=ROOT)
+    # The fuzzing account is an administrator, so the admin-only operations are fuzzed too rather
+    # than answering 403 to every case (the leaving account stays an ordinary user).
+    subprocess.run(
+        [*whitecell, "users", "create-admin", FUZZER],
+        env=environment,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     port = free_port()
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
@@ -191,7 +203,7 @@ def fuzz(database: str, args: argparse.Namespace) -> bool:
         data_dir = Path(directory)
         with _database(database, data_dir) as url, serving(url, data_dir) as base:
             # Both accounts are made first: fuzzing the sign-in routes soon meets their limits.
-            fuzzer = sign_up(base, data_dir / "outbox", "fuzz@example.com")
+            fuzzer = sign_up(base, data_dir / "outbox", FUZZER)
             leaver = sign_up(base, data_dir / "outbox", "fuzz-leaver@example.com")
             main_status, main_output = schemathesis(
                 base, fuzzer, args, RESULTS / f"fuzz-{database}.xml", only=False

@@ -17,6 +17,12 @@ REJECTED = [
     pytest.param("ai_context_memory", {"confidence": 1.5}, "confidence", id="fraction"),
     pytest.param("workouts", {"type": "yoga-ish"}, "type", id="enum"),
     pytest.param("daily_tasks", {"dueTime": "25:00"}, "dueTime", id="clock-time"),
+    pytest.param(
+        "daily_tasks", {"dueTime": "\u0660\u0667:\u0663\u0660"}, "dueTime", id="clock-digits"
+    ),
+    pytest.param(
+        "daily_tasks", {"date": "\u0662\u0660\u0662\u0666-01-01"}, "date", id="day-digits"
+    ),
     pytest.param("daily_tasks", {"date": "2026-02-30"}, "date", id="calendar-day"),
     pytest.param("cube_times", {"date": "yesterday"}, "date", id="timestamp"),
     pytest.param("cube_times", {"date": "2026-11-20T10:00:00"}, "date", id="timestamp-no-zone"),

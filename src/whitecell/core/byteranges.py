@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_SPEC = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
+_SPEC = re.compile(r"^\s*([0-9]*)\s*-\s*([0-9]*)\s*$")  # ASCII digits, as RFC 9110 writes them
 
 
 class Unsatisfiable(ValueError):

@@ -32,8 +32,8 @@ from pydantic_core import core_schema
 
 from whitecell.core.clock import isoformat_z
 
-HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # ASCII digits only: `\d` takes any script's
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 # BIGINT, the type of every integer column.
 INT64_MIN = -(2**63)
