@@ -35,7 +35,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from bench.server import ROOT, free_port, server_environment
+from bench.server import ROOT, free_port, server_environment, stop, wait_ready
 
 RESULTS = ROOT / "bench" / ".data" / "fuzz"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -98,30 +98,11 @@ def serving(database_url: str, data_dir: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        wait_ready(base, process)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}: see server.log")
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not become ready within 60 s")
 
 
 def _post(url: str, body: dict[str, object]) -> dict[str, object]:
