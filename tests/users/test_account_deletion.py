@@ -27,8 +27,20 @@ async def test_deletion_with_a_fresh_code_removes_the_account_and_its_sessions(
     await client.post("/api/v1/auth/otp", json={"email": "leaving@example.com"})
     code = await mailbox.latest_code("leaving@example.com", 3)
 
+    leaving = (await client.get("/api/v1/users/me", headers=bearer(token))).json()["_id"]
+    with sync_engine.begin() as connection:  # a change of theirs the XP engine had set aside
+        connection.execute(
+            text(
+                'INSERT INTO change_log_dead_letters (consumer, seq, "table", op, "docId", '
+                '"userId", "committedAt", error, attempts, "firstFailedAt", "lastFailedAt") '
+                "VALUES ('gamification', 1, 'notes', 'insert', 'n1', :me, :at, 'boom', 1, :at, :at)"
+            ),
+            {"me": leaving, "at": "2026-12-01 10:00:00.000000"},
+        )
+
     response = await delete_me(client, token, {"code": code})
     assert response.status_code == 204
+    assert count(sync_engine, "change_log_dead_letters") == 0
     assert (await client.get("/api/v1/users/me", headers=bearer(token))).status_code == 401
     assert count(sync_engine, "users") == 1
     assert count(sync_engine, "sessions") == 1  # only the other user's
