@@ -319,3 +319,34 @@ def test_every_declared_text_and_number_refuses_what_storage_cannot_hold(
     with pytest.raises(ValidationError) as caught:
         create_body(table.name).model_validate(sample_body(table, **{name: bad}))
     assert {error["loc"][0] for error in caught.value.errors()} == {name}
+
+
+# -- half a surrogate pair: valid JSON, but no database can store it ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "changes", "field"),
+    [
+        ("analytics", {"metadata": {"k": "HALF"}}, "metadata.k"),
+        ("analytics", {"metadata": {"k": ["a", "HALF"]}}, "metadata.k[1]"),
+        ("analytics", {"event": "viHALFew"}, "event"),
+        ("notes", {"tags": ["HALF"]}, "tags[0]"),
+    ],
+)
+async def test_a_lone_surrogate_is_refused_naming_where_it_stands(
+    api: Api, table: str, changes: dict[str, Any], field: str
+) -> None:
+    escaped = json.dumps(sample_body(table, **changes)).replace("HALF", "\\ud800")
+    response = await _send(api, "POST", table, escaped)
+    assert response.status_code == 422, response.text
+    assert _fields(response.json()) == {field}
+    reader = api.admin if table == "analytics" else api.a  # analytics are read by admins
+    stored = await api.client.get(f"/api/v1/{table}", headers=reader.headers)
+    assert stored.json()["items"] == []
+
+
+async def test_a_whole_surrogate_pair_is_an_ordinary_character(api: Api) -> None:
+    pair = json.dumps(sample_body("notes", title="PAIR")).replace("PAIR", "\\ud83d\\ude00")
+    response = await _send(api, "POST", "notes", pair)
+    assert response.status_code == 201, response.text
+    assert response.json()["title"] == "\U0001f600"

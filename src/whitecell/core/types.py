@@ -94,6 +94,33 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def unstorable_text_at(value: Any) -> tuple[str | int, ...] | None:
+    """Where in a parsed JSON body a string holds a lone surrogate (`"\\ud800"` is valid JSON,
+    but no UTF-8 database or encoder can hold it), as a location; None when there is none."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and not _encodes(item):
+                return where
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str) and not key.isascii() and not _encodes(key):
+                    return (*where, key)
+                stack.append((inner, (*where, key)))
+        elif isinstance(item, list):
+            stack.extend((inner, (*where, index)) for index, inner in enumerate(item))
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _json_value(value: Any) -> Any:
     # Walked without recursion: the body parser may hand us nesting far deeper than the limit.
     stack: list[tuple[Any, int]] = [(value, 0)]
