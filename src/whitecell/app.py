@@ -8,16 +8,18 @@ from functools import cache
 
 from fastapi import FastAPI
 from starlette.routing import BaseRoute
+from starlette.types import Scope
 
 import whitecell.models  # noqa: F401  (declares every table)
 from whitecell import __version__
 from whitecell.auth.dependencies import optional_caller
 from whitecell.auth.router import router as auth_router
+from whitecell.auth.service import authenticate
 from whitecell.core.bodylimits import install_body_limits
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
 from whitecell.core.dispatch import TableDispatch, install_method_not_allowed
-from whitecell.core.errors import install_error_handlers
+from whitecell.core.errors import AppError, install_error_handlers
 from whitecell.core.jobs import PeriodicJob
 from whitecell.core.logging import configure_logging
 from whitecell.core.openapi import install_openapi
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_method_not_allowed(app)
     install_openapi(app, ROUTE_STATUSES)
-    install_body_limits(app, settings)
+    install_body_limits(app, settings, vouch=live_session)
     app.add_middleware(RequestLogMiddleware)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.
@@ -113,6 +115,17 @@ def _table_routes() -> tuple[BaseRoute, ...]:
         if table.name not in CUSTOM_ROUTES:
             routes.extend(build_router(table, optional_caller).routes)
     return tuple(routes)
+
+
+async def live_session(scope: Scope, token: str) -> bool:
+    """Whether a bearer token opens a live session: a body past the anonymous limit is read only
+    for a caller who is really signed in (core/bodylimits.py)."""
+    context: AppContext = scope["app"].state.context
+    try:
+        await authenticate(context, token)
+    except AppError:
+        return False
+    return True
 
 
 def create_app_from_environment() -> FastAPI:

@@ -239,6 +239,15 @@ async def test_free_form_json_fields_are_capped_in_bytes(api: Api) -> None:
     assert _is_problem(patch, 422, "validation_failed")["errors"][0]["field"] == "context"
 
 
+async def test_a_made_up_token_does_not_lift_the_anonymous_limit(api: Api) -> None:
+    note = {"title": "Long", "content": "x" * 200_000, "subject": "s"}
+    forged = {"Authorization": "Bearer " + "A" * 43}  # the shape of a token, opening no session
+    response = await api.client.post("/api/v1/notes", json=note, headers=forged)
+    assert "64 KiB" in _is_problem(response, 413, "payload_too_large")["detail"]
+    mine = await api.client.post("/api/v1/notes", json=note, headers=api.a.headers)
+    assert mine.status_code == 201, mine.text
+
+
 # -- a real server on loopback -------------------------------------------------------------------
 
 
@@ -251,13 +260,13 @@ class Live:
 
 
 @asynccontextmanager
-async def _served(settings: Settings) -> AsyncIterator[Live]:
+async def _served(settings: Settings, http: str = "auto") -> AsyncIterator[Live]:
     app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", http=http))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         for _ in range(500):
@@ -271,6 +280,13 @@ async def _served(settings: Settings) -> AsyncIterator[Live]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 15)
+
+
+@pytest.fixture
+async def live_h11(settings_for: Callable[..., Settings]) -> AsyncIterator[Live]:
+    """The same, on uvicorn's pure-Python HTTP/1.1 parser (h11), which some deployments use."""
+    async with _served(settings_for(), http="h11") as server:
+        yield server
 
 
 @pytest.fixture
@@ -413,3 +429,47 @@ def test_the_api_docs_list_every_table_that_declares_a_larger_body() -> None:
     listing = ", ".join(f"`{name}` {size // MIB} MiB" for name, size in declared)
     text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
     assert f"Tables that declare a larger body: {listing}." in text
+
+
+async def test_a_chunked_body_beside_content_length_0_is_still_bounded(live_h11: Live) -> None:
+    # h11 frames the body by its chunks and ignores the length: the limit must not either.
+    async def parts() -> AsyncIterator[bytes]:
+        for _ in range(640):  # 10 MiB in 16 KiB chunks
+            yield b"4000\r\n" + b" " * 16384 + b"\r\n"
+
+    head = (
+        b"POST /api/v1/analytics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    answer, sent = await _raw_exchange(live_h11.port, head, parts())
+    assert _status(answer) == 413
+    assert sent < 10 * MIB  # answered before the body was all sent
+    assert await _count(live_h11.context, "analytics") == 0
+
+
+async def test_a_body_deadline_after_a_streaming_answer_began_ends_nothing(live: Live) -> None:
+    """An event stream listens on `receive` for the client leaving; a request body that then
+    stalls must not turn into a refusal the server can no longer send."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", live.port)
+    try:
+        writer.write(
+            b"GET /api/v1/realtime/events?table=notes HTTP/1.1\r\nHost: x\r\n"
+            b"Authorization: Bearer " + live.a.token.encode() + b"\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n"
+        )
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert _status(head) == 200
+        await asyncio.sleep(1.5)  # past the 0.5 s body deadline of the `live` server
+        async with httpx.AsyncClient(base_url=live.base, headers=live.a.headers) as http:
+            created = await http.post(
+                "/api/v1/notes", json={"title": "t", "content": "c", "subject": "s"}
+            )
+        assert created.status_code == 201
+        seen = bytearray()
+        while created.json()["_id"].encode() not in seen:
+            more = await asyncio.wait_for(reader.read(65536), 5)
+            assert more, f"the stream ended: {bytes(seen)!r}"
+            seen.extend(more)
+    finally:
+        writer.close()

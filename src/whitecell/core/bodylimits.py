@@ -16,8 +16,10 @@ request. The route's limit comes from its path as `core/dispatch.py` finds a tab
 lookup (docs/api.md, "Request bodies"):
 
 - `/api/v1/auth/...`, tables anyone may write (analytics), paths outside `/api/v1` and any request
-  without an `Authorization` header: `body_limit_anonymous_kb` (FastAPI parses a body before the
-  dependencies that answer 401, so a stranger could otherwise make every route parse a document);
+  without a live session: `body_limit_anonymous_kb` (FastAPI parses a body before the
+  dependencies that answer 401, so a stranger could otherwise make every route parse a document).
+  A bearer token is only a claim: the first time a body would pass the anonymous limit, the
+  session is looked up (`vouch`, given by the app), and a token that opens none is held to it;
 - routes that receive a file (`receives_file` in `core/files.py`): `max_upload_mb` and the form;
 - `/api/v1/{table}/...`: the table's `max_body_bytes` where it declares more, else `body_limit_kb`.
 """
@@ -25,7 +27,7 @@ lookup (docs/api.md, "Request bodies"):
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -44,6 +46,10 @@ KIB = 1024
 # First path segments under /api/v1/ that anonymous clients write to.
 _ANONYMOUS_GROUPS = ("auth",)
 _CLOSE = {"Connection": "close"}
+BEARER = b"bearer "
+
+# Whether a bearer token opens a live session: asked only of bodies past the anonymous limit.
+Vouch = Callable[[Scope, str], Awaitable[bool]]
 
 
 class BodyRefused(StarletteHTTPException):
@@ -108,39 +114,75 @@ class RouteLimits:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, routes: Iterable[BaseRoute]) -> None:
+    def __init__(
+        self, app: ASGIApp, settings: Settings, routes: Iterable[BaseRoute], vouch: Vouch
+    ) -> None:
         # Starlette builds its middleware on the first request, once every route is in `routes`.
         self.app = app
         self.limits = RouteLimits(settings, routes)
         self.timeout = settings.body_timeout_seconds
         self.rate = float(settings.body_min_bytes_per_second)
+        self.vouch = vouch
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         length: bytes | None = None
-        chunked = signed = False
+        token: str | None = None
+        chunked = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = value
             elif name == b"transfer-encoding":
                 chunked = True
-            elif name == b"authorization":
-                signed = True
-        if length == b"0" or (
-            length is None and not chunked and scope.get("http_version", "1.1") < "2"
+            elif name == b"authorization" and value[:7].lower() == BEARER:
+                token = value[7:].strip().decode("latin-1")
+        if not chunked and (
+            length == b"0" or (length is None and scope.get("http_version", "1.1") < "2")
         ):
-            # No body to bound (HTTP/2 may send one with neither header: it is always counted).
+            # No body to bound. A chunked body is bounded even beside `Content-Length: 0` (h11
+            # reads it), and HTTP/2 may send one with neither header: it is always counted.
             await self.app(scope, receive, send)
             return
-        bound = self.limits.bound(scope["path"], signed)
-        if length is not None and length.isdigit() and int(length) > bound.size:
-            response = answer(scope, bound.refusal())
-            await response(scope, receive, send)
-            return
-        body = BoundedBody(receive, bound, self.timeout, self.rate)
-        await self.app(scope, body.receive, send)
+        bound = self.limits.bound(scope["path"], token is not None)
+        claim = None
+        if token is not None and bound.size > self.limits.anonymous.size:
+            claim = Claim(scope, token, self.vouch, self.limits.anonymous)
+        if length is not None and length.isdigit():
+            declared = int(length)
+            if claim is not None and declared > claim.anonymous.size and not await claim.holds():
+                bound = claim.anonymous
+            if declared > bound.size:
+                response = answer(scope, bound.refusal())
+                await response(scope, receive, send)
+                return
+        body = BoundedBody(receive, bound, self.timeout, self.rate, claim)
+
+        async def send_noting_the_answer(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                body.answering = True
+            await send(message)
+
+        await self.app(scope, body.receive, send_noting_the_answer)
+
+
+class Claim:
+    """A bearer token, not yet looked up: it lifts the anonymous limit once a session vouches."""
+
+    __slots__ = ("anonymous", "scope", "token", "verdict", "vouch")
+
+    def __init__(self, scope: Scope, token: str, vouch: Vouch, anonymous: Bound) -> None:
+        self.scope = scope
+        self.token = token
+        self.vouch = vouch
+        self.anonymous = anonymous
+        self.verdict: bool | None = None
+
+    async def holds(self) -> bool:
+        if self.verdict is None:
+            self.verdict = await self.vouch(self.scope, self.token)
+        return self.verdict
 
 
 class BoundedBody:
@@ -148,7 +190,9 @@ class BoundedBody:
 
     __slots__ = (
         "_receive",
+        "answering",
         "bound",
+        "claim",
         "done",
         "expired",
         "rate",
@@ -158,9 +202,13 @@ class BoundedBody:
         "timeout",
     )
 
-    def __init__(self, receive: Receive, bound: Bound, timeout: float, rate: float) -> None:
+    def __init__(
+        self, receive: Receive, bound: Bound, timeout: float, rate: float, claim: Claim | None
+    ) -> None:
         self._receive = receive
         self.bound = bound
+        self.claim = claim
+        self.answering = False  # the response has started: a refusal could no longer be sent
         self.timeout = timeout
         self.rate = rate
         self.received = 0
@@ -170,10 +218,12 @@ class BoundedBody:
         self.refused: BodyRefused | None = None
 
     async def receive(self) -> Message:
+        if self.answering or self.done:
+            # The body is in, or a streaming answer has begun and only listens for a disconnect:
+            # nothing left to bound, and no refusal could be sent any more.
+            return await self._receive()
         if self.refused is not None:
             raise self.refused
-        if self.done:  # the body is in; what follows is the wait for a disconnect
-            return await self._receive()
         loop = asyncio.get_running_loop()
         if self.started is None:
             self.started = loop.time()
@@ -201,6 +251,11 @@ class BoundedBody:
             self.done = True
             return message
         self.received += len(message.get("body", b""))
+        claim = self.claim
+        if claim is not None and self.received > claim.anonymous.size:
+            self.claim = None
+            if not await claim.holds():
+                self.bound = claim.anonymous
         if self.received > self.bound.size:
             self.refused = BodyRefused(self.bound.refusal())
             raise self.refused
@@ -209,6 +264,10 @@ class BoundedBody:
         return message
 
     def _expire(self, task: asyncio.Task[object]) -> None:
+        if self.answering:
+            # The read began before a streaming answer (Starlette listens for the client leaving
+            # from the start): the answer is under way, so the wait goes on undisturbed.
+            return
         self.expired = True
         task.cancel()
 
@@ -229,7 +288,10 @@ async def answer_refused(request: Request, exc: Exception) -> JSONResponse:
     return answer(request.scope, exc.error)
 
 
-def install_body_limits(app: FastAPI, settings: Settings) -> None:
-    """Bound every request body of `app` (add it inside the request log, so refusals are logged)."""
-    app.add_middleware(BodyLimitMiddleware, settings=settings, routes=app.router.routes)
+def install_body_limits(app: FastAPI, settings: Settings, vouch: Vouch) -> None:
+    """Bound every request body of `app` (add it inside the request log, so refusals are logged);
+    `vouch` tells whether a bearer token opens a live session."""
+    app.add_middleware(
+        BodyLimitMiddleware, settings=settings, routes=app.router.routes, vouch=vouch
+    )
     app.add_exception_handler(BodyRefused, answer_refused)
