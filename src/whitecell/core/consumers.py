@@ -36,7 +36,11 @@ _SQLITE_TRANSIENT = (
     "SQLITE_IOERR",
     "SQLITE_CANTOPEN",
 )
-_SQLITE_TRANSIENT_TEXT = ("locked", "busy", "disk", "i/o", "unable to open", "no such")
+# "no such table" is a schema not migrated yet; "no such column" would be the row's query.
+_SQLITE_TRANSIENT_TEXT = ("locked", "busy", "disk", "i/o", "unable to open", "no such table")
+# PostgreSQL classes a statement meets whatever the moment: 54 program limits, and 57014 a query
+# cancelled by `statement_timeout` (a row whose scoring always runs past it).
+_PG_STATEMENT_LIMITS = ("54", "57014")
 ERROR_LENGTH = 2000  # characters of an error kept with a row set aside
 
 
@@ -100,11 +104,12 @@ def is_transient(error: BaseException) -> bool:
     """Whether `error` is the database's trouble rather than the row's: a lock, the connection,
     the disk, a serialization failure, a schema not migrated yet ("no such table"). Then nothing
     is set aside and the batch is tried again at the next round. A limit a statement hits (too
-    many variables, a program limit on PostgreSQL) is the row's: it would fail every round."""
+    many variables, a program limit or `statement_timeout` on PostgreSQL) is the row's: it would
+    fail every round."""
     if isinstance(error, psycopg.InterfaceError):
         return True  # the connection is closed
     if isinstance(error, psycopg.OperationalError):
-        return not (error.sqlstate or "").startswith("54")  # 54: program limit exceeded
+        return not (error.sqlstate or "").startswith(_PG_STATEMENT_LIMITS)
     if isinstance(error, sqlite3.OperationalError):
         name = str(getattr(error, "sqlite_errorname", ""))
         if name.startswith(_SQLITE_TRANSIENT):
