@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 import whitecell.models  # noqa: F401
-from tests.support import scratch_database
+from tests.support import POSTGRES_URL, scratch_database
 from whitecell.core import migrations
 from whitecell.core.db import Base, sync_url
 
@@ -32,6 +33,58 @@ def test_every_revision_runs_up_down_and_up_again(tmp_path: Path) -> None:
         assert {t for t in table_names(url) if not t.startswith("sqlite_")} == set()
         migrations.upgrade(url)
         assert table_names(url) >= TABLES
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="PostgreSQL keeps timestamps as timestamptz")
+def test_a_year_999_timestamp_stored_unpadded_is_padded_and_sorts_first_after_0011(
+    tmp_path: Path,
+) -> None:
+    # What strftime("%Y") wrote before the codec was fixed: the year without its leading zeros.
+    with scratch_database(tmp_path) as url:
+        migrations.upgrade(url, "0010")
+        engine = create_engine(sync_url(url))
+        try:
+            with engine.begin() as connection:
+                connection.execute(
+                    text(
+                        'INSERT INTO users ("_id", email, name, username, "createdAt") '
+                        "VALUES ('u', 'u@x.io', 'U', 'u', '5-01-02 03:04:05.000000')"
+                    )
+                )
+                for key, moment in [
+                    ("late", "2020-06-01 00:00:00.000000"),
+                    ("old", "999-06-01 00:00:00.000000"),
+                    ("older", "42-12-31 23:59:59.999999"),
+                    ("millennium", "1000-01-01 00:00:00.000000"),
+                ]:
+                    connection.execute(
+                        text(
+                            'INSERT INTO cube_times ("_id", "userId", "cubeType", time, '
+                            "scramble, date) VALUES (:key, 'u', '3x3', 1000, 'R', :moment)"
+                        ),
+                        {"key": key, "moment": moment},
+                    )
+            migrations.upgrade(url, "0011")
+            with engine.connect() as connection:
+                dates = connection.execute(
+                    text('SELECT "_id", date FROM cube_times ORDER BY date')
+                ).all()
+                joined = connection.execute(
+                    text('SELECT "createdAt", "lastLogin" FROM users')
+                ).one()
+                later = connection.execute(
+                    text("SELECT count(*) FROM cube_times WHERE date > '1500-01-01'")
+                ).scalar()
+        finally:
+            engine.dispose()
+    assert dates == [
+        ("older", "0042-12-31 23:59:59.999999"),
+        ("old", "0999-06-01 00:00:00.000000"),
+        ("millennium", "1000-01-01 00:00:00.000000"),
+        ("late", "2020-06-01 00:00:00.000000"),
+    ]
+    assert tuple(joined) == ("0005-01-02 03:04:05.000000", None)
+    assert later == 1  # a range filter no longer finds the years 42 and 999 after 1500
 
 
 def not_search_machinery(

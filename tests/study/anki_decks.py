@@ -170,3 +170,25 @@ def open_in_anki(package: Path) -> list[dict[str, Any]]:
             return cards
         finally:
             col.close()
+
+
+def one_note_deck(path: Path, fields: str, cards: int) -> Path:
+    """A package of one note whose `flds` is `fields` as given (separators and all), with `cards`
+    cards pointing at it: a shared note is read once per card unless the reader caches it."""
+    genanki_deck(path, "One note", [(BASIC, ["Q", "A"])])
+    with tempfile.TemporaryDirectory() as directory:
+        collection = Path(directory) / "collection.anki2"
+        with zipfile.ZipFile(path) as archive:
+            collection.write_bytes(archive.read("collection.anki2"))
+        with closing(sqlite3.connect(collection)) as db:
+            db.execute("UPDATE notes SET flds = ?", (fields,))
+            first = db.execute("SELECT * FROM cards").fetchone()
+            for extra in range(1, cards):
+                # ord 2 onwards: further templates, which ask the first field like card 1.
+                db.execute(
+                    f"INSERT INTO cards VALUES ({', '.join('?' * len(first))})",
+                    (first[0] + extra, first[1], first[2], extra + 1, *first[4:]),
+                )
+            db.commit()
+        path.write_bytes(package(collection_anki2=collection.read_bytes(), media=b"{}"))
+    return path

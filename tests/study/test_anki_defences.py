@@ -23,6 +23,7 @@ from tests.study.anki_decks import (
     REVERSED,
     anki_deck,
     genanki_deck,
+    one_note_deck,
     package,
     rewritten,
     set_review_state,
@@ -212,6 +213,54 @@ def test_text_that_is_not_utf8_or_holds_nul_is_read_all_the_same(tmp_path: Path)
     limits = anki.Limits(collection_bytes=MB, cards=10, notes=10, media_files=10, reviews=10)
     cards = anki.read_package(deck, limits, anki.Budget(30)).cards
     assert ("Q\ufffd", "A") in {(card.question, card.answer) for card in cards}
+
+
+SEP = anki.FIELD_SEPARATOR
+
+
+async def test_a_note_of_millions_of_fields_shared_by_cards_is_refused_naming_the_note(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    # 16 MB of separators (SQLite's cap on one value) behind 8 cards zips to some 40 KB; each
+    # card split and cleaned all 16 million fields again, for 20 s, beyond the time budget's reach.
+    api = await api_with(make_client, anki_import_seconds=10)
+    fields = "Q" + SEP + "A" + SEP * (16 * MB - 3)
+    deck = one_note_deck(tmp_path / "deck.apkg", fields, cards=8)
+    assert deck.stat().st_size < 64 * 1024
+    message = _refusal(await _import(api, api.a, deck.read_bytes()))
+    assert message.startswith("note ") and message.endswith(
+        f" has {16 * MB - 1} fields; the limit is {anki.MAX_NOTE_FIELDS}"
+    )
+    assert await _stored(api, api.a) == 0
+
+
+async def test_a_note_with_a_field_of_more_than_1_mb_of_text_is_refused(
+    api: Api, tmp_path: Path
+) -> None:
+    deck = one_note_deck(tmp_path / "deck.apkg", "Q" + SEP + "A" + SEP + "x" * (MB + 1), cards=2)
+    message = _refusal(await _import(api, api.a, deck.read_bytes()))
+    assert message.endswith(" has a field of more than 1 MB of text; the limit is 1 MB")
+    assert await _stored(api, api.a) == 0
+
+
+async def test_a_note_at_the_field_caps_shared_by_cards_imports(api: Api, tmp_path: Path) -> None:
+    # 256 fields, 14 of them of 1 MB (a value holds at most 16 MB).
+    wide = ["x" * MB] * 14 + [""] * (anki.MAX_NOTE_FIELDS - 16)
+    fields = SEP.join(["<b>Wide</b> question", "Its answer", *wide])
+    deck = one_note_deck(tmp_path / "deck.apkg", fields, cards=8)
+    response = await _import(api, api.a, deck.read_bytes())
+    assert response.status_code == 200, response.text
+    # Every card asks the note's first field: one is imported, the others are the same card.
+    assert (response.json()["imported"], response.json()["duplicates"]) == (1, 7)
+    [card] = (await api.get(api.a, "flashcards")).json()["items"]
+    assert (card["question"], card["answer"]) == ("Wide question", "Its answer")
+
+
+async def test_a_note_one_field_past_the_cap_is_refused(api: Api, tmp_path: Path) -> None:
+    fields = SEP.join(["Q", "A", *[""] * (anki.MAX_NOTE_FIELDS - 1)])
+    deck = one_note_deck(tmp_path / "deck.apkg", fields, cards=1)
+    message = _refusal(await _import(api, api.a, deck.read_bytes()))
+    assert message.endswith(f" has 257 fields; the limit is {anki.MAX_NOTE_FIELDS}")
 
 
 def _cards_deck(path: Path) -> Path:

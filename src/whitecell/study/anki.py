@@ -54,6 +54,11 @@ MAX_REPS = 1_000_000
 # A field's HTML beyond this many characters is cut before cleaning: the text we keep of it is
 # at most 10,000 characters (the flashcard's limit), so the rest is markup at best.
 MAX_FIELD_CHARS = 100_000
+# A note is refused beyond these: Anki's note types hold a handful of fields, and a field's HTML
+# is text (media are files of their own). Only the first two fields are read; the caps stop a
+# 16 MB value of separators or one giant field from costing time and memory before that.
+MAX_NOTE_FIELDS = 256
+MAX_FIELD_TEXT = 1024 * 1024  # characters, "1 MB of text"
 CLOZE_NESTING = 5  # levels of deletions inside deletions resolved
 CHUNK = 1024 * 1024  # bytes inflated at a time
 # SQLite runs the progress handler every this many virtual-machine instructions.
@@ -184,6 +189,15 @@ class Card:
     due: datetime | None = None  # None: due now (a new card)
     reps: int = 0
     reviews: list[Review] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """A note's first two fields as plain text, read once however many cards share the note."""
+
+    first: str
+    second: str
+    cloze: bool
 
 
 @dataclass
@@ -464,6 +478,7 @@ class Package:
         self.db = connection
         self.budget = budget
         self.skipped = 0
+        self.notes: dict[int, NoteText] = {}  # by the note's rowid
         tables = _checked_schema(connection)
         for table, cap, what in (
             ("cards", limits.cards, "cards"),
@@ -507,9 +522,11 @@ class Package:
 
     def cards(self) -> list[Card]:
         """Every card, or `NotAnAnkiPackage` naming the first that cannot be read."""
+        # The note's fields are fetched on their own, once per note (`_note`): several cards may
+        # share a note, and its value may hold up to 16 MB.
         rows = self.db.execute(
             "SELECT c.id, c.did, c.ord, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, "
-            "c.odid, n.mid, n.flds FROM cards c JOIN notes n ON n.id = c.nid ORDER BY c.id"
+            "c.odid, n.id, n.rowid, n.mid FROM cards c JOIN notes n ON n.id = c.nid ORDER BY c.id"
         )
         cards: list[Card] = []
         text = 0
@@ -517,6 +534,8 @@ class Package:
             self.budget.check()
             try:
                 card = self._card(*row)
+            except OverLimit:
+                raise
             except (ValueError, TypeError, OverflowError, OSError) as error:
                 raise NotAnAnkiPackage(f"card {number} cannot be read ({error})") from None
             if card is None:
@@ -543,19 +562,17 @@ class Package:
         factor: int,
         reps: int,
         original_deck: int,
+        note_id: int,
+        note_row: int,
         model: int,
-        fields: str,
     ) -> Card | None:
-        if not isinstance(fields, str):
-            raise ValueError("its note's fields are not text")
-        raw = [value[:MAX_FIELD_CHARS] for value in fields.split(FIELD_SEPARATOR)]
-        values = [clean_html(value) for value in raw]
-        if model in self.cloze_models or _CLOZE.search(raw[0]):
-            question, answer = cloze_sides(clean_html(raw[0]), _integer(ordinal, "ord") + 1)
-        elif ordinal == 1 and len(values) > 1:  # the reversed card of "Basic (and reversed)"
-            question, answer = values[1], values[0]
+        note = self._note(note_id, note_row, model)
+        if note.cloze:
+            question, answer = cloze_sides(note.first, _integer(ordinal, "ord") + 1)
+        elif ordinal == 1:  # the reversed card of "Basic (and reversed)"
+            question, answer = note.second, note.first
         else:
-            question, answer = values[0], values[1] if len(values) > 1 else ""
+            question, answer = note.first, note.second
         if not question or not answer:
             return None  # an image-only side, or a one-field note: nothing to ask or answer
         deck = self.decks.get(original_deck or deck_id, "Default").replace("\x00", "")
@@ -575,6 +592,35 @@ class Package:
             card.due = self._due(_integer(queue, "queue"), _integer(due, "due"))
         card.reviews = self.reviews.get(card_id, [])
         return card
+
+    def _note(self, note_id: int, note_row: int, model: int) -> NoteText:
+        """The note's text, read and cleaned on its first card and kept for the others; a note
+        past the field caps is `OverLimit` before anything of it is cleaned."""
+        if (known := self.notes.get(note_row)) is not None:
+            return known
+        row = self.db.execute("SELECT flds FROM notes WHERE rowid = ?", (note_row,)).fetchone()
+        fields = row[0] if row else None
+        if not isinstance(fields, str):
+            raise ValueError("its note's fields are not text")
+        # Counting runs in C over the value; splitting waits until the count is known sane.
+        if (count := fields.count(FIELD_SEPARATOR) + 1) > MAX_NOTE_FIELDS:
+            raise OverLimit(f"note {note_id} has {count} fields; the limit is {MAX_NOTE_FIELDS}")
+        values = fields.split(FIELD_SEPARATOR)
+        if max(len(value) for value in values) > MAX_FIELD_TEXT:
+            megabytes = f"{MAX_FIELD_TEXT / (1024 * 1024):g} MB"
+            raise OverLimit(
+                f"note {note_id} has a field of more than {megabytes} of text; "
+                f"the limit is {megabytes}"
+            )
+        self.budget.check()
+        raw = [value[:MAX_FIELD_CHARS] for value in values[:2]]
+        note = NoteText(
+            first=clean_html(raw[0]),
+            second=clean_html(raw[1]) if len(raw) > 1 else "",
+            cloze=model in self.cloze_models or _CLOZE.search(raw[0]) is not None,
+        )
+        self.notes[note_row] = note
+        return note
 
     def _due(self, queue: int, due: int) -> datetime:
         # Learning queues count epoch seconds; review queues days since the collection began.
