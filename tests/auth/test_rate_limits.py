@@ -17,6 +17,7 @@ from tests.helpers import bearer, sign_in, wrong_code
 from tests.support import Mailbox
 from whitecell.core.clock import utcnow
 from whitecell.core.config import Settings
+from whitecell.system.cleanup import cleanup
 
 # The limits a deployment gets when it sets none (the other tests run with relaxed ones).
 SHIPPED = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}
@@ -208,6 +209,87 @@ async def test_the_owner_gets_a_fresh_code_from_a_known_network_while_strangers_
     await sign_in(owner, mailbox, "flooded@example.com")
 
 
+async def flood(
+    make_client: ClientFactory,
+    mailbox: Mailbox,
+    email: str,
+    strangers: tuple[str, ...] = tuple(STRANGERS),
+    **overrides: Any,
+) -> None:
+    """The issue's attack: strangers on three networks ask for codes for the address (5 each) until
+    its ceiling is spent; returns once every code they were given has arrived, so the owner's next
+    code is the newest in the mailbox."""
+    mailed = len(mailbox.to(email))
+    admitted = 0
+    for ip in strangers:
+        stranger = await shipped_client(make_client, ip, **overrides)
+        for _ in range(5):
+            admitted += (await ask(stranger, email)).status_code == 202
+    await mailbox.wait_for(email, mailed + admitted)
+
+
+async def test_the_owner_gets_a_fresh_code_from_a_known_network_after_every_session_is_gone(
+    make_client: ClientFactory, mailbox: Mailbox, sync_engine: Engine
+) -> None:
+    owner = await shipped_client(make_client, OWNER)
+    token = (await sign_in(owner, mailbox, "signedout@example.com"))["token"]
+    assert (await owner.post("/api/v1/auth/logout", headers=bearer(token))).status_code == 204
+    await cleanup(owner.app.state.context)  # type: ignore[attr-defined]
+    with sync_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM sessions")).scalar_one() == 0
+    # A stranger who has signed in from their own network is not known there for the victim.
+    stranger = await shipped_client(make_client, "198.51.100.5")
+    await sign_in(stranger, mailbox, "mallory@example.com")
+    await flood(make_client, mailbox, "signedout@example.com")
+    assert_limited(await ask(stranger, "signedout@example.com"), 900)
+    await sign_in(owner, mailbox, "signedout@example.com")
+
+
+async def test_the_owner_gets_a_fresh_code_from_another_address_of_a_known_ipv6_network(
+    make_client: ClientFactory, mailbox: Mailbox
+) -> None:
+    laptop = await shipped_client(make_client, "2001:db8:1:2::10")
+    await sign_in(laptop, mailbox, "privacy@example.com")
+    await flood(make_client, mailbox, "privacy@example.com")
+    # The same /64 under a new privacy address is the owner's network; the next /64 is not.
+    elsewhere = await shipped_client(make_client, "2001:db8:1:3::10")
+    assert_limited(await ask(elsewhere, "privacy@example.com"), 900)
+    rotated = await shipped_client(make_client, "2001:db8:1:2:a1b2:c3d4:e5f6:7788")
+    await sign_in(rotated, mailbox, "privacy@example.com")
+
+
+async def test_a_network_stops_being_known_after_known_network_days_without_a_sign_in(
+    make_client: ClientFactory, mailbox: Mailbox, sync_engine: Engine, clock: Clock
+) -> None:
+    owner = await shipped_client(make_client, OWNER)
+    await sign_in(owner, mailbox, "seldom@example.com")
+    clock.advance(60 * 86400)
+    await sign_in(owner, mailbox, "seldom@example.com")  # a sign-in renews the mark
+    clock.advance(60 * 86400)
+    await flood(make_client, mailbox, "seldom@example.com")
+    await sign_in(owner, mailbox, "seldom@example.com")
+    clock.advance(90 * 86400 + 1)
+    await cleanup(owner.app.state.context)  # type: ignore[attr-defined]
+    with sync_engine.connect() as connection:
+        keys = connection.execute(text('SELECT "key" FROM rate_limits')).scalars().all()
+    assert not [key for key in keys if key.startswith("known:")]
+    await flood(make_client, mailbox, "seldom@example.com")
+    assert_limited(await ask(owner, "seldom@example.com"), 900)
+
+
+async def test_past_the_address_ceiling_a_known_network_keeps_its_free_failures(
+    make_client: ClientFactory, mailbox: Mailbox
+) -> None:
+    await with_password(await shipped_client(make_client, OWNER), mailbox, "mistyped@example.com")
+    ceiling = {"rate_login_email": (3, 3600)}
+    for ip in STRANGERS:
+        stranger = await shipped_client(make_client, ip, **ceiling)
+        assert (await password(stranger, "mistyped@example.com", "guess")).status_code == 400
+    owner = await shipped_client(make_client, OWNER, **ceiling)
+    assert (await password(owner, "mistyped@example.com", "typo")).status_code == 400
+    assert (await password(owner, "mistyped@example.com", PASSWORD)).status_code == 200
+
+
 async def test_an_attacker_on_one_network_waits_longer_after_each_failure(
     make_client: ClientFactory, clock: Clock
 ) -> None:
@@ -297,3 +379,20 @@ async def test_redis_slows_failures_and_forgets_them_after_a_success(
     clock.advance(1)
     assert (await verify(client, email, code)).status_code == 200
     assert [(await verify(client, email, "000000")).status_code for _ in range(2)] == [400, 400]
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+async def test_redis_remembers_the_owners_network_past_the_ceiling(
+    make_client: ClientFactory, mailbox: Mailbox
+) -> None:
+    # Redis outlives the test (and other test runs share it): a fresh address and fresh networks.
+    email = f"{uuid.uuid4().hex}@example.com"
+    owner_ip, late_ip, *strangers = (".".join(map(str, uuid.uuid4().bytes[:4])) for _ in range(5))
+    redis = {"redis_url": "redis://127.0.0.1:6379/15"}
+    owner = await shipped_client(make_client, owner_ip, **redis)
+    token = (await sign_in(owner, mailbox, email))["token"]
+    await owner.post("/api/v1/auth/logout", headers=bearer(token))
+    await cleanup(owner.app.state.context)  # type: ignore[attr-defined]
+    await flood(make_client, mailbox, email, tuple(strangers), **redis)
+    assert_limited(await ask(await shipped_client(make_client, late_ip, **redis), email), 900)
+    await sign_in(owner, mailbox, email)

@@ -73,15 +73,16 @@ def _otp_request_rules(ctx: AppContext, email: str, client: Client) -> tuple[Rul
     )
 
 
-async def _signed_in_from(ctx: AppContext, email: str, client: Client) -> bool:
-    """Whether the address's account has a session opened from this client's IP: its owner's."""
-    async with ctx.store.read() as tx:
-        row = await tx.one(
-            'SELECT 1 FROM sessions JOIN users ON users."_id" = sessions."userId" '
-            'WHERE users.email = :email AND sessions."ipAddress" = :ip LIMIT 1',
-            {"email": email, "ip": client.ip},
-        )
-    return row is not None
+def _known_key(ctx: AppContext, email: str, client: Client) -> str:
+    """The mark left by a sign-in to the address from the client's network."""
+    return counter_key(ctx.settings.secret, "known", email, client_network(client.ip))
+
+
+async def _remember_network(ctx: AppContext, email: str, client: Client) -> None:
+    """After a sign-in: this network is the owner's for `known_network_days` from now."""
+    await ctx.limiter.remember(
+        _known_key(ctx, email, client), ctx.settings.known_network_days * 86400
+    )
 
 
 async def _admit_sign_in(ctx: AppContext, email: str, client: Client) -> str:
@@ -90,13 +91,16 @@ async def _admit_sign_in(ctx: AppContext, email: str, client: Client) -> str:
     Only the attempt's own network can be walled off (its attempts on any address, its run of
     failures on this one). Attempts on the address from every network only decide whether failing
     networks get free failures: a network that has not failed for the address is never held back
-    by others (docs/security.md, "Brute force and lockout").
+    by others, and a network the account signed in from keeps its free failures (docs/security.md,
+    "Brute force and lockout").
     """
     s = ctx.settings
     network = client_network(client.ip)
     await enforce(ctx.limiter, Rule(counter_key(s.secret, "login:ip", network), *s.rate_login_ip))
     ceiling = Rule(counter_key(s.secret, "login:email", email), *s.rate_login_email)
-    besieged = await ctx.limiter.hit([ceiling]) > 0
+    besieged = await ctx.limiter.hit([ceiling]) > 0 and not await ctx.limiter.remembers(
+        _known_key(ctx, email, client)
+    )
     backoff = Backoff(
         counter_key(s.secret, "login:email-ip", email, network),
         free=0 if besieged else s.login_free_failures,
@@ -112,11 +116,11 @@ async def request_otp(ctx: AppContext, email: str, client: Client) -> None:
     email = users.normalize_email(email)
     await enforce(ctx.limiter, *_otp_request_rules(ctx, email, client))
     # The ceiling on codes for the address bounds guessing from many networks; the owner, asking
-    # from an IP their account has signed in from, passes it while strangers flood it.
+    # from a network the account has signed in from, passes it while strangers flood it.
     s = ctx.settings
     ceiling = Rule(counter_key(s.secret, "otp:email", email), *s.rate_otp_request_email)
     wait = await ctx.limiter.hit([ceiling])
-    if wait and not await _signed_in_from(ctx, email, client):
+    if wait and not await ctx.limiter.remembers(_known_key(ctx, email, client)):
         raise TooManyRequests(wait)
     code = security.new_otp_code()
     otp_id = new_id()
@@ -242,6 +246,7 @@ async def verify_otp(
     if login is None:
         raise InvalidCode()
     await ctx.limiter.forget([attempt])
+    await _remember_network(ctx, email, client)
     return login
 
 
@@ -262,6 +267,7 @@ async def password_login(ctx: AppContext, email: str, password: str, client: Cli
             await users.set_fields(tx, user["_id"], {"passwordHash": new_hash})
         login = await _open_session(ctx, tx, user, "password", client)
     await ctx.limiter.forget([attempt])
+    await _remember_network(ctx, email, client)
     return login
 
 

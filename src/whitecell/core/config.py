@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     login_free_failures: int = Field(5, ge=0, le=1000)
     login_backoff_cap_seconds: int = Field(900, ge=1, le=24 * 3600)
     login_failure_memory_seconds: int = Field(24 * 3600, ge=60)
+    # A network an account signed in from stays its owner's (past the per-address ceilings) this
+    # long after the last sign-in there.
+    known_network_days: int = Field(90, ge=1, le=3650)
     # Anonymous writes (analytics) per client network.
     rate_analytics_ip: RateRule = (60, 60)
 

@@ -4,7 +4,8 @@ Counts live in the database (one atomic upsert per hit) or, when `WHITECELL_REDI
 Redis. A fixed window can admit up to twice the limit across a window boundary; the limits in
 `Settings` are chosen with that in mind. A `Backoff` counts consecutive failures on one key and
 makes each attempt past a few free ones wait twice as long as the last (docs/security.md, "Brute
-force and lockout").
+force and lockout"). A mark (`remember`) is a key that only says "seen" until it expires: the
+networks an account has signed in from.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class RateLimitCounter(Base):
     """One window's count for one key (`otp:email:<digest>`, `login:ip:<digest>`).
 
     For a `Backoff` key the same columns hold the consecutive failures (`hits`), the earliest
-    moment the next attempt is admitted (`windowStart`) and when the failures are forgotten.
+    moment the next attempt is admitted (`windowStart`) and when the failures are forgotten. A mark
+    (`known:<digest>`) holds only when it lapses (`expiresAt`), so cleanup drops it like a count.
     """
 
     __tablename__ = "rate_limits"
@@ -110,6 +112,14 @@ class RateLimiter(Protocol):
 
     async def forget(self, keys: Sequence[str]) -> None:
         """Drop the counts of these keys (a success ends a run of failures)."""
+        ...
+
+    async def remember(self, key: str, seconds: int) -> None:
+        """Mark the key as seen for `seconds` from now, replacing an older mark's expiry."""
+        ...
+
+    async def remembers(self, key: str) -> bool:
+        """Whether the key carries a mark that has not lapsed."""
         ...
 
     async def close(self) -> None: ...
@@ -196,6 +206,30 @@ class DatabaseRateLimiter:
             for key in keys:
                 await tx.execute('DELETE FROM rate_limits WHERE "key" = :key', {"key": key})
 
+    async def remember(self, key: str, seconds: int) -> None:
+        now = utcnow()
+        store = self._store
+        async with store.write() as tx:
+            await tx.execute(
+                'INSERT INTO rate_limits ("key", "windowStart", hits, "expiresAt") '
+                'VALUES (:key, :now, 0, :expires) ON CONFLICT ("key") DO UPDATE SET '
+                '"windowStart" = :now, hits = 0, "expiresAt" = :expires',
+                {
+                    "key": key,
+                    "now": store.bind_timestamp(now),
+                    "expires": store.bind_timestamp(now + timedelta(seconds=seconds)),
+                },
+            )
+
+    async def remembers(self, key: str) -> bool:
+        store = self._store
+        async with store.read() as tx:
+            row = await tx.one(
+                'SELECT 1 FROM rate_limits WHERE "key" = :key AND "expiresAt" > :now',
+                {"key": key, "now": store.bind_timestamp(utcnow())},
+            )
+        return row is not None
+
     async def close(self) -> None:
         return None
 
@@ -249,6 +283,12 @@ class RedisRateLimiter:
         if keys:
             await self._redis.delete(*(f"whitecell:rl:{key}" for key in keys))
 
+    async def remember(self, key: str, seconds: int) -> None:
+        await self._redis.set(f"whitecell:rl:{key}", 1, ex=seconds)
+
+    async def remembers(self, key: str) -> bool:
+        return bool(await self._redis.exists(f"whitecell:rl:{key}"))
+
     async def close(self) -> None:
         await self._redis.aclose()
 
@@ -262,6 +302,12 @@ class DisabledRateLimiter:
 
     async def forget(self, keys: Sequence[str]) -> None:
         return None
+
+    async def remember(self, key: str, seconds: int) -> None:
+        return None
+
+    async def remembers(self, key: str) -> bool:
+        return False
 
     async def close(self) -> None:
         return None
