@@ -32,6 +32,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Benchmark: API vs bare-driver floor on SQLite and PostgreSQL, wrk on loopback (bench/README.md)
 bench: $(VENV)/.installed

@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gamification_router,
     ):
         app.router.routes.extend(router.routes)
-    for router in upload_routers():
+    for router in upload_routers(optional_caller):
         app.router.routes.extend(router.routes)
     app.router.routes.extend(_table_routes())
     # Every /api/v1 route, found by its table (or group) name; hand-written routes of a table

@@ -48,6 +48,16 @@ class StrictObject(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class Annotation(StrictObject):
+    """A highlight or note on a page: embedded by study's textbooks and mind's strategies."""
+
+    pageNumber: Int64 = Field(ge=1)
+    text: Text = Field(max_length=10_000)
+    type: Literal["highlight", "note"]
+    color: Text | None = Field(None, max_length=32)
+    createdAt: Timestamp
+
+
 def _raw_length_at_most(limit: int | None) -> Any:
     # Bodies trim text (WriteModel), and Pydantic trims before it counts: a 51-character value
     # with a leading blank would pass `maxLength: 50`. Counted here as sent, as the schema says.

@@ -1,18 +1,21 @@
 """HTTP routes of the tables whose rows carry a PDF: upload, fetch (ranges), signed links."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the handlers' annotations name dependencies built per
+# call of `build_upload_router`, which FastAPI must see as real objects.
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from whitecell.auth.dependencies import Context, OptionalCaller, SignedIn
 from whitecell.core import crud
 from whitecell.core.bodies import create_body, document_model
 from whitecell.core.clock import isoformat_z
+from whitecell.core.context import AppContext, get_context
+from whitecell.core.crud import Caller
 from whitecell.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from whitecell.core.files import (
     download_name,
@@ -30,8 +33,19 @@ from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.tables import REGISTRY, Table
 
 
-def build_upload_router(table: Table) -> APIRouter:
+def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRouter:
+    """The upload routes of `table`; `caller_dependency` says who is calling (the app passes
+    auth's, as to `build_router`: core does not import auth)."""
     assert table.upload is not None
+    OptionalCaller = Annotated[Caller, Depends(caller_dependency)]
+    Context = Annotated[AppContext, Depends(get_context)]
+
+    async def signed_in(caller: OptionalCaller) -> Caller:
+        if caller.id is None:
+            raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
+        return caller
+
+    SignedIn = Annotated[Caller, Depends(signed_in)]
     upload = table.upload
     router = APIRouter(prefix=f"/api/v1/{table.name}", tags=[table.module])
     present = table.present or (lambda document, _caller: document)
@@ -166,5 +180,7 @@ def _document_field(raw: object) -> dict[str, object]:
     return value
 
 
-def upload_routers() -> list[APIRouter]:
-    return [build_upload_router(table) for table in REGISTRY.values() if table.upload]
+def upload_routers(caller_dependency: Callable[..., Any]) -> list[APIRouter]:
+    return [
+        build_upload_router(table, caller_dependency) for table in REGISTRY.values() if table.upload
+    ]

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
+from whitecell.core.stamps import completion_stamp
 from whitecell.core.tables import (
     ComputeContext,
     Kind,
@@ -29,7 +30,6 @@ from whitecell.core.tables import (
 )
 from whitecell.core.types import Int64, Number, Text
 from whitecell.fitness.rules import macro_percentages, meal_totals, previous_record
-from whitecell.study.tables import completion_stamp
 
 
 class Exercise(StrictObject):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from whitecell.core import defaults
-from whitecell.core.bodies import StrictObject
+from whitecell.core.bodies import Annotation, StrictObject
 from whitecell.core.tables import (
     ANNOTATED_BODY_BYTES,
     ANNOTATIONS_MAX_BYTES,
@@ -27,7 +27,6 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Text
-from whitecell.study.tables import Annotation
 
 
 class MemoryLocation(StrictObject):

@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field
 
 from whitecell.core import defaults
-from whitecell.core.bodies import StrictObject
+from whitecell.core.bodies import Annotation, StrictObject
+from whitecell.core.stamps import completion_stamp
 from whitecell.core.tables import (
     ANNOTATED_BODY_BYTES,
     ANNOTATIONS_MAX_BYTES,
@@ -53,14 +54,6 @@ class QuizQuestion(StrictObject):
     category: Text | None = Field(None, max_length=200)
 
 
-class Annotation(StrictObject):
-    pageNumber: Int64 = Field(ge=1)
-    text: Text = Field(max_length=10_000)
-    type: Literal["highlight", "note"]
-    color: Text | None = Field(None, max_length=32)
-    createdAt: Timestamp
-
-
 async def _note(ctx: ComputeContext) -> None:
     document, previous = ctx.document, ctx.previous
     document["wordCount"] = word_count(document["content"])
@@ -90,16 +83,6 @@ async def _study_goal(ctx: ComputeContext) -> None:
     if reached and not was_reached and document["status"] == "active":
         document["status"] = "completed"
     await completion_stamp(ctx)
-
-
-async def completion_stamp(ctx: ComputeContext) -> None:
-    """`completedAt` follows `status`: set when it becomes completed, cleared when it is not."""
-    completing = ctx.document["status"] == "completed"
-    was = ctx.previous is not None and ctx.previous["status"] == "completed"
-    if completing and not was:
-        ctx.document["completedAt"] = defaults.now()
-    elif not completing:
-        ctx.document["completedAt"] = None
 
 
 NOTES = Table(
