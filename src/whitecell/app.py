@@ -20,7 +20,6 @@ from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
 from whitecell.core.dispatch import TableDispatch, install_method_not_allowed
 from whitecell.core.errors import AppError, install_error_handlers
-from whitecell.core.jobs import PeriodicJob
 from whitecell.core.logging import configure_logging
 from whitecell.core.openapi import install_openapi
 from whitecell.core.requestlog import RequestLogMiddleware
@@ -30,12 +29,12 @@ from whitecell.core.uploads import upload_routers
 from whitecell.gamification.router import router as gamification_router
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
+from whitecell.server import create_context
 from whitecell.study.decks import router as decks_router
 from whitecell.study.notes import router as notes_router
 from whitecell.study.quizzes import router as quizzes_router
 from whitecell.study.router import router as study_router
 from whitecell.study.sessions import router as sessions_router
-from whitecell.system.cleanup import cleanup
 from whitecell.system.router import router as system_router
 from whitecell.users.router import router as users_router
 
@@ -57,10 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        context = AppContext.create(settings)
-        context.jobs.append(
-            PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
-        )
+        context = create_context(settings)
         await context.start()
         app.state.context = context
         try:

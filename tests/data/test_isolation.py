@@ -12,6 +12,7 @@ from tests.data.samples import editable_column, other_value, sample_body
 from whitecell.core import crud
 from whitecell.core.ids import new_id
 from whitecell.core.tables import REGISTRY, Kind, Table
+from whitecell.gamification.worker import Engine
 
 OWNER_READ = [
     pytest.param(t, id=t.name)
@@ -60,7 +61,7 @@ async def test_b_cannot_reach_a_s_rows(api: Api, table: Table) -> None:
     path = f"{table.name}/{row['_id']}"
     # The gamification engine may still write a derived field (a session's `xpEarned`) to A's
     # row; let it finish, so the comparison at the end sees only what B's requests did.
-    await api.context.gamification.drain()
+    await api.context.service(Engine).drain()
     if table.name != "sessions":
         row = (await api.get(api.a, path)).json()
     missing = await api.get(api.b, f"{table.name}/{new_id()}")

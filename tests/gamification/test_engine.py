@@ -16,6 +16,7 @@ from whitecell.core import crud
 from whitecell.gamification import levels
 from whitecell.gamification.engine import score_batch
 from whitecell.gamification.tables import STREAKS, XP_LOGS
+from whitecell.gamification.worker import Engine
 
 WORDS = "The mitochondria is the powerhouse of the cell and makes most of its ATP."
 
@@ -75,7 +76,7 @@ async def _daily_streak(tx: Any, who: Person, days: list[str], *, count: int) ->
 
 
 async def _drain(api: Api) -> None:
-    await api.context.gamification.drain()
+    await api.context.service(Engine).drain()
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from tests.data.samples import sample_body
 from whitecell.cli.main import cli
 from whitecell.gamification import rules
 from whitecell.gamification.engine import CONSUMER, retry_set_aside, set_aside
+from whitecell.gamification.worker import Engine
 
 WORDS = "The mitochondria is the powerhouse of the cell and makes most of its ATP."
 # What issue 10 item 1 stored for the date 0999-06-01T00:00:00Z on SQLite (strftime, unpadded).
@@ -26,7 +27,7 @@ ITEM_1_DATE = "999-06-01 T0:00:00.0000Z"
 
 
 async def _drain(api: Api) -> None:
-    await api.context.gamification.drain()
+    await api.context.service(Engine).drain()
 
 
 async def _total_xp(api: Api, who: Person) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from whitecell.gamification.worker import Engine
 
 WORDS = "Ten words or more make this note worth some XP today, truly."
 CLOCKS = (
@@ -47,7 +48,7 @@ async def test_a_streak_follows_the_local_midnight_and_breaks_on_a_missed_day(
     for moment in ("2026-03-10T03:30:00Z", "2026-03-10T04:30:00Z"):
         _at(monkeypatch, moment)
         await game.create(game.a, "notes", sample_body("notes", content=WORDS))
-        await game.context.gamification.drain()
+        await game.context.service(Engine).drain()
     daily = (await _streaks(game))["daily_activity:None"]
     assert daily["completedDates"] == ["2026-03-09", "2026-03-10"]
     assert (daily["currentCount"], daily["startDate"], daily["lastActiveDate"]) == (
@@ -71,7 +72,7 @@ async def test_a_streak_follows_the_local_midnight_and_breaks_on_a_missed_day(
 
     # Activity again starts a new run of one.
     await game.create(game.a, "notes", sample_body("notes", content=WORDS))
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     daily = (await _streaks(game))["daily_activity:None"]
     assert (daily["currentCount"], daily["startDate"]) == (1, "2026-03-12")
 
@@ -90,7 +91,7 @@ async def test_the_task_streak_counts_days_with_every_task_done(game: Api) -> No
             f"/api/v1/daily_tasks/{task['_id']}", json={"completed": done}, headers=game.a.headers
         )
         assert response.status_code == 200
-        await game.context.gamification.drain()
+        await game.context.service(Engine).drain()
 
     await complete(first, True)
     assert "task:discipline" not in await _streaks(game)  # one of two is not the day's tasks
@@ -109,7 +110,7 @@ async def test_awards_are_dated_when_people_acted_not_when_the_engine_ran(
         _at(monkeypatch, moment)
         await game.create(game.a, "notes", sample_body("notes", content=WORDS))
     _at(monkeypatch, "2026-05-04T09:00:00Z")
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     rows = (await game.get(game.a, "xp_logs", order="date")).json()["items"]
     assert [r["date"] for r in rows] == ["2026-05-01T12:00:00.000Z", "2026-05-02T12:00:00.000Z"]
     daily = (await _streaks(game))["daily_activity:None"]
@@ -133,7 +134,7 @@ async def test_a_study_session_holds_the_xp_of_its_window(game: Api) -> None:
         f"/api/v1/study_sessions/{session['_id']}/stop", headers=game.a.headers
     )
     assert stopped.status_code == 200
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     stored = (await game.get(game.a, f"study_sessions/{session['_id']}")).json()
     assert stored["xpEarned"] == 10 + 3  # the note and the review (0 whole minutes studied)
     assert (stored["notesCreated"], stored["flashcardsReviewed"]) == (1, 1)
@@ -142,12 +143,12 @@ async def test_a_study_session_holds_the_xp_of_its_window(game: Api) -> None:
 async def _delete_note(game: Api, note: dict[str, Any]) -> None:
     response = await game.client.delete(f"/api/v1/notes/{note['_id']}", headers=game.a.headers)
     assert response.status_code == 204
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
 
 
 async def _note(game: Api) -> dict[str, Any]:
     note = await game.create(game.a, "notes", sample_body("notes", content=WORDS))
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     return note
 
 

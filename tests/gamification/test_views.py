@@ -13,6 +13,7 @@ from tests.data.conftest import Api
 from tests.data.samples import sample_body
 from whitecell.cli.main import cli
 from whitecell.gamification import levels
+from whitecell.gamification.worker import Engine
 
 WORDS = "Ten words or more make this note worth some XP today, truly."
 
@@ -49,7 +50,7 @@ async def test_the_dashboard_holds_one_screen_of_the_app(game: Api) -> None:
     await game.create(game.b, "meals", meal)
     await game.create(game.b, "flashcards", sample_body("flashcards"))
     await game.create(game.b, "study_goals", sample_body("study_goals", currentValue=0.0))
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
 
     board = await _get(game, "dashboard")
     total = 10 + 14 + 5  # the note, the done task (priority 5), the meal
@@ -69,7 +70,7 @@ async def test_the_dashboard_holds_one_screen_of_the_app(game: Api) -> None:
 
 async def test_the_badge_catalog_shows_every_badge_with_progress(game: Api) -> None:
     await game.create(game.a, "notes", sample_body("notes", content=WORDS))
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     catalog = await _get(game, "badges/catalog")
     assert catalog["total"] >= 30 and catalog["earned"] >= 1
     badges = {b["badgeType"]: b for b in catalog["items"]}
@@ -85,7 +86,7 @@ async def test_the_leaderboard_ranks_by_xp_over_public_fields_only(game: Api) ->
     for _ in range(2):
         await game.create(game.a, "notes", sample_body("notes", content=WORDS))
     await game.create(game.b, "workouts", sample_body("workouts", duration=60))
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     for period in ("week", "month", "all"):
         board = await _get(game, "leaderboard", period=period)
         ranked = [(e["rank"], e["user"]["_id"], e["xp"]) for e in board["items"]]
@@ -118,7 +119,7 @@ async def test_the_check_command_finds_and_repairs_a_corrupted_total(
     game: Api, monkeypatch: Any
 ) -> None:
     await game.create(game.a, "workouts", sample_body("workouts", duration=60))
-    await game.context.gamification.drain()
+    await game.context.service(Engine).drain()
     async with game.context.store.write() as tx:
         await tx.execute(
             'UPDATE users SET "totalXP" = 99999, "currentLevel" = 40 WHERE "_id" = :me',

@@ -16,6 +16,7 @@ from tests.data.conftest import Person
 from tests.data.samples import sample_body
 from tests.realtime.conftest import Client, Live, LiveFactory
 from whitecell.realtime import log
+from whitecell.realtime.feed import Feed
 from whitecell.realtime.protocol import ACCOUNT_CHANGED, SESSION_ENDED, TOO_MANY
 
 
@@ -237,7 +238,7 @@ async def test_a_slow_consumer_is_dropped_without_stalling_a_fast_one(
             project = await _write(live, live.a, "POST", "code_projects", body)
             received = await fast.next()
             assert received["_id"] == project["_id"]
-        connections = live.context.feed.connections
+        connections = live.context.service(Feed).connections
         assert len(connections) == 1, "the stalled client was let go"
         fast_view = connections[0]
         assert fast_view.closing is None

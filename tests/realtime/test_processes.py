@@ -19,7 +19,7 @@ from tests.data.conftest import person
 from tests.data.samples import sample_body
 from tests.support import POSTGRES_URL, free_port
 from whitecell.core.config import Settings
-from whitecell.core.context import AppContext
+from whitecell.server import create_context
 
 pytestmark = [
     pytest.mark.e2e,
@@ -74,7 +74,7 @@ async def test_a_change_through_one_process_reaches_a_subscriber_of_the_other(
     two_servers: list[str], settings_for: Callable[..., Settings]
 ) -> None:
     first, second = two_servers
-    context = AppContext.create(settings_for())
+    context = create_context(settings_for())
     await context.store.open()
     try:
         ada = await person(context, "ada@example.com")

@@ -18,6 +18,8 @@ from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
 from whitecell.core.logging import configure_logging
 from whitecell.demo.command import demo
+from whitecell.gamification.worker import Engine
+from whitecell.server import create_context
 
 if TYPE_CHECKING:
     from whitecell.core.consumers import DeadLetter
@@ -30,7 +32,7 @@ def _with_context(settings: Settings, work: Callable[[AppContext], Awaitable[T]]
     """Run `work(context)` against the configured database, outside any server."""
 
     async def run() -> T:
-        context = AppContext.create(settings)
+        context = create_context(settings)
         await context.store.open()
         try:
             return await work(context)
@@ -274,12 +276,12 @@ def gamification_run(settings: Settings) -> None:
     """
 
     async def work(context: AppContext) -> None:
-        context.gamification.start(force=True)
+        context.service(Engine).start(force=True)
         click.echo("scoring the change log; Ctrl-C stops")
         try:
-            await context.gamification.wait()
+            await context.service(Engine).wait()
         finally:
-            await context.gamification.stop()
+            await context.service(Engine).stop()
 
     with contextlib.suppress(KeyboardInterrupt):
         _with_context(settings, work)

@@ -1,9 +1,12 @@
-"""What a running server holds: settings, the data store, mailer, rate limiter, periodic jobs."""
+"""What a running server holds: settings, the data store, mailer, rate limiter, periodic jobs,
+and the services the layers above add (the live feed, the XP engine: `whitecell/server.py` wires
+them; core does not know them by name)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
@@ -20,8 +23,9 @@ from whitecell.core.ratelimit import (
 )
 from whitecell.core.storage import Storage, open_storage
 from whitecell.core.store import Store
-from whitecell.gamification.worker import Engine
-from whitecell.realtime.feed import Feed
+
+T = TypeVar("T")
+Step = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -31,11 +35,11 @@ class AppContext:
     mailer: Mailer
     limiter: RateLimiter
     expected_revisions: set[str]
-    feed: Feed
     storage: Storage
     reaper: FileReaper
-    gamification: Engine
     jobs: list[PeriodicJob] = field(default_factory=list)
+    _services: dict[type, Any] = field(default_factory=dict, repr=False)
+    _lifecycle: list[tuple[Step, Step]] = field(default_factory=list, repr=False)
     _stop_reaping: Callable[[], None] = field(default=lambda: None, repr=False)
 
     @classmethod
@@ -55,26 +59,34 @@ class AppContext:
             mailer=Mailer(settings),
             limiter=limiter,
             expected_revisions=head_revisions(settings.resolved_database_url),
-            feed=Feed(store, settings),
             storage=storage,
             reaper=FileReaper(storage),
-            gamification=Engine(store, settings),
         )
+
+    def add(self, service: T, start: Step, stop: Step) -> T:
+        """Hold `service` (one of its kind), started after the store and stopped before it."""
+        self._services[type(service)] = service
+        self._lifecycle.append((start, stop))
+        return service
+
+    def service(self, kind: type[T]) -> T:
+        """The running service of `kind` that the wiring added (KeyError when there is none)."""
+        return cast(T, self._services[kind])
 
     async def start(self) -> None:
         await self.store.open()
         self._stop_reaping = self.store.subscribe(self.reaper)
         self.mailer.start()
-        await self.feed.start()
-        self.gamification.start()
+        for start, _stop in self._lifecycle:
+            await start()
         for job in self.jobs:
             job.start()
 
     async def stop(self) -> None:
         for job in self.jobs:
             await job.stop()
-        await self.gamification.stop()
-        await self.feed.stop()
+        for _start, stop in reversed(self._lifecycle):
+            await stop()
         self._stop_reaping()
         await self.reaper.drain()
         await self.mailer.stop()

@@ -15,6 +15,7 @@ from whitecell.core.listing import RESERVED, parse_list_query
 from whitecell.core.tables import REGISTRY, Table
 from whitecell.realtime import log
 from whitecell.realtime.connection import Connection, Subscription
+from whitecell.realtime.feed import Feed
 from whitecell.realtime.matching import Selector, Viewer
 from whitecell.realtime.protocol import (
     ClientMessage,
@@ -49,7 +50,7 @@ class Refused(Exception):
 
 async def open_connection(ctx: AppContext, token: str) -> Connection:
     """A connection for the session behind `token` (401/403 as `AppError` otherwise)."""
-    feed = ctx.feed
+    feed = ctx.service(Feed)
     auth = await auth_service.authenticate(ctx, token)
     user = auth.user
     viewer = Viewer(user["_id"], user.get("role") == "admin", auth.session_id)

@@ -17,7 +17,7 @@ from whitecell.core.errors import AppError, BadRequest, FieldError, TooManyReque
 from whitecell.core.listing import ascii_integer
 from whitecell.realtime import session
 from whitecell.realtime.connection import Connection
-from whitecell.realtime.feed import TooManyConnections
+from whitecell.realtime.feed import Feed, TooManyConnections
 from whitecell.realtime.protocol import Subscribe
 
 SUBSCRIPTION = "events"
@@ -69,7 +69,7 @@ async def stream(request: Request, token: str) -> StreamingResponse:
     message = _subscribe_message(request)
     connection = await session.open_connection(ctx, token)
     try:
-        ctx.feed.attach(connection)
+        ctx.service(Feed).attach(connection)
     except TooManyConnections:
         raise TooManyRequests(5) from None
     try:

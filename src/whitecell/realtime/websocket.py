@@ -15,7 +15,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
 from whitecell.realtime import session
 from whitecell.realtime.connection import Connection
-from whitecell.realtime.feed import TooManyConnections
+from whitecell.realtime.feed import Feed, TooManyConnections
 from whitecell.realtime.protocol import IDLE, SESSION_ENDED, TOO_MANY, Auth, error
 
 logger = logging.getLogger("whitecell.realtime")
@@ -60,7 +60,7 @@ async def serve(websocket: WebSocket) -> None:
         if token is None:
             raise AppError('send {"type": "auth", "token": ...} first')
         connection = await session.open_connection(ctx, token)
-        ctx.feed.attach(connection)
+        ctx.service(Feed).attach(connection)
     except TooManyConnections:
         await _send(websocket, error("too_many_connections", "close another connection first"))
         await websocket.close(TOO_MANY, "too many connections")

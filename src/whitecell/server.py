@@ -1,0 +1,31 @@
+"""The running server, wired once for `app.py` and the CLI: the context core provides, plus the
+services of the layers above it (the live feed, the XP engine) and the periodic jobs.
+
+Core cannot build these itself: it would import the floors above it (style.md, "Floors").
+"""
+
+from __future__ import annotations
+
+from whitecell.core.config import Settings
+from whitecell.core.context import AppContext
+from whitecell.core.jobs import PeriodicJob
+from whitecell.gamification.worker import Engine
+from whitecell.realtime.feed import Feed
+from whitecell.system.cleanup import cleanup
+
+
+def create_context(settings: Settings) -> AppContext:
+    """Everything a server process runs, not yet started (`await context.start()`)."""
+    context = AppContext.create(settings)
+    feed = Feed(context.store, settings)
+    context.add(feed, feed.start, feed.stop)
+    engine = Engine(context.store, settings)
+
+    async def start_engine() -> None:
+        engine.start()
+
+    context.add(engine, start_engine, engine.stop)
+    context.jobs.append(
+        PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
+    )
+    return context
