@@ -6,12 +6,18 @@ Core cannot build these itself: it would import the floors above it (style.md, "
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.jobs import PeriodicJob
 from whitecell.gamification.worker import Engine
 from whitecell.realtime.feed import Feed
 from whitecell.system.cleanup import cleanup
+
+T = TypeVar("T")
 
 
 def create_context(settings: Settings) -> AppContext:
@@ -29,3 +35,18 @@ def create_context(settings: Settings) -> AppContext:
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
     )
     return context
+
+
+def run_with_context(settings: Settings, work: Callable[[AppContext], Awaitable[T]]) -> T:
+    """Run `work(context)` against the configured database, outside any server (CLI commands):
+    the store is open, the services are not started."""
+
+    async def run() -> T:
+        context = create_context(settings)
+        await context.store.open()
+        try:
+            return await work(context)
+        finally:
+            await context.store.close()
+
+    return asyncio.run(run())

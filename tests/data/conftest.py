@@ -54,7 +54,7 @@ async def person(context: AppContext, email: str, role: str = "user") -> Person:
     """An account with a session, made directly (the login flow has its own tests)."""
     async with context.store.write() as tx:
         user = await users.create_user(tx, email, role=role)
-        login = await auth_service._open_session(
+        login = await auth_service.open_session(
             context, tx, user, "otp", Client(ip="127.0.0.1", user_agent="tests")
         )
     return Person(login.user, login.token)

@@ -190,7 +190,7 @@ def _ensure_may_sign_in(user: dict[str, Any]) -> None:
         raise Forbidden("This account is deactivated.")
 
 
-async def _open_session(
+async def open_session(
     ctx: AppContext, tx: Tx, user: dict[str, Any], kind: str, client: Client
 ) -> Login:
     token = security.new_session_token()
@@ -241,7 +241,7 @@ async def verify_otp(
             if user is None:
                 user = await users.create_user(tx, email, name=name, username=username)
             _ensure_may_sign_in(user)
-            login = await _open_session(ctx, tx, user, "otp", client)
+            login = await open_session(ctx, tx, user, "otp", client)
     # Raised after the block so the spent attempt is committed.
     if login is None:
         raise InvalidCode()
@@ -265,7 +265,7 @@ async def password_login(ctx: AppContext, email: str, password: str, client: Cli
     async with ctx.store.write() as tx:
         if new_hash:
             await users.set_fields(tx, user["_id"], {"passwordHash": new_hash})
-        login = await _open_session(ctx, tx, user, "password", client)
+        login = await open_session(ctx, tx, user, "password", client)
     await ctx.limiter.forget([attempt])
     await _remember_network(ctx, email, client)
     return login

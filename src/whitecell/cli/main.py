@@ -2,44 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
-from sqlalchemy import create_engine
+import uvicorn
+from sqlalchemy import create_engine, text
 
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
+from whitecell.auth.service import revoke_sessions
+from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
+from whitecell.core.crud import Caller
+from whitecell.core.db import sync_url
+from whitecell.core.errors import AppError
 from whitecell.core.logging import configure_logging
+from whitecell.core.search import fts_table
+from whitecell.core.tables import REGISTRY
 from whitecell.demo.command import demo
+from whitecell.gamification.check import check
+from whitecell.gamification.engine import retry_set_aside, set_aside
 from whitecell.gamification.worker import Engine
-from whitecell.server import create_context
+from whitecell.server import run_with_context
+from whitecell.study.decks import import_anki as run_import
+from whitecell.system.cleanup import cleanup as run_cleanup
+from whitecell.users import service
 
 if TYPE_CHECKING:
     from whitecell.core.consumers import DeadLetter
     from whitecell.gamification.check import Finding
 
 T = TypeVar("T")
-
-
-def _with_context(settings: Settings, work: Callable[[AppContext], Awaitable[T]]) -> T:
-    """Run `work(context)` against the configured database, outside any server."""
-
-    async def run() -> T:
-        context = create_context(settings)
-        await context.store.open()
-        try:
-            return await work(context)
-        finally:
-            await context.store.close()
-
-    return asyncio.run(run())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +61,6 @@ cli.add_command(demo)
 @click.pass_obj
 def serve(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API."""
-    import uvicorn
 
     uvicorn.run(
         "whitecell.app:create_app_from_environment",
@@ -89,7 +85,6 @@ def db() -> None:
 @click.pass_obj
 def upgrade(settings: Settings, revision: str) -> None:
     """Migrate the database up to REVISION (default: head)."""
-    from whitecell.core import migrations
 
     migrations.upgrade(settings.resolved_database_url, revision)
     click.echo(f"database at {revision}")
@@ -100,7 +95,6 @@ def upgrade(settings: Settings, revision: str) -> None:
 @click.pass_obj
 def downgrade(settings: Settings, revision: str) -> None:
     """Migrate the database down to REVISION (default: one step; `base` empties it)."""
-    from whitecell.core import migrations
 
     migrations.downgrade(settings.resolved_database_url, revision)
     click.echo(f"database at {revision}")
@@ -110,11 +104,6 @@ def downgrade(settings: Settings, revision: str) -> None:
 @click.pass_obj
 def vacuum(settings: Settings) -> None:
     """Compact the database and refresh its statistics (and, on SQLite, its search indexes)."""
-    from sqlalchemy import text
-
-    from whitecell.core.db import sync_url
-    from whitecell.core.search import fts_table
-    from whitecell.core.tables import REGISTRY
 
     engine = create_engine(sync_url(settings.resolved_database_url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -136,8 +125,6 @@ def vacuum(settings: Settings) -> None:
 @click.pass_obj
 def current(settings: Settings) -> None:
     """Print the database's revision and the head this build expects."""
-    from whitecell.core import migrations
-    from whitecell.core.db import sync_url
 
     engine = create_engine(sync_url(settings.resolved_database_url))
     with engine.connect() as connection:
@@ -163,7 +150,6 @@ def users() -> None:
 @click.pass_obj
 def create_admin(settings: Settings, email: str, name: str | None, username: str | None) -> None:
     """Make EMAIL an administrator, creating the account if needed. It signs in by emailed code."""
-    from whitecell.users import service
 
     async def work(context: AppContext) -> str:
         async with context.store.write() as tx:
@@ -176,7 +162,7 @@ def create_admin(settings: Settings, email: str, name: str | None, username: str
             await service.set_fields(tx, user["_id"], {"role": "admin"})
             return f"promoted {user['email']} (@{user['username']}) to admin"
 
-    click.echo(_with_context(settings, work))
+    click.echo(run_with_context(settings, work))
 
 
 @users.command("revoke-sessions")
@@ -185,8 +171,6 @@ def create_admin(settings: Settings, email: str, name: str | None, username: str
 @click.pass_obj
 def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -> None:
     """Sign EMAIL (or, with --everyone, every user) out of every device."""
-    from whitecell.auth.service import revoke_sessions
-    from whitecell.users import service
 
     if bool(email) == everyone:
         raise click.UsageError("give an EMAIL or --everyone")
@@ -203,7 +187,7 @@ def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -
                 raise click.ClickException(f"no account for {email}")
             return await revoke_sessions(tx, user["_id"])
 
-    click.echo(f"revoked {_with_context(settings, work)} sessions")
+    click.echo(f"revoked {run_with_context(settings, work)} sessions")
 
 
 @users.command("ban")
@@ -212,8 +196,6 @@ def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -
 @click.pass_obj
 def ban(settings: Settings, email: str, lift: bool) -> None:
     """Ban EMAIL (every session is refused at once and revoked), or lift the ban."""
-    from whitecell.auth.service import revoke_sessions
-    from whitecell.users import service
 
     async def work(context: AppContext) -> str:
         async with context.store.write() as tx:
@@ -225,7 +207,7 @@ def ban(settings: Settings, email: str, lift: bool) -> None:
                 await revoke_sessions(tx, user["_id"])
             return f"{user['email']} is {'no longer ' if lift else ''}banned"
 
-    click.echo(_with_context(settings, work))
+    click.echo(run_with_context(settings, work))
 
 
 @cli.group("import")
@@ -239,10 +221,6 @@ def import_group() -> None:
 @click.pass_obj
 def import_anki(settings: Settings, package: Path, email: str) -> None:
     """Import the Anki deck PACKAGE (.apkg) into the flashcards of --user."""
-    from whitecell.core.crud import Caller
-    from whitecell.core.errors import AppError
-    from whitecell.study.decks import import_anki as run_import
-    from whitecell.users import service
 
     async def work(context: AppContext) -> dict[str, object]:
         async with context.store.read() as tx:
@@ -256,7 +234,7 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
         except AppError as error:
             raise click.ClickException(f"{package}: {error.detail}") from None
 
-    summary = _with_context(settings, work)
+    summary = run_with_context(settings, work)
     summary.pop("seq", None)
     click.echo(json.dumps(summary))
 
@@ -284,7 +262,7 @@ def gamification_run(settings: Settings) -> None:
             await context.service(Engine).stop()
 
     with contextlib.suppress(KeyboardInterrupt):
-        _with_context(settings, work)
+        run_with_context(settings, work)
 
 
 @gamification.command("check")
@@ -297,13 +275,11 @@ def gamification_check(settings: Settings, dry_run: bool) -> None:
     Exits 1 if something was wrong and --dry-run left it so, or if rows are set aside
     (`whitecell gamification retry` scores them again).
     """
-    from whitecell.gamification.check import check
-    from whitecell.gamification.engine import set_aside
 
     async def work(context: AppContext) -> tuple[list[Finding], list[DeadLetter]]:
         return await check(context.store, repair=not dry_run), await set_aside(context.store)
 
-    findings, letters = _with_context(settings, work)
+    findings, letters = run_with_context(settings, work)
     for finding in findings:
         click.echo(("would repair " if dry_run else "repaired ") + str(finding))
     click.echo(f"{len(findings)} wrong value(s){' found' if dry_run else ' repaired'}")
@@ -327,11 +303,10 @@ def gamification_retry(settings: Settings, seq: int | None, every: bool) -> None
 
     Exits 1 if one still fails (it stays set aside, its attempt counted).
     """
-    from whitecell.gamification.engine import retry_set_aside
 
     if (seq is not None) == every:
         raise click.UsageError("give --seq N or --all")
-    results = _with_context(settings, lambda context: retry_set_aside(context.store, seq=seq))
+    results = run_with_context(settings, lambda context: retry_set_aside(context.store, seq=seq))
     if seq is not None and not results:
         raise click.ClickException(f"no row set aside at seq {seq}")
     for result in results:
@@ -349,6 +324,5 @@ def gamification_retry(settings: Settings, seq: int | None, every: bool) -> None
 @click.pass_obj
 def cleanup(settings: Settings) -> None:
     """Delete expired sessions, one-time codes and rate-limit windows now."""
-    from whitecell.system.cleanup import cleanup as run_cleanup
 
-    click.echo(json.dumps(_with_context(settings, run_cleanup)))
+    click.echo(json.dumps(run_with_context(settings, run_cleanup)))

@@ -26,7 +26,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from whitecell.core.bodies import value_type
-from whitecell.core.documents import Codec, parse_timestamp
+from whitecell.core.documents import Codec, bind_json, parse_timestamp
 from whitecell.core.errors import BadRequest, FieldError
 from whitecell.core.tables import Kind, Table
 from whitecell.core.types import DAY
@@ -282,8 +282,6 @@ class Sql:
                         **{key: item.value},
                     )
                 else:
-                    from whitecell.core.documents import bind_json
-
                     self.add(f"{column} @> :{key}", **{key: bind_json(dialect, [item.value])})
             elif item.op == "in":
                 names = [f"{key}_{i}" for i in range(len(item.value))]

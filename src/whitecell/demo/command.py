@@ -1,15 +1,20 @@
 """The `whitecell demo` command (registered on the CLI group in `whitecell.cli.main`).
 
-Only click is imported here: `whitecell --help` stays fast, and the demo package (which imports
-every table) loads when the command runs.
+The CLI loads every table anyway (`whitecell.models`), so the demo's modules load with it.
 """
 
 from __future__ import annotations
 
 import click
+from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from whitecell.core.config import Settings
+from whitecell.core.context import AppContext
 from whitecell.demo import DEFAULT_EMAIL, DEFAULT_PASSWORD
+from whitecell.demo.account import NotADemoAccount
+from whitecell.demo.service import DemoAccount, create_demo, summary
+from whitecell.demo.writer import DemoDataRejected
+from whitecell.server import run_with_context
 
 
 @click.command("demo")
@@ -29,13 +34,6 @@ def demo(settings: Settings, email: str, weeks: int, seed: int, password: str) -
     account the demo did not create is refused). Meant for development and trial servers:
     anyone who knows the password can sign in.
     """
-    from pydantic import EmailStr, TypeAdapter, ValidationError
-
-    from whitecell.cli.main import _with_context
-    from whitecell.core.context import AppContext
-    from whitecell.demo.account import NotADemoAccount
-    from whitecell.demo.service import DemoAccount, create_demo, summary
-    from whitecell.demo.writer import DemoDataRejected
 
     try:  # the address must be one the sign-in endpoints accept, or the printed lines fail
         TypeAdapter(EmailStr).validate_python(email)
@@ -49,7 +47,7 @@ def demo(settings: Settings, email: str, weeks: int, seed: int, password: str) -
         return await create_demo(context, email=email, weeks=weeks, seed=seed, password=password)
 
     try:
-        result = _with_context(settings, work)
+        result = run_with_context(settings, work)
     except NotADemoAccount as error:
         raise click.ClickException(str(error)) from error
     except DemoDataRejected as error:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from whitecell.core.clock import isoformat_z
+from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
 from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Tx
@@ -214,7 +215,6 @@ def _sum(table: str, expression: str, condition: str = "", **params: Any) -> Met
 
 
 async def _habit_days(tx: Tx, user_id: str) -> float | None:
-    from whitecell.core.crud import select_documents
 
     stacks = await select_documents(tx, "habit_stacks", '"userId" = :me', {"me": user_id})
     return float(sum(len(stack["completedDates"] or []) for stack in stacks))

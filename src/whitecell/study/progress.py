@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from whitecell.core.tables import ComputeContext
+from whitecell.core import crud
+from whitecell.core.tables import REGISTRY, ComputeContext
 
 # A time goal's unit, in minutes; a goal in another unit is left to the user.
 MINUTES_PER = {"minute": 1, "minutes": 1, "min": 1, "mins": 1, "hour": 60, "hours": 60, "h": 60}
@@ -16,9 +17,6 @@ async def advance(ctx: ComputeContext, goal_type: str, subject: str, amount: flo
     """Add `amount` (minutes, or pages) to the caller's active goals of this type and subject."""
     if amount <= 0:
         return
-    from whitecell.core import crud
-    from whitecell.study.tables import STUDY_GOALS
-
     rows = await ctx.tx.all(
         'SELECT "_id", unit, "currentValue" FROM study_goals WHERE "userId" = :me '
         'AND status = :active AND "goalType" = :kind AND subject = :subject',
@@ -33,7 +31,8 @@ async def advance(ctx: ComputeContext, goal_type: str, subject: str, amount: flo
         else:
             continue
         changes: dict[str, Any] = {"currentValue": round(float(current) + gained, 2)}
-        await crud.update(ctx.tx, STUDY_GOALS, ctx.caller, goal_id, changes)
+        # By name: study/tables.py imports this module to declare its compute hooks.
+        await crud.update(ctx.tx, REGISTRY["study_goals"], ctx.caller, goal_id, changes)
 
 
 async def after_session(ctx: ComputeContext) -> None:

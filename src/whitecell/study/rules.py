@@ -6,6 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
+from whitecell.core.errors import FieldError, ValidationFailed
+
 _TAG = re.compile(r"<[^>]+>")
 _MARKUP = re.compile(r"[#*_`>~\[\]()!|-]+")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*", re.UNICODE)  # don't, don\u2019t: one word
@@ -66,8 +68,6 @@ def grade_quiz(questions: list[dict[str, Any]], answers: list[str]) -> dict[str,
     """Score a submitted quiz (docs/study.md): folded comparison, small typos forgiven in short
     answers, matching questions right only when every pair is."""
     if len(answers) > len(questions):
-        from whitecell.core.errors import ValidationFailed
-
         raise ValidationFailed.field("userAnswers", "has more answers than there are questions")
     feedback, correct = [], 0
     for index, question in enumerate(questions):
@@ -88,7 +88,6 @@ def grade_quiz(questions: list[dict[str, Any]], answers: list[str]) -> dict[str,
 
 def reading_progress(book: dict[str, Any]) -> float:
     """Percentage read; also checks that every page number lies inside the book."""
-    from whitecell.core.errors import FieldError, ValidationFailed
 
     pages = book["pages"]
     errors = []

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from whitecell.core.clock import isoformat_z
+
 MIN_EASE = 1.3
 START_EASE = 2.5
 PASS = 3  # grades 3-5 are recalled, 0-2 are lapses
@@ -69,7 +71,6 @@ def review_card(
     card: dict[str, Any], quality: int, time_spent: float, reviewed_at: datetime
 ) -> dict[str, Any]:
     """The card's scheduler fields after a review at `reviewed_at` (an aware datetime)."""
-    from whitecell.core.clock import isoformat_z
 
     history = list(card.get("reviewHistory") or [])
     before = Sm2State(
@@ -142,8 +143,6 @@ def review_card_fsrs(
 ) -> dict[str, Any]:
     """The card after a review scheduled by FSRS; SM-2's `easeFactor` is left as it was."""
     from fsrs import Rating, State
-
-    from whitecell.core.clock import isoformat_z
 
     scheduler = fsrs_scheduler(fuzzing)
     memory = _fsrs_card(card, scheduler)

@@ -12,7 +12,7 @@ from zoneinfo import available_timezones
 from whitecell.core.clock import isoformat_z, local_today, utcnow
 from whitecell.core.crud import release_references
 from whitecell.core.documents import codec
-from whitecell.core.errors import Conflict, FieldError, NotFound
+from whitecell.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from whitecell.core.ids import new_id
 from whitecell.core.store import ChangeEvent, Tx
 
@@ -165,8 +165,6 @@ async def create_user(
 async def update_profile(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     for field in ("name", "username", "timezone", "newCardsPerDay", "scheduler"):
         if field in changes and changes[field] is None:
-            from whitecell.core.errors import ValidationFailed
-
             raise ValidationFailed.field(field, "cannot be null")
     if "username" in changes and await username_taken(tx, changes["username"], except_id=user_id):
         raise _taken()
