@@ -11,20 +11,10 @@ from whitecell.core.crud import Caller, get
 from whitecell.core.documents import codec
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import ChangeEvent
+from whitecell.mind.rules import present_quote
 from whitecell.mind.tables import STOIC_QUOTES
 
 router = APIRouter(prefix="/api/v1/stoic_quotes", tags=["mind"])
-
-
-def present_quote(quote: dict[str, Any], caller: Caller) -> dict[str, Any]:
-    """`savedBy` would list everyone who saved a quote: each user sees only whether they did."""
-    if caller.is_admin:
-        return quote
-    mine = [caller.id] if caller.id in quote["savedBy"] else []
-    return {**quote, "savedBy": mine}
-
-
-STOIC_QUOTES.present = present_quote
 
 
 async def _set_saved(ctx: Any, auth: Any, quote_id: str, saved: bool) -> Response:

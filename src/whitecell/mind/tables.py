@@ -27,6 +27,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Text
+from whitecell.mind.rules import present_quote
 
 
 class MemoryLocation(StrictObject):
@@ -93,6 +94,7 @@ STOIC_QUOTES = Table(
     search=("quote", "author", "theme"),
     order="-createdAt",
     created_at="createdAt",
+    present=present_quote,
 )
 
 DEBATE_SESSIONS = Table(
