@@ -3,7 +3,7 @@ over in-process HTTP, and a real SMTP server that receives the mail the app send
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 import whitecell.models  # noqa: F401  (the whole metadata, for cleaning between tests)
-from tests.support import Mailbox, scratch_database, smtp_server
+from tests.support import Api, ClientFactory, Mailbox, api_with, scratch_database, smtp_server
 from tests.support_s3 import S3Server, s3_server
 from whitecell.app import create_app
 from whitecell.core import migrations
@@ -100,9 +100,6 @@ def settings_for(
     return build
 
 
-ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
 @pytest.fixture
 async def make_client(settings_for: Callable[..., Settings]) -> AsyncIterator[ClientFactory]:
     """Start an app (its own engines, mailer and jobs) and return an HTTP client bound to it."""
@@ -123,3 +120,9 @@ async def make_client(settings_for: Callable[..., Settings]) -> AsyncIterator[Cl
 @pytest.fixture
 async def client(make_client: ClientFactory) -> httpx.AsyncClient:
     return await make_client()
+
+
+@pytest.fixture
+async def api(make_client: ClientFactory) -> Api:
+    """The app and its three people: A, B and an administrator, signed in."""
+    return await api_with(make_client)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.support import Mailbox
+if TYPE_CHECKING:  # tests.support uses `bearer` below
+    from tests.support import Mailbox
 
 
 async def sign_in(

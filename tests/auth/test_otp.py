@@ -8,9 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.conftest import ClientFactory
 from tests.helpers import bearer, sign_in, wrong_code
-from tests.support import Mailbox
+from tests.support import ClientFactory, Mailbox
 
 GENERIC = {"status": 400, "code": "invalid_code"}
 

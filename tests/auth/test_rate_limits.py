@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.conftest import RELAXED_LIMITS, ClientFactory
+from tests.conftest import RELAXED_LIMITS
 from tests.helpers import bearer, sign_in, wrong_code
-from tests.support import Mailbox
+from tests.support import ClientFactory, Mailbox
 from whitecell.core.clock import utcnow
 from whitecell.core.config import Settings
 from whitecell.system.cleanup import cleanup

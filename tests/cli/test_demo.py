@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, text
 
-from tests.conftest import ClientFactory
 from tests.helpers import bearer
+from tests.support import ClientFactory
 from whitecell.cli.main import cli
 from whitecell.core.clock import utcnow
 from whitecell.demo import DEFAULT_EMAIL, DEFAULT_PASSWORD

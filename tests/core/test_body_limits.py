@@ -19,9 +19,8 @@ import orjson
 import pytest
 import uvicorn
 
-from tests.conftest import ClientFactory
-from tests.data.conftest import Api, Person, api_with, person
 from tests.pdfs import pdf_bytes
+from tests.support import Api, ClientFactory, Person, api_with, person
 from whitecell.app import create_app
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext

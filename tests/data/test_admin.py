@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 
 async def _audit(api: Api, **params: Any) -> list[dict[str, Any]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 
 async def test_word_count_ignores_markup_and_follows_edits(api: Api) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.data.conftest import Api
 from tests.data.samples import client_tables, editable_column, other_value, sample_body
+from tests.support import Api
 from whitecell.core.tables import REGISTRY, Kind, Table
 
 TABLES = [pytest.param(t, id=t.name) for t in client_tables()]

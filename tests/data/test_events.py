@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 from whitecell.core.store import ChangeEvent
 
 

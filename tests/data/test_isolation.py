@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import editable_column, other_value, sample_body
+from tests.support import Api, Person
 from whitecell.core import crud
 from whitecell.core.ids import new_id
 from whitecell.core.tables import REGISTRY, Kind, Table

@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 # The documented cap on filter conditions per request (docs/api.md).
 MAX_FILTERS = 50

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.data.conftest import Api
+from tests.support import Api
 from whitecell.core.tables import REGISTRY
 
 OWNED = [pytest.param(t.name, id=t.name) for t in REGISTRY.values() if t.owned]

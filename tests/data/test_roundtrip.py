@@ -12,8 +12,8 @@ from uuid import uuid4
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 INT64 = st.integers(-(2**63), 2**63 - 1)
 # Finite and below 2^63 in magnitude: what number fields accept (core/types.py).

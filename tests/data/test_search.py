@@ -3,8 +3,8 @@ databases."""
 
 from __future__ import annotations
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 FILLER = "The lecture covered several unrelated topics in some detail. "
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 # (table, body changes, the field the problem names), one per kind of rule.
 REJECTED = [

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from tests.data.conftest import Api
 from tests.data.samples import client_tables, sample_body, sample_value
+from tests.support import Api
 from whitecell.core.bodies import create_body
 from whitecell.core.tables import REGISTRY, Kind, Table
 from whitecell.core.types import INT64_MAX, INT64_MIN, MAX_JSON_DEPTH

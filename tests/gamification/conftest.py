@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ClientFactory
-from tests.data.conftest import Api, api_with
+from tests.support import Api, ClientFactory, api_with
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import sample_body
+from tests.support import Api, Person
 from whitecell.core import crud
 from whitecell.gamification import levels
 from whitecell.gamification.engine import score_batch

@@ -14,8 +14,8 @@ import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import sample_body
+from tests.support import Api, Person
 from whitecell.cli.main import cli
 from whitecell.gamification import rules
 from whitecell.gamification.engine import CONSUMER, retry_set_aside, set_aside

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 from whitecell.gamification.worker import Engine
 
 WORDS = "Ten words or more make this note worth some XP today, truly."

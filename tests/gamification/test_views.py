@@ -9,8 +9,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 from whitecell.cli.main import cli
 from whitecell.gamification import levels
 from whitecell.gamification.worker import Engine

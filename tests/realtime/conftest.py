@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.data.conftest import Person, person
+from tests.support import Person, person
 from whitecell.app import create_app
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext

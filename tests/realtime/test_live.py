@@ -12,9 +12,9 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.data.conftest import Person
 from tests.data.samples import sample_body
 from tests.realtime.conftest import Client, Live, LiveFactory
+from tests.support import Person
 from whitecell.realtime import log
 from whitecell.realtime.feed import Feed
 from whitecell.realtime.protocol import ACCOUNT_CHANGED, SESSION_ENDED, TOO_MANY

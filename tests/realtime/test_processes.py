@@ -15,9 +15,8 @@ import orjson
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.data.conftest import person
 from tests.data.samples import sample_body
-from tests.support import POSTGRES_URL, free_port
+from tests.support import POSTGRES_URL, free_port, person
 from whitecell.core.config import Settings
 from whitecell.server import create_context
 

@@ -13,7 +13,6 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import sample_body
 from tests.study.anki_decks import (
     BASIC,
@@ -25,6 +24,7 @@ from tests.study.anki_decks import (
     open_in_anki,
     set_review_state,
 )
+from tests.support import Api, Person
 from whitecell.cli.main import cli
 
 

@@ -16,8 +16,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ClientFactory
-from tests.data.conftest import Api, Person, api_with
 from tests.study.anki_decks import (
     BASIC,
     REVERSED,
@@ -29,6 +27,7 @@ from tests.study.anki_decks import (
     set_review_state,
     zstd_bomb,
 )
+from tests.support import Api, ClientFactory, Person, api_with
 from whitecell.study import anki
 
 MB = 1024 * 1024

@@ -3,8 +3,8 @@ no duplicates when run twice."""
 
 from __future__ import annotations
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 from whitecell.study.extract import by_rules
 
 NOTE = """# Cell respiration

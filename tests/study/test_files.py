@@ -13,9 +13,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx
 import pytest
 
-from tests.conftest import ClientFactory
-from tests.data.conftest import Api, Person, api_with
 from tests.pdfs import pdf_bytes
+from tests.support import Api, ClientFactory, Person, api_with
 from tests.support_s3 import S3Server
 from whitecell.core import files
 from whitecell.core.tables import REGISTRY

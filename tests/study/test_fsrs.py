@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from tests.conftest import ClientFactory
-from tests.data.conftest import Api, person
 from tests.data.samples import sample_body
+from tests.support import Api, ClientFactory, person
 from whitecell.study.scheduling import review_card, review_card_fsrs
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import sample_body
+from tests.support import Api, Person
 
 
 async def _note(api: Api, who: Person, title: str, content: str = "", **extra: Any) -> Any:

@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import sample_body
+from tests.support import Api, Person
 from whitecell.study.rules import answers_match
 
 CARDS = [

@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.data.conftest import Api, Person
 from tests.data.samples import sample_body
+from tests.support import Api, Person
 from whitecell.core.clock import isoformat_z
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.data.conftest import Api
 from tests.data.samples import sample_body
+from tests.support import Api
 
 
 async def test_minutes_add_up_per_subject_day_and_week(api: Api) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import ClientFactory
+from tests.support import ClientFactory
 
 
 async def send(client: httpx.AsyncClient) -> httpx.Response:
