@@ -18,7 +18,7 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
-from whitecell.discipline.rules import recovery_streak
+from whitecell.discipline.hooks import recovery_streak
 
 
 async def _task(ctx: ComputeContext) -> None:

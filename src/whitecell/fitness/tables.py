@@ -29,7 +29,8 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Int64, Number, Text
-from whitecell.fitness.rules import macro_percentages, meal_totals, previous_record
+from whitecell.fitness.hooks import previous_record
+from whitecell.fitness.rules import macro_percentages, meal_totals
 
 
 class Exercise(StrictObject):

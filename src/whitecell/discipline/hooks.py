@@ -1,17 +1,17 @@
-"""Discipline rules: the recovery tracker's streak."""
+"""Discipline compute hooks that read the database: the recovery tracker's streak, counted from
+the entry before this one."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from whitecell.core.documents import codec
 from whitecell.core.store import Tx
 
 
 async def recovery_streak(tx: Tx, entry: dict[str, Any]) -> dict[str, Any]:
     """Days since the last relapse, counted from the latest earlier entry (0 on a relapse day)."""
-    from whitecell.core.documents import codec
-
     c = codec("pmo_tracker", tx.dialect.name)
     row = await tx.one(
         'SELECT "date", "currentStreak", "longestStreak", relapsed FROM pmo_tracker '
