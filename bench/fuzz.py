@@ -35,7 +35,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from bench.server import ROOT, free_port, server_environment, stop, wait_ready
+from bench.server import ROOT, free_port, server_environment, serving_process
 
 RESULTS = ROOT / "bench" / ".data" / "fuzz"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -88,21 +88,9 @@ def serving(database_url: str, data_dir: Path) -> Iterator[str]:
         capture_output=True,
     )
     port = free_port()
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [*whitecell, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=environment,
-        stdout=log,
-        stderr=log,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, process)
+    command = [*whitecell, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with serving_process(command, port, data_dir, environment) as base:
         yield base
-    finally:
-        stop(process)
-        log.close()
 
 
 def _post(url: str, body: dict[str, object]) -> dict[str, object]:

@@ -56,14 +56,19 @@ def running_server(
     command = [sys.executable, "-m", "bench.server", str(port)]
     if cpu is not None and shutil.which("taskset"):
         command = ["taskset", "-c", str(cpu), *command]
+    settings = server_environment(database_url, data_dir, environment)
+    with serving_process(command, port, data_dir, settings) as base:
+        yield base
+
+
+@contextmanager
+def serving_process(
+    command: list[str], port: int, data_dir: Path, environment: dict[str, str]
+) -> Iterator[str]:
+    """Run `command` (a server listening on `port`, logging to `<data_dir>/server.log`); its base
+    URL once `/readyz` answers, and the process stopped afterwards."""
     log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=server_environment(database_url, data_dir, environment),
-        stderr=log,
-        stdout=log,
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=log, stdout=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, process)

@@ -332,6 +332,12 @@ async def _raw_exchange(
         writer.close()
 
 
+async def _chunks(count: int) -> AsyncIterator[bytes]:
+    """`count` chunks of 16 KiB of a chunked request body, as written on the wire."""
+    for _ in range(count):
+        yield b"4000\r\n" + b" " * 16384 + b"\r\n"
+
+
 def _status(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
@@ -359,9 +365,9 @@ async def test_a_real_server_stops_a_chunked_body_at_the_limit(live: Live) -> No
 
     async def parts() -> AsyncIterator[bytes]:
         nonlocal sent_parts
-        for _ in range(6400):  # 100 MiB in 16 KiB chunks
+        async for chunk in _chunks(6400):  # 100 MiB
             sent_parts += 1
-            yield b"4000\r\n" + b" " * 16384 + b"\r\n"
+            yield chunk
 
     head = (
         b"POST /api/v1/analytics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -432,15 +438,11 @@ def test_the_api_docs_list_every_table_that_declares_a_larger_body() -> None:
 
 async def test_a_chunked_body_beside_content_length_0_is_still_bounded(live_h11: Live) -> None:
     # h11 frames the body by its chunks and ignores the length: the limit must not either.
-    async def parts() -> AsyncIterator[bytes]:
-        for _ in range(640):  # 10 MiB in 16 KiB chunks
-            yield b"4000\r\n" + b" " * 16384 + b"\r\n"
-
     head = (
         b"POST /api/v1/analytics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Content-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
-    answer, sent = await _raw_exchange(live_h11.port, head, parts())
+    answer, sent = await _raw_exchange(live_h11.port, head, _chunks(640))  # 10 MiB
     assert _status(answer) == 413
     assert sent < 10 * MIB  # answered before the body was all sent
     assert await _count(live_h11.context, "analytics") == 0

@@ -29,7 +29,7 @@ from whitecell.core.bodies import value_type
 from whitecell.core.documents import Codec, bind_json, parse_timestamp
 from whitecell.core.errors import BadRequest, FieldError
 from whitecell.core.tables import Kind, Table
-from whitecell.core.types import DAY
+from whitecell.core.types import DAY, INT64_MAX, INT64_MIN
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 RESERVED = {"limit", "cursor", "order", "search", "count", "scope"}
@@ -41,8 +41,6 @@ _PARAM = re.compile(r"^(?P<field>[A-Za-z_]\w*)(?:\[(?P<op>\w+)\])?$")
 # limits on bound variables (SQLite 32,766, PostgreSQL 65,535).
 MAX_FILTERS = 50
 MAX_IN_VALUES = 50
-# Integers the databases can bind: SQLite and PostgreSQL `bigint` are signed 64-bit.
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # ASCII only: `int()` and `float()` also take Arabic-Indic and other Unicode digits, `_`
 # separators and surrounding spaces, which no client means to send in a URL.
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
