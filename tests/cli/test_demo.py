@@ -17,8 +17,11 @@ from tests.helpers import bearer
 from tests.support import ClientFactory
 from whitecell.cli.main import cli
 from whitecell.core.clock import utcnow
-from whitecell.demo import DEFAULT_EMAIL, DEFAULT_PASSWORD
+from whitecell.core.consumers import LogRow
+from whitecell.demo import DEFAULT_EMAIL, DEFAULT_PASSWORD, service
 from whitecell.demo.service import demo_tables
+from whitecell.demo.writer import Timeline, Writer
+from whitecell.gamification import engine
 
 Run = Callable[..., Result]
 
@@ -126,3 +129,48 @@ def test_demo_refuses_an_address_the_sign_in_endpoints_would_refuse(run: Run) ->
     refused = run("demo", "--email", "demo@whitecell.local")
     assert refused.exit_code == 2
     assert "--email" in refused.output
+
+
+def scored(sync_engine: Engine) -> dict[str, Any]:
+    """The demo account's XP, streaks and badges as the database holds them."""
+    with sync_engine.connect() as connection:
+        me = {"email": DEFAULT_EMAIL}
+        owner = 'WHERE "userId" = (SELECT "_id" FROM users WHERE email = :email)'
+        found: dict[str, Any] = {
+            table: connection.execute(text(f"SELECT count(*) FROM {table} {owner}"), me).scalar()
+            for table in ("xp_logs", "streaks", "badges")
+        }
+        found["totalXP"] = connection.execute(
+            text('SELECT "totalXP" FROM users WHERE email = :email'), me
+        ).scalar()
+    return found
+
+
+def test_a_server_scoring_beside_the_demo_pays_its_past_once(
+    run: Run, sync_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("demo").exit_code == 0
+    alone = scored(sync_engine)
+    live: list[int] = []
+
+    async def engine_scores_the_committed_modules(w: Writer, t: Timeline, rng: Any) -> None:
+        """A running server's engine, getting to the module rows before the demo's XP step."""
+        rows = await w.tx.all(
+            'SELECT seq, "table", op, "docId", "userId", previous, "committedAt" FROM change_log '
+            'WHERE "userId" = :me ORDER BY seq',
+            {"me": w.caller.id},
+        )
+        await engine.score_rows(w.tx, [LogRow(int(row[0]), *row[1:]) for row in rows])
+        live.append(
+            await w.tx.scalar(
+                'SELECT count(*) FROM xp_logs WHERE "userId" = :me', {"me": w.caller.id}
+            )
+        )
+
+    monkeypatch.setattr(
+        "whitecell.demo.service.MODULES",
+        (*service.MODULES, ("engine", engine_scores_the_committed_modules)),
+    )
+    assert run("demo").exit_code == 0
+    assert live and live[0] > 0  # the engine did pay the rows it saw...
+    assert scored(sync_engine) == alone  # ...and the account still holds its past once

@@ -353,6 +353,30 @@ async def update_server_row(
     return stored
 
 
+async def delete_server_rows(
+    tx: Tx, table: Table, where: str, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Delete the rows of `table` matching `where` (SQL over its columns) as the server, one
+    change event per row; returns them as they were."""
+    c = _codec(tx, table)
+    rows = await tx.all(
+        f'DELETE FROM "{table.name}" WHERE {where} RETURNING {c.select_list}', params
+    )
+    gone = [c.document(row) for row in rows]
+    for previous in gone:
+        tx.record(
+            ChangeEvent(
+                table.name,
+                "delete",
+                previous["_id"],
+                previous.get("userId"),
+                None,
+                previous=previous,
+            )
+        )
+    return gone
+
+
 def _require_complete(table: Table, document: dict[str, Any]) -> None:
     missing = [
         c.name

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from whitecell.core import consumers, crud
 from whitecell.core.clock import utcnow
 from whitecell.demo.writer import Document, Timeline, Writer
 from whitecell.gamification import levels
 from whitecell.gamification.badges import award_badges
+from whitecell.gamification.engine import CONSUMER
 from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
 from whitecell.gamification.streaks import summarize
+from whitecell.gamification.tables import BADGES, STREAKS, XP_LOGS
 from whitecell.users import service as users
 
 Made = dict[str, dict[str, Document]]
@@ -35,6 +38,7 @@ class Grant:
 
 
 async def build(w: Writer, t: Timeline, made: Made) -> None:
+    await _take_back_live_scoring(w)
     grants = sorted(await _grants(w, t, made), key=lambda g: (g.at, g.rule.action))
     days: dict[str | None, set[date]] = defaultdict(set)  # module (None: any) -> active days
     total = 0
@@ -74,6 +78,17 @@ async def build(w: Writer, t: Timeline, made: Made) -> None:
         },
     )
     await award_badges(w.tx, w.caller.id or "", set(made), True, utcnow())
+
+
+async def _take_back_live_scoring(w: Writer) -> None:
+    """A server running beside `whitecell demo` may already have scored the module rows the
+    demo committed before this step, as of now. Hold its engine off until this transaction
+    commits (its offset row on PostgreSQL; SQLite has one writer) and take back what it wrote
+    for the new account, so the account holds what its past earned, once; the engine then
+    finds every source paid."""
+    await consumers.claim_offset(w.tx, CONSUMER, wait=True)
+    for table in (XP_LOGS, STREAKS, BADGES):
+        await crud.delete_server_rows(w.tx, table, '"userId" = :me', {"me": w.caller.id})
 
 
 async def _grants(w: Writer, t: Timeline, made: Made) -> list[Grant]:
