@@ -4,8 +4,8 @@ from whitecell.ai import tables as ai_tables
 from whitecell.auth import tables as auth_tables
 from whitecell.auth.models import OtpToken, Session
 from whitecell.core.changelog import CHANGE_LOG, CHANGE_LOG_HORIZON
+from whitecell.core.ddl import build_all
 from whitecell.core.ratelimit import RateLimitCounter
-from whitecell.core.schema import build_all
 from whitecell.core.tables import REGISTRY
 from whitecell.creator import tables as creator_tables
 from whitecell.discipline import tables as discipline_tables

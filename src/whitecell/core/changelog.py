@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from whitecell.core.columns import ID_LENGTH
 from whitecell.core.db import Base, UTCDateTime
-from whitecell.core.schema import JSON_TYPE
+from whitecell.core.ddl import JSON_TYPE
 
 CHANGE_LOG = sa.Table(
     "change_log",

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from whitecell.core.columns import ID_LENGTH
 from whitecell.core.db import Base, UTCDateTime
-from whitecell.core.schema import JSON_TYPE
+from whitecell.core.ddl import JSON_TYPE
 
 QUIZ_DRAFTS = sa.Table(
     "quiz_drafts",

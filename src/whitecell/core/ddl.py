@@ -1,4 +1,4 @@
-"""Database tables derived from the declarations: types, NOT NULL, defaults, CHECKs, keys, indexes.
+"""SQL tables (DDL) derived from the declarations: types, NOT NULL, defaults, CHECKs, keys, indexes.
 
 The migrations in `whitecell/migrations/versions` are the schema's history; this module is what the
 newest revision must equal (a test compares them).
