@@ -7,7 +7,7 @@ from typing import Any
 
 from whitecell.core.clock import local_today
 from whitecell.core.store import Store
-from whitecell.gamification.engine import profile_totals
+from whitecell.gamification.totals import profile_totals
 from whitecell.users import service as users
 
 

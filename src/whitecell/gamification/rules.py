@@ -5,6 +5,12 @@ it exists with some text, a task 6-14 while it is completed, a flashcard 2-3 for
 here. The engine keeps each source's XP equal to what it is owed, so deleting a source (or
 unchecking a task) takes its XP back, and replaying an event changes nothing. Daily caps bound
 what one action can earn in a day; the streak multiplier scales what is granted.
+
+A rule may declare more than XP, and the engine, which names no module's table, follows it:
+`streak=DayStreak(...)`, a streak of the days whose every row is done (the `task` streak of
+`daily_tasks`), and `window=Window(...)`, a row spanning a time told in one of its own fields the
+XP earned inside it (a study session's `xpEarned`). A new module adds rows here, not branches in
+the engine.
 """
 
 from __future__ import annotations
@@ -20,6 +26,27 @@ Document = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class DayStreak:
+    """A streak of the days whose every row is done: a day counts while it has rows (`day`, the
+    per-day key) and every one of them has `done` true; undoing a row takes its day out again.
+    Kept in the `streaks` row of `kind` and the rule's module."""
+
+    kind: str  # the streaks `streakType`
+    day: str = "date"  # the column naming the row's day
+    done: str = "completed"  # the boolean column that marks a row done
+
+
+@dataclass(frozen=True)
+class Window:
+    """A row that spans a time, from its `start` to its `end` field, is told in its `total`
+    field the XP it holds itself plus the XP of the rule's module dated inside that window."""
+
+    start: str
+    end: str
+    total: str
+
+
+@dataclass(frozen=True)
 class Rule:
     action: str  # the xp_logs `action`
     module: str  # the xp_logs `module`, and the module streak it feeds
@@ -32,6 +59,8 @@ class Rule:
     monotonic: bool = False
     # A further condition that needs the database (a cube time that beats every earlier one).
     qualifies: Callable[[Tx, Document], Awaitable[bool]] | None = None
+    streak: DayStreak | None = None  # a streak of the source table's days (DayStreak)
+    window: Window | None = None  # a field the engine keeps equal to the XP inside the row's time
 
 
 def _title(document: Document, field: str = "title") -> str:
@@ -148,6 +177,7 @@ RULES: tuple[Rule, ...] = (
         lambda session: f"Studied {session.get('subject')} for {session.get('duration')} min",
         "each minute of study: 1",
         daily_cap=180,
+        window=Window(start="startedAt", end="endedAt", total="xpEarned"),
     ),
     Rule(
         "study_goal_completed",
@@ -297,6 +327,7 @@ RULES: tuple[Rule, ...] = (
         lambda task: f"Done: {_title(task)}",
         "a task completed: 4 + 2 x priority (6 to 14)",
         daily_cap=100,
+        streak=DayStreak("task", day="date", done="completed"),
     ),
     Rule(
         "habit_stack_completed",
