@@ -21,7 +21,7 @@ from whitecell.demo.writer import Document, Timeline, Writer
 from whitecell.gamification import levels
 from whitecell.gamification.badges import award_badges
 from whitecell.gamification.engine import CONSUMER
-from whitecell.gamification.rules import RULES_BY_TABLE, Rule, streak_multiplier
+from whitecell.gamification.rules import RULES, RULES_BY_TABLE, Rule, streak_multiplier
 from whitecell.gamification.streaks import summarize
 from whitecell.gamification.tables import BADGES, STREAKS, XP_LOGS
 from whitecell.users import service as users
@@ -66,7 +66,9 @@ async def build(w: Writer, t: Timeline, made: Made) -> None:
     daily = await _streak(w, t, "daily_activity", None, days[None])
     for module in sorted(m for m in days if m):
         await _streak(w, t, "module_specific", module, days[module])
-    await _streak(w, t, "task", "discipline", _days_all_tasks_done(made))
+    for rule in RULES:
+        if rule.streak is not None:
+            await _streak(w, t, rule.streak.kind, rule.module, _days_all_done(rule, made))
     await users.set_fields(
         w.tx,
         w.caller.id or "",
@@ -140,9 +142,10 @@ async def _streak(
     return await w.insert_server_row("streaks", body)
 
 
-def _days_all_tasks_done(made: Made) -> set[date]:
-    """Days whose every task was completed (the engine's `task` streak)."""
+def _days_all_done(rule: Rule, made: Made) -> set[date]:
+    """Days whose every row of the rule's table is done (its `DayStreak`: the `task` streak)."""
+    assert rule.streak is not None
     by_day: dict[str, list[bool]] = defaultdict(list)
-    for task in made.get("daily_tasks", {}).values():
-        by_day[task["date"]].append(task["completed"])
+    for row in made.get(rule.table, {}).values():
+        by_day[str(row[rule.streak.day])].append(bool(row[rule.streak.done]))
     return {date.fromisoformat(day) for day, done in by_day.items() if all(done)}
