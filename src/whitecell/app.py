@@ -27,6 +27,7 @@ from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
 from whitecell.core.uploads import upload_routers
 from whitecell.gamification.router import router as gamification_router
+from whitecell.home.router import router as home_router
 from whitecell.mind.router import router as stoic_router
 from whitecell.realtime.router import router as realtime_router
 from whitecell.server import create_context
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         quizzes_router,
         sessions_router,
         gamification_router,
+        home_router,
     ):
         app.router.routes.extend(router.routes)
     for router in upload_routers(optional_caller):

@@ -1,160 +1,26 @@
-"""Progress a person can see: the dashboard, the badge catalog, the leaderboard, the XP rules."""
+"""Progress a person can see: the badge catalog, the leaderboard, the XP rules. (The dashboard is
+home/router.py; gamification's part of it is today.py.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import UTC, timedelta
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from whitecell.auth.dependencies import Context, SignedIn
-from whitecell.core.clock import day_start, isoformat_z, local_today, user_zone, utcnow
+from whitecell.core.clock import day_start, isoformat_z, utcnow
 from whitecell.core.crud import select_documents
-from whitecell.core.documents import codec
 from whitecell.core.resources import json_response
-from whitecell.core.store import Tx
 from whitecell.gamification import badges, levels
 from whitecell.gamification.rules import (
     MULTIPLIER_CAP,
     MULTIPLIER_STEP,
     RULES,
-    streak_multiplier,
 )
-from whitecell.gamification.streaks import current_count
 from whitecell.users.service import public_profile_of, with_live_streak
 
 router = APIRouter(prefix="/api/v1", tags=["gamification"])
-
-
-async def _xp_since(tx: Tx, user_id: str, start: datetime) -> int:
-    value = await tx.scalar(
-        'SELECT coalesce(sum("xpAmount"), 0) FROM xp_logs '
-        'WHERE "userId" = :me AND "date" >= :start',
-        {"me": user_id, "start": tx.store.bind_timestamp(start)},
-    )
-    return int(value or 0)
-
-
-def _streak_view(streak: dict[str, Any], today: date) -> dict[str, Any]:
-    """A streak as it stands today: a missed day shows as broken even before anything is done."""
-    return {**streak, "currentCount": current_count(streak, today)}
-
-
-@router.get("/dashboard", summary="Everything the home screen shows, in one request")
-async def dashboard(caller: SignedIn, ctx: Context) -> Response:
-    """Level and progress, XP today and this week, streaks, recent badges, due flashcards,
-    today's tasks, today's nutrition against the goal, and active goals (docs/gamification.md)."""
-    user = caller.user or {}
-    me = str(caller.id)
-    zone = user_zone(user)
-    today = local_today(user.get("timezone"))
-    week_start = today - timedelta(days=today.weekday())
-    now = utcnow()
-    async with ctx.store.read() as tx:
-        profile = await tx.one(
-            'SELECT "totalXP", "currentLevel" FROM users WHERE "_id" = :me', {"me": me}
-        )
-        total = int(profile[0]) if profile else 0
-        streaks = [
-            _streak_view(s, today)
-            for s in await select_documents(tx, "streaks", '"userId" = :me', {"me": me})
-        ]
-        recent_badges = await select_documents(
-            tx, "badges", '"userId" = :me', {"me": me}, 'ORDER BY "earnedAt" DESC LIMIT 5'
-        )
-        due_now = await tx.scalar(
-            'SELECT count(*) FROM flashcards WHERE "userId" = :me AND "nextReviewDate" <= :now',
-            {"me": me, "now": tx.store.bind_timestamp(now)},
-        )
-        c_tasks = codec("daily_tasks", tx.dialect.name)
-        tasks = await select_documents(
-            tx,
-            "daily_tasks",
-            '"userId" = :me AND "date" = :day',
-            {"me": me, "day": c_tasks.bind("date", today.isoformat())},
-            'ORDER BY completed, priority DESC, "_id"',
-        )
-        nutrition = await _nutrition(tx, me, today)
-        goals = [
-            *await select_documents(
-                tx,
-                "study_goals",
-                '"userId" = :me AND status = :active',
-                {"me": me, "active": "active"},
-                'ORDER BY "targetDate" LIMIT 10',
-            ),
-            *await select_documents(
-                tx,
-                "fitness_goals",
-                '"userId" = :me AND status = :active',
-                {"me": me, "active": "active"},
-                "ORDER BY deadline LIMIT 10",
-            ),
-        ]
-        xp_today = await _xp_since(tx, me, day_start(today, zone))
-        xp_week = await _xp_since(tx, me, day_start(week_start, zone))
-    daily = next((s for s in streaks if s["streakType"] == "daily_activity"), None)
-    current = daily["currentCount"] if daily else 0
-    return json_response(
-        {
-            "level": levels.progress(total).as_json(),
-            "xp": {"today": xp_today, "thisWeek": xp_week},
-            "streak": {
-                "current": current,
-                "longest": daily["longestCount"] if daily else 0,
-                "multiplier": streak_multiplier(current),
-            },
-            "streaks": streaks,
-            "recentBadges": recent_badges,
-            "flashcards": {"dueNow": int(due_now or 0)},
-            "tasks": {
-                "date": today.isoformat(),
-                "items": tasks,
-                "done": sum(1 for t in tasks if t["completed"]),
-                "total": len(tasks),
-            },
-            "nutrition": nutrition,
-            "goals": goals,
-        }
-    )
-
-
-async def _nutrition(tx: Tx, me: str, today: date) -> dict[str, Any]:
-    meals = await select_documents(
-        tx,
-        "meals",
-        '"userId" = :me AND "date" = :day',
-        {"me": me, "day": codec("meals", tx.dialect.name).bind("date", today.isoformat())},
-    )
-    eaten = {
-        key: round(sum(float(m.get(field) or 0) for m in meals), 1)
-        for key, field in (
-            ("calories", "totalCalories"),
-            ("protein", "totalProtein"),
-            ("carbs", "totalCarbs"),
-            ("fat", "totalFat"),
-        )
-    }
-    goal_rows = await select_documents(
-        tx,
-        "nutrition_goals",
-        '"userId" = :me AND "date" <= :day',
-        {
-            "me": me,
-            "day": codec("nutrition_goals", tx.dialect.name).bind("date", today.isoformat()),
-        },
-        'ORDER BY "date" DESC LIMIT 1',
-    )
-    goal = None
-    if goal_rows:
-        g = goal_rows[0]
-        goal = {
-            "calories": g["dailyCalories"],
-            "protein": g["proteinGrams"],
-            "carbs": g["carbsGrams"],
-            "fat": g["fatsGrams"],
-        }
-    return {"meals": len(meals), "eaten": eaten, "goal": goal}
 
 
 @router.get("/badges/catalog", summary="Every badge, and how far I am toward each")
