@@ -35,6 +35,16 @@ def marks(names: dict[str, str]) -> str:
     return ", ".join(f":{name}" for name in names)
 
 
+async def for_people(tx: Tx, query: str, user_ids: Sequence[str]) -> list[Any]:
+    """The rows of `query` for these people, read a slice at a time: `query` holds
+    `{people}` where their bind marks go (`"userId" IN ({people})`)."""
+    found: list[Any] = []
+    for chunk in chunks(user_ids):
+        names = {f"u{i}": user_id for i, user_id in enumerate(chunk)}
+        found += await tx.all(query.format(people=marks(names)), names)
+    return found
+
+
 async def where_in(tx: Tx, table: str, column: str, values: Sequence[str]) -> list[Document]:
     """Rows of `table` whose `column` is one of `values`, as documents."""
     found: list[Document] = []
@@ -94,14 +104,12 @@ class Batch:
         for streak in await where_in(self.tx, STREAKS.name, '"userId"', user_ids):
             self.streaks[(streak["userId"], streak["streakType"], streak.get("module"))] = streak
         self.streaks_known.update(user_ids)
-        for chunk in chunks(user_ids):
-            names = {f"u{i}": user_id for i, user_id in enumerate(chunk)}
-            for user_id, badge_type in await self.tx.all(
-                f'SELECT "userId", "badgeType" FROM {BADGES.name} '
-                f'WHERE "userId" IN ({marks(names)})',
-                names,
-            ):
-                self.earned[user_id].add(badge_type)
+        for user_id, badge_type in await for_people(
+            self.tx,
+            f'SELECT "userId", "badgeType" FROM {BADGES.name} WHERE "userId" IN ({{people}})',
+            user_ids,
+        ):
+            self.earned[user_id].add(badge_type)
 
     async def person(self, user_id: str) -> Document | None:
         """The person's `users` row (None once the account is gone)."""

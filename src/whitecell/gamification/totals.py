@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from whitecell.gamification import badges, levels
-from whitecell.gamification.batch import Batch, Document, chunks, marks
+from whitecell.gamification.batch import Batch, Document, for_people
 from whitecell.gamification.streaks import current_count
 from whitecell.gamification.tables import XP_LOGS
 from whitecell.users import service as users
@@ -28,15 +28,15 @@ async def settle_totals(batch: Batch) -> None:
     """Write the totals of everyone whose XP or streaks moved, then award badges to everyone
     whose rows changed."""
     to_total = sorted(batch.awarded | set(batch.active))
-    totals: dict[str, int] = {}
-    for chunk in chunks(to_total):
-        names = {f"u{i}": user_id for i, user_id in enumerate(chunk)}
-        for user_id, total in await batch.tx.all(
+    totals = {
+        user_id: int(total or 0)
+        for user_id, total in await for_people(
+            batch.tx,
             f'SELECT "userId", coalesce(sum("xpAmount"), 0) FROM {XP_LOGS.name} '
-            f'WHERE "userId" IN ({marks(names)}) GROUP BY "userId"',
-            names,
-        ):
-            totals[user_id] = int(total or 0)
+            'WHERE "userId" IN ({people}) GROUP BY "userId"',
+            to_total,
+        )
+    }
     for user_id in to_total:
         await _write_totals(batch, user_id, totals.get(user_id, 0))
     for user_id, tables in batch.touched.items():
