@@ -1,4 +1,5 @@
-"""The migration history: it builds the schema the models describe, and runs down and up again."""
+"""The migration history: it builds the SQL schema the code declares (`Base.metadata`: derived
+tables, Core tables, legacy ORM mirrors), and runs down and up again."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def not_search_machinery(
     return not (name and (name.endswith("_fts") or "_fts_" in name or "searchVector" in name))
 
 
-def test_migrated_schema_matches_the_models(database_url: str) -> None:
+def test_migrated_schema_matches_the_declared_sql_schema(database_url: str) -> None:
     engine = create_engine(sync_url(database_url))
     try:
         with engine.connect() as connection:
