@@ -152,7 +152,7 @@ def test_the_database_itself_refuses_usernames_differing_only_in_case(database_u
 
 
 # The spec's "Indexes" blocks (Foreign Key, Query, Filter, Sort lines), table by table. Search
-# lines are full-text indexes (tests/data/test_search.py); Unique lines are checked below.
+# lines are full-text indexes (tests/core/test_search.py); Unique lines are checked below.
 SPEC_INDEXED_FIELDS = {
     "notes": ["userId", "subject", "isArchived"],
     "flashcards": ["userId", "nextReviewDate", "subject", "status"],

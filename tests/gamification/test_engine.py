@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.core import crud
 from whitecell.gamification import levels

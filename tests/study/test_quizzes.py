@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.study.rules import answers_match
 

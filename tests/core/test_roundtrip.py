@@ -12,7 +12,7 @@ from uuid import uuid4
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 INT64 = st.integers(-(2**63), 2**63 - 1)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from tests.data.samples import client_tables, sample_body, sample_value
+from tests.samples import client_tables, sample_body, sample_value
 from tests.support import Api
 from whitecell.core.bodies import create_body
 from whitecell.core.tables import REGISTRY, Kind, Table

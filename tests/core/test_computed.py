@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 

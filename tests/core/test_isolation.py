@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.data.samples import editable_column, other_value, sample_body
+from tests.samples import editable_column, other_value, sample_body
 from tests.support import Api, Person
 from whitecell.core import crud
 from whitecell.core.ids import new_id
