@@ -17,10 +17,10 @@ from whitecell.auth.service import revoke_sessions
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
-from whitecell.core.crud import Caller
 from whitecell.core.db import sync_url
 from whitecell.core.errors import AppError
 from whitecell.core.logging import configure_logging
+from whitecell.core.permissions import Caller
 from whitecell.core.search import fts_table
 from whitecell.core.tables import REGISTRY
 from whitecell.demo.command import demo

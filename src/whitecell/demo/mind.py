@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from whitecell.core import crud
-from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
+from whitecell.core.permissions import Caller
 from whitecell.core.store import ChangeEvent
 from whitecell.core.tables import REGISTRY
 from whitecell.demo import placeholders

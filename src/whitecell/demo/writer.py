@@ -27,10 +27,10 @@ from pydantic import ValidationError
 from whitecell.core import crud
 from whitecell.core.bodies import create_body, update_body
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
 from whitecell.core.ids import new_id
+from whitecell.core.permissions import Caller
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import ChangeEvent, Tx
 from whitecell.core.tables import REGISTRY

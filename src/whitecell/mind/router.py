@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from whitecell.auth.dependencies import Context, CurrentAuth
-from whitecell.core.crud import Caller, get
+from whitecell.core.crud import get
 from whitecell.core.documents import codec
+from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import ChangeEvent
 from whitecell.mind.rules import present_quote
