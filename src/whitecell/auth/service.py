@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from whitecell.core import security
+from whitecell.auth.tables import OTP_TOKENS, SESSIONS
+from whitecell.core import crud, security
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
@@ -21,7 +22,7 @@ from whitecell.core.ratelimit import (
     enforce,
     enforce_backoff,
 )
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
 from whitecell.users import service as users
 
 CODE_PATTERN = re.compile(r"^\d{6}$")
@@ -125,26 +126,22 @@ async def request_otp(ctx: AppContext, email: str, client: Client) -> None:
     code = security.new_otp_code()
     otp_id = new_id()
     now = utcnow()
-    store = ctx.store
-    async with store.write() as tx:
+    async with ctx.store.write() as tx:
         # A new request makes every older unused code useless (ASVS 6.6.2).
-        await tx.execute(
-            'DELETE FROM otp_tokens WHERE email = :email AND "isUsed" = :no',
-            {"email": email, "no": False},
+        await crud.delete_server_rows(
+            tx, OTP_TOKENS, 'email = :email AND "isUsed" = :no', {"email": email, "no": False}
         )
-        await tx.execute(
-            'INSERT INTO otp_tokens ("_id", email, token, "expiresAt", attempts, "maxAttempts", '
-            '"createdAt", "isUsed") VALUES (:id, :email, :token, :expires, 0, :max, :now, :no)',
-            {
-                "id": otp_id,
-                "email": email,
-                "token": security.otp_digest(ctx.settings.secret, otp_id, email, code),
-                "expires": store.bind_timestamp(now + ctx.settings.otp_ttl),
-                "max": ctx.settings.otp_max_attempts,
-                "now": store.bind_timestamp(now),
-                "no": False,
-            },
-        )
+        code_row = {
+            "_id": otp_id,
+            "email": email,
+            "token": security.otp_digest(ctx.settings.secret, otp_id, email, code),
+            "expiresAt": isoformat_z(now + ctx.settings.otp_ttl),
+            "attempts": 0,
+            "maxAttempts": ctx.settings.otp_max_attempts,
+            "createdAt": isoformat_z(now),
+            "isUsed": False,
+        }
+        await crud.insert_server_row(tx, OTP_TOKENS, code_row)
     minutes = ctx.settings.otp_ttl_seconds // 60
     ctx.mailer.enqueue(
         email,
@@ -161,26 +158,33 @@ async def consume_otp(tx: Tx, secret: bytes, email: str, code: str) -> bool:
     The attempt is counted before the code is compared, in one conditional UPDATE, so concurrent
     guesses can never be evaluated more than `maxAttempts` times in total.
     """
-    row = await tx.one(
-        'UPDATE otp_tokens SET attempts = attempts + 1 WHERE "_id" = ('
-        'SELECT "_id" FROM otp_tokens WHERE email = :email AND "isUsed" = :no '
+    spent = await crud.update_server_rows(
+        tx,
+        OTP_TOKENS,
+        '"_id" = (SELECT "_id" FROM otp_tokens WHERE email = :email AND "isUsed" = :no '
         'ORDER BY "createdAt" DESC LIMIT 1) '
-        'AND "isUsed" = :no AND attempts < "maxAttempts" AND "expiresAt" > :now '
-        'RETURNING "_id", token',
+        'AND "isUsed" = :no AND attempts < "maxAttempts" AND "expiresAt" > :now',
         {"email": email, "no": False, "now": tx.store.bind_timestamp(utcnow())},
+        {},
+        increments={"attempts": 1},
     )
-    if row is None or not CODE_PATTERN.fullmatch(code):
+    if not spent or not CODE_PATTERN.fullmatch(code):
         return False
-    otp_id, stored = row
+    otp_id = spent[0]["_id"]
+    # The digest is private: no document carries it.
+    stored = await tx.scalar('SELECT token FROM otp_tokens WHERE "_id" = :id', {"id": otp_id})
     if not security.digests_equal(stored, security.otp_digest(secret, otp_id, email, code)):
         return False
     # Right code: `attempts` counts failures only, so give the attempt back while marking it used.
-    used = await tx.one(
-        'UPDATE otp_tokens SET "isUsed" = :yes, attempts = attempts - 1 '
-        'WHERE "_id" = :id AND "isUsed" = :no RETURNING "_id"',
-        {"id": otp_id, "yes": True, "no": False},
+    used = await crud.update_server_rows(
+        tx,
+        OTP_TOKENS,
+        '"_id" = :id AND "isUsed" = :no',
+        {"id": otp_id, "no": False},
+        {"isUsed": True},
+        increments={"attempts": -1},
     )
-    return used is not None
+    return bool(used)
 
 
 def _ensure_may_sign_in(user: dict[str, Any]) -> None:
@@ -195,9 +199,7 @@ async def open_session(
 ) -> Login:
     token = security.new_session_token()
     now = utcnow()
-    c = codec("sessions", tx.dialect.name)
     values = {
-        "_id": new_id(),
         "userId": user["_id"],
         "token": security.session_token_digest(token),
         "expiresAt": isoformat_z(now + timedelta(seconds=ctx.settings.session_ttl_seconds)),
@@ -208,15 +210,7 @@ async def open_session(
         "isValid": True,
         "lastSeenAt": isoformat_z(now),
     }
-    columns = ", ".join(f'"{k}"' for k in values)
-    placeholders = ", ".join(f":{k}" for k in values)
-    row = await tx.one(
-        f"INSERT INTO sessions ({columns}) VALUES ({placeholders}) RETURNING {c.select_list}",
-        {k: c.bind(k, v) for k, v in values.items()},
-    )
-    assert row is not None
-    session = c.document(row)
-    tx.record(ChangeEvent("sessions", "insert", session["_id"], user["_id"], session))
+    session = await crud.insert_server_row(tx, SESSIONS, values)
     user = await users.set_fields(tx, user["_id"], {"lastLogin": isoformat_z(now)})
     has_password = await users.password_hash(tx, user["_id"]) is not None
     return Login(token=token, session=session, user=user, has_password=has_password)
@@ -302,9 +296,8 @@ async def authenticate(ctx: AppContext, token: str) -> Authenticated:
     _ensure_may_sign_in(user)
     if stale:
         async with store.write() as tx:
-            await tx.execute(
-                'UPDATE sessions SET "lastSeenAt" = :now WHERE "_id" = :id',
-                {"now": store.bind_timestamp(now), "id": session_id},
+            await crud.update_server_rows(
+                tx, SESSIONS, '"_id" = :id', {"id": session_id}, {"lastSeenAt": isoformat_z(now)}
             )
     return Authenticated(user=user, session_id=session_id)
 
@@ -333,24 +326,26 @@ async def revoke_sessions(
     tx: Tx, user_id: str, *, only: str | None = None, keep: str | None = None
 ) -> int:
     """Sign a user out of one session (`only`), or everywhere except `keep`."""
-    c = codec("sessions", tx.dialect.name)
     clauses = ['"userId" = :user', '"isValid" = :yes']
-    params: dict[str, Any] = {"user": user_id, "yes": True, "no": False}
+    params: dict[str, Any] = {"user": user_id, "yes": True}
     if only:
         clauses.append('"_id" = :only')
         params["only"] = only
     if keep:
         clauses.append('"_id" <> :keep')
         params["keep"] = keep
-    rows = await tx.all(
-        f'UPDATE sessions SET "isValid" = :no WHERE {" AND ".join(clauses)} '
-        f"RETURNING {c.select_list}",
-        params,
+    revoked = await crud.update_server_rows(
+        tx, SESSIONS, " AND ".join(clauses), params, {"isValid": False}
     )
-    for row in rows:
-        session = c.document(row)
-        tx.record(ChangeEvent("sessions", "update", session["_id"], user_id, session))
-    return len(rows)
+    return len(revoked)
+
+
+async def revoke_every_session(tx: Tx) -> int:
+    """Sign every user out of every device; how many sessions ended."""
+    revoked = await crud.update_server_rows(
+        tx, SESSIONS, '"isValid" = :yes', {"yes": True}, {"isValid": False}
+    )
+    return len(revoked)
 
 
 async def revoke_session(ctx: AppContext, user_id: str, session_id: str) -> None:
@@ -407,17 +402,20 @@ async def delete_expired(ctx: AppContext) -> dict[str, int]:
     now = utcnow()
     idle_cutoff = now - timedelta(seconds=ctx.settings.session_idle_seconds)
     async with store.write() as tx:
-        sessions = await tx.execute(
-            'DELETE FROM sessions WHERE "expiresAt" <= :now OR "isValid" = :no '
-            'OR "lastSeenAt" <= :idle',
+        sessions = await crud.delete_server_rows(
+            tx,
+            SESSIONS,
+            '"expiresAt" <= :now OR "isValid" = :no OR "lastSeenAt" <= :idle',
             {
                 "now": store.bind_timestamp(now),
                 "no": False,
                 "idle": store.bind_timestamp(idle_cutoff),
             },
         )
-        codes = await tx.execute(
-            'DELETE FROM otp_tokens WHERE "expiresAt" <= :now OR "isUsed" = :yes',
+        codes = await crud.delete_server_rows(
+            tx,
+            OTP_TOKENS,
+            '"expiresAt" <= :now OR "isUsed" = :yes',
             {"now": store.bind_timestamp(now), "yes": True},
         )
-    return {"sessions": sessions, "otp_tokens": codes}
+    return {"sessions": len(sessions), "otp_tokens": len(codes)}

@@ -13,7 +13,7 @@ import uvicorn
 from sqlalchemy import create_engine, text
 
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
-from whitecell.auth.service import revoke_sessions
+from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
@@ -178,10 +178,7 @@ def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -
     async def work(context: AppContext) -> int:
         async with context.store.write() as tx:
             if everyone:
-                return await tx.execute(
-                    'UPDATE sessions SET "isValid" = :no WHERE "isValid" = :yes',
-                    {"no": False, "yes": True},
-                )
+                return await revoke_every_session(tx)
             user = await service.user_by_email(tx, email or "")
             if user is None:
                 raise click.ClickException(f"no account for {email}")
