@@ -134,11 +134,12 @@ async def _insert(
 async def _update(
     tx: Tx,
     table: Table,
+    changes: dict[str, Any],
     where: str,
     params: dict[str, Any],
-    changes: dict[str, Any],
     increments: dict[str, int] | None = None,
 ) -> list[Document]:
+    """UPDATE ... RETURNING, no event: the helpers below record it."""
     c = _codec(tx, table)
     assignments, values = _assignments(c, changes, increments)
     try:
@@ -189,7 +190,7 @@ async def update_server_row(
     tx: Tx, table: Table, previous: Document, changes: dict[str, Any]
 ) -> Document:
     """Change one row the server read as `previous`; the row as it is now."""
-    [stored] = await _update(tx, table, '"_id" = :_id', {"_id": previous["_id"]}, changes)
+    [stored] = await _update(tx, table, changes, '"_id" = :_id', {"_id": previous["_id"]})
     _record(tx, table, "update", stored, previous)
     return stored
 
@@ -207,7 +208,7 @@ async def update_server_rows(
     matching `where` (SQL over its columns), in one statement, as the server; one change event
     per row (without the row before: what it is now decides for a filtered view). Returns them
     as they are now."""
-    stored = await _update(tx, table, where, params, changes, increments)
+    stored = await _update(tx, table, changes, where, params, increments)
     for document in stored:
         _record(tx, table, "update", document)
     return stored
@@ -234,7 +235,7 @@ async def amend_new_row(tx: Tx, table: Table, doc_id: str, changes: dict[str, An
     events = [e for e in tx.events if e.table == table.name and e.id == doc_id and e.document]
     if not events:
         raise ValueError(f"{table.name} {doc_id} was not written in this transaction")
-    [stored] = await _update(tx, table, '"_id" = :_id', {"_id": doc_id}, changes)
+    [stored] = await _update(tx, table, changes, '"_id" = :_id', {"_id": doc_id})
     for event in events:
         event.document = {**(event.document or {}), **{name: stored[name] for name in changes}}
     return stored
