@@ -39,7 +39,7 @@ async def _row_of(api: Api, who: Person, table: Table, **overrides: Any) -> dict
         if column.kind == Kind.TIMESTAMP and column.required and column.name not in document:
             document[column.name] = "2026-11-20T10:00:00.000Z"
     async with api.context.store.write() as tx:
-        return await crud._insert(tx, table, document)
+        return await crud.insert_server_row(tx, table, document)
 
 
 def _change_for(table: Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from whitecell.core.crud import Caller
+from whitecell.core.permissions import Caller
 from whitecell.mind.rules import present_quote
 
 QUOTE: dict[str, Any] = {

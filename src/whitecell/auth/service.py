@@ -16,12 +16,13 @@ from whitecell.auth.signin import (
     consume_otp,
     ensure_may_sign_in,
 )
-from whitecell.core import security
-from whitecell.core.clock import utcnow
+from whitecell.auth.tables import OTP_TOKENS, SESSIONS
+from whitecell.core import crud, security
+from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
 from whitecell.core.errors import NotFound, Unauthorized
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
 from whitecell.users import service as users
 
 
@@ -62,9 +63,8 @@ async def authenticate(ctx: AppContext, token: str) -> Authenticated:
     ensure_may_sign_in(user)
     if stale:
         async with store.write() as tx:
-            await tx.execute(
-                'UPDATE sessions SET "lastSeenAt" = :now WHERE "_id" = :id',
-                {"now": store.bind_timestamp(now), "id": session_id},
+            await crud.update_server_rows(
+                tx, SESSIONS, '"_id" = :id', {"id": session_id}, {"lastSeenAt": isoformat_z(now)}
             )
     return Authenticated(user=user, session_id=session_id)
 
@@ -93,24 +93,26 @@ async def revoke_sessions(
     tx: Tx, user_id: str, *, only: str | None = None, keep: str | None = None
 ) -> int:
     """Sign a user out of one session (`only`), or everywhere except `keep`."""
-    c = codec("sessions", tx.dialect.name)
     clauses = ['"userId" = :user', '"isValid" = :yes']
-    params: dict[str, Any] = {"user": user_id, "yes": True, "no": False}
+    params: dict[str, Any] = {"user": user_id, "yes": True}
     if only:
         clauses.append('"_id" = :only')
         params["only"] = only
     if keep:
         clauses.append('"_id" <> :keep')
         params["keep"] = keep
-    rows = await tx.all(
-        f'UPDATE sessions SET "isValid" = :no WHERE {" AND ".join(clauses)} '
-        f"RETURNING {c.select_list}",
-        params,
+    revoked = await crud.update_server_rows(
+        tx, SESSIONS, " AND ".join(clauses), params, {"isValid": False}
     )
-    for row in rows:
-        session = c.document(row)
-        tx.record(ChangeEvent("sessions", "update", session["_id"], user_id, session))
-    return len(rows)
+    return len(revoked)
+
+
+async def revoke_every_session(tx: Tx) -> int:
+    """Sign every user out of every device; how many sessions ended."""
+    revoked = await crud.update_server_rows(
+        tx, SESSIONS, '"isValid" = :yes', {"yes": True}, {"isValid": False}
+    )
+    return len(revoked)
 
 
 async def revoke_session(ctx: AppContext, user_id: str, session_id: str) -> None:
@@ -167,17 +169,20 @@ async def delete_expired(ctx: AppContext) -> dict[str, int]:
     now = utcnow()
     idle_cutoff = now - timedelta(seconds=ctx.settings.session_idle_seconds)
     async with store.write() as tx:
-        sessions = await tx.execute(
-            'DELETE FROM sessions WHERE "expiresAt" <= :now OR "isValid" = :no '
-            'OR "lastSeenAt" <= :idle',
+        sessions = await crud.delete_server_rows(
+            tx,
+            SESSIONS,
+            '"expiresAt" <= :now OR "isValid" = :no OR "lastSeenAt" <= :idle',
             {
                 "now": store.bind_timestamp(now),
                 "no": False,
                 "idle": store.bind_timestamp(idle_cutoff),
             },
         )
-        codes = await tx.execute(
-            'DELETE FROM otp_tokens WHERE "expiresAt" <= :now OR "isUsed" = :yes',
+        codes = await crud.delete_server_rows(
+            tx,
+            OTP_TOKENS,
+            '"expiresAt" <= :now OR "isUsed" = :yes',
             {"now": store.bind_timestamp(now), "yes": True},
         )
-    return {"sessions": sessions, "otp_tokens": codes}
+    return {"sessions": len(sessions), "otp_tokens": len(codes)}

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from whitecell.core import security
+from whitecell.auth.tables import OTP_TOKENS, SESSIONS
+from whitecell.core import crud, security
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
-from whitecell.core.documents import codec
 from whitecell.core.errors import BadRequest, Forbidden, TooManyRequests
 from whitecell.core.ids import new_id
 from whitecell.core.ratelimit import (
@@ -26,7 +26,7 @@ from whitecell.core.ratelimit import (
     enforce,
     enforce_backoff,
 )
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
 from whitecell.users import service as users
 
 CODE_PATTERN = re.compile(r"^\d{6}$")
@@ -124,26 +124,22 @@ async def request_otp(ctx: AppContext, email: str, client: Client) -> None:
     code = security.new_otp_code()
     otp_id = new_id()
     now = utcnow()
-    store = ctx.store
-    async with store.write() as tx:
+    async with ctx.store.write() as tx:
         # A new request makes every older unused code useless (ASVS 6.6.2).
-        await tx.execute(
-            'DELETE FROM otp_tokens WHERE email = :email AND "isUsed" = :no',
-            {"email": email, "no": False},
+        await crud.delete_server_rows(
+            tx, OTP_TOKENS, 'email = :email AND "isUsed" = :no', {"email": email, "no": False}
         )
-        await tx.execute(
-            'INSERT INTO otp_tokens ("_id", email, token, "expiresAt", attempts, "maxAttempts", '
-            '"createdAt", "isUsed") VALUES (:id, :email, :token, :expires, 0, :max, :now, :no)',
-            {
-                "id": otp_id,
-                "email": email,
-                "token": security.otp_digest(ctx.settings.secret, otp_id, email, code),
-                "expires": store.bind_timestamp(now + ctx.settings.otp_ttl),
-                "max": ctx.settings.otp_max_attempts,
-                "now": store.bind_timestamp(now),
-                "no": False,
-            },
-        )
+        code_row = {
+            "_id": otp_id,
+            "email": email,
+            "token": security.otp_digest(ctx.settings.secret, otp_id, email, code),
+            "expiresAt": isoformat_z(now + ctx.settings.otp_ttl),
+            "attempts": 0,
+            "maxAttempts": ctx.settings.otp_max_attempts,
+            "createdAt": isoformat_z(now),
+            "isUsed": False,
+        }
+        await crud.insert_server_row(tx, OTP_TOKENS, code_row)
     minutes = ctx.settings.otp_ttl_seconds // 60
     ctx.mailer.enqueue(
         email,
@@ -160,26 +156,33 @@ async def consume_otp(tx: Tx, secret: bytes, email: str, code: str) -> bool:
     The attempt is counted before the code is compared, in one conditional UPDATE, so concurrent
     guesses can never be evaluated more than `maxAttempts` times in total.
     """
-    row = await tx.one(
-        'UPDATE otp_tokens SET attempts = attempts + 1 WHERE "_id" = ('
-        'SELECT "_id" FROM otp_tokens WHERE email = :email AND "isUsed" = :no '
+    spent = await crud.update_server_rows(
+        tx,
+        OTP_TOKENS,
+        '"_id" = (SELECT "_id" FROM otp_tokens WHERE email = :email AND "isUsed" = :no '
         'ORDER BY "createdAt" DESC LIMIT 1) '
-        'AND "isUsed" = :no AND attempts < "maxAttempts" AND "expiresAt" > :now '
-        'RETURNING "_id", token',
+        'AND "isUsed" = :no AND attempts < "maxAttempts" AND "expiresAt" > :now',
         {"email": email, "no": False, "now": tx.store.bind_timestamp(utcnow())},
+        {},
+        increments={"attempts": 1},
     )
-    if row is None or not CODE_PATTERN.fullmatch(code):
+    if not spent or not CODE_PATTERN.fullmatch(code):
         return False
-    otp_id, stored = row
+    otp_id = spent[0]["_id"]
+    # The digest is private: no document carries it.
+    stored = await tx.scalar('SELECT token FROM otp_tokens WHERE "_id" = :id', {"id": otp_id})
     if not security.digests_equal(stored, security.otp_digest(secret, otp_id, email, code)):
         return False
     # Right code: `attempts` counts failures only, so give the attempt back while marking it used.
-    used = await tx.one(
-        'UPDATE otp_tokens SET "isUsed" = :yes, attempts = attempts - 1 '
-        'WHERE "_id" = :id AND "isUsed" = :no RETURNING "_id"',
-        {"id": otp_id, "yes": True, "no": False},
+    used = await crud.update_server_rows(
+        tx,
+        OTP_TOKENS,
+        '"_id" = :id AND "isUsed" = :no',
+        {"id": otp_id, "no": False},
+        {"isUsed": True},
+        increments={"attempts": -1},
     )
-    return used is not None
+    return bool(used)
 
 
 def ensure_may_sign_in(user: dict[str, Any]) -> None:
@@ -195,9 +198,7 @@ async def open_session(
 ) -> Login:
     token = security.new_session_token()
     now = utcnow()
-    c = codec("sessions", tx.dialect.name)
     values = {
-        "_id": new_id(),
         "userId": user["_id"],
         "token": security.session_token_digest(token),
         "expiresAt": isoformat_z(now + timedelta(seconds=ctx.settings.session_ttl_seconds)),
@@ -208,15 +209,7 @@ async def open_session(
         "isValid": True,
         "lastSeenAt": isoformat_z(now),
     }
-    columns = ", ".join(f'"{k}"' for k in values)
-    placeholders = ", ".join(f":{k}" for k in values)
-    row = await tx.one(
-        f"INSERT INTO sessions ({columns}) VALUES ({placeholders}) RETURNING {c.select_list}",
-        {k: c.bind(k, v) for k, v in values.items()},
-    )
-    assert row is not None
-    session = c.document(row)
-    tx.record(ChangeEvent("sessions", "insert", session["_id"], user["_id"], session))
+    session = await crud.insert_server_row(tx, SESSIONS, values)
     user = await users.set_fields(tx, user["_id"], {"lastLogin": isoformat_z(now)})
     has_password = await users.password_hash(tx, user["_id"]) is not None
     return Login(token=token, session=session, user=user, has_password=has_password)
