@@ -22,8 +22,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from tests.helpers import bearer
-from whitecell.auth import service as auth_service
-from whitecell.auth.service import Client
+from whitecell.auth import signin
+from whitecell.auth.signin import Client
 from whitecell.core.context import AppContext
 from whitecell.core.db import sync_url
 from whitecell.users import service as users
@@ -146,7 +146,7 @@ async def person(context: AppContext, email: str, role: str = "user") -> Person:
     """An account with a session, made directly (the login flow has its own tests)."""
     async with context.store.write() as tx:
         user = await users.create_user(tx, email, role=role)
-        login = await auth_service.open_session(
+        login = await signin.open_session(
             context, tx, user, "otp", Client(ip="127.0.0.1", user_agent="tests")
         )
     return Person(login.user, login.token)

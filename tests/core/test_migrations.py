@@ -1,4 +1,5 @@
-"""The migration history: it builds the schema the models describe, and runs down and up again."""
+"""The migration history: it builds the SQL schema the code declares (`Base.metadata`: derived
+tables, Core tables, legacy ORM mirrors), and runs down and up again."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def not_search_machinery(
     return not (name and (name.endswith("_fts") or "_fts_" in name or "searchVector" in name))
 
 
-def test_migrated_schema_matches_the_models(database_url: str) -> None:
+def test_migrated_schema_matches_the_declared_sql_schema(database_url: str) -> None:
     engine = create_engine(sync_url(database_url))
     try:
         with engine.connect() as connection:
@@ -151,7 +152,7 @@ def test_the_database_itself_refuses_usernames_differing_only_in_case(database_u
 
 
 # The spec's "Indexes" blocks (Foreign Key, Query, Filter, Sort lines), table by table. Search
-# lines are full-text indexes (tests/data/test_search.py); Unique lines are checked below.
+# lines are full-text indexes (tests/core/test_search.py); Unique lines are checked below.
 SPEC_INDEXED_FIELDS = {
     "notes": ["userId", "subject", "isArchived"],
     "flashcards": ["userId", "nextReviewDate", "subject", "status"],

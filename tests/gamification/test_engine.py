@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.core import crud
+from whitecell.core.permissions import Caller
 from whitecell.gamification import levels
 from whitecell.gamification.engine import score_batch
 from whitecell.gamification.tables import STREAKS, XP_LOGS
@@ -310,7 +311,7 @@ async def test_each_day_a_habit_stack_is_completed_pays_once(game: Api) -> None:
     today = datetime.now(UTC).date()
     for days in ([today], [today - timedelta(days=1), today]):
         async with game.context.store.write() as tx:
-            current = await crud.get(tx, HABIT_STACKS, crud.Caller(game.a.user), stack["_id"])
+            current = await crud.get(tx, HABIT_STACKS, Caller(game.a.user), stack["_id"])
             dates = [day.isoformat() for day in days]
             await crud.update_server_row(tx, HABIT_STACKS, current, {"completedDates": dates})
         await _drain(game)

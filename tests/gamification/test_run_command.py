@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 WORDS = "Ten words or more make this note worth some XP today, truly."

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.cli.main import cli
 from whitecell.gamification import rules

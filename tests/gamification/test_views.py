@@ -9,7 +9,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 from whitecell.cli.main import cli
 from whitecell.gamification import levels

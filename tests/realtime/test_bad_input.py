@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.data.samples import sample_body
 from tests.realtime.conftest import Client, Live
+from tests.samples import sample_body
 from whitecell.core import crud
-from whitecell.core.crud import Caller
+from whitecell.core.permissions import Caller
 from whitecell.core.store import ChangeEvent
 from whitecell.core.tables import REGISTRY
 from whitecell.realtime.connection import Subscription

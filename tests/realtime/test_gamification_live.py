@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.data.samples import sample_body
 from tests.realtime.conftest import Client, Live
+from tests.samples import sample_body
 
 
 async def _until(client: Client, op: str = "insert") -> dict[str, Any]:

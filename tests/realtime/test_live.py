@@ -12,8 +12,8 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.data.samples import sample_body
 from tests.realtime.conftest import Client, Live, LiveFactory
+from tests.samples import sample_body
 from tests.support import Person
 from whitecell.realtime import log
 from whitecell.realtime.feed import Feed

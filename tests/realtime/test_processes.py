@@ -15,7 +15,7 @@ import orjson
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import POSTGRES_URL, free_port, person
 from whitecell.core.config import Settings
 from whitecell.server import create_context

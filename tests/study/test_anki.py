@@ -13,7 +13,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.study.anki_decks import (
     BASIC,
     CLOZE,

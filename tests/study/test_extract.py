@@ -3,7 +3,7 @@ no duplicates when run twice."""
 
 from __future__ import annotations
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 from whitecell.study.extract import by_rules
 

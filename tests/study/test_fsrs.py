@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api, ClientFactory, person
 from whitecell.study.scheduling import review_card, review_card_fsrs
 

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.core.clock import isoformat_z
 

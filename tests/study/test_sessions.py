@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 

@@ -1,10 +1,10 @@
-"""Anonymous analytics: anyone may send events, but one network only so many a minute."""
+"""Analytics: anyone may send events (one network only so many a minute); only admins read them."""
 
 from __future__ import annotations
 
 import httpx
 
-from tests.support import ClientFactory
+from tests.support import Api, ClientFactory
 
 
 async def send(client: httpx.AsyncClient) -> httpx.Response:
@@ -36,3 +36,26 @@ async def test_one_ipv6_subscriber_cannot_spread_events_over_its_slash_64(
     neighbour = await make_client(client_ip="2001:db8:5:6:ffff::9", **limit)
     assert (await send(neighbour)).status_code == 429
     assert (await send(await make_client(client_ip="2001:db8:5:7::1", **limit))).status_code == 201
+
+
+async def test_anyone_may_send_analytics_but_only_admins_read_them(api: Api) -> None:
+    anonymous = await api.client.post(
+        "/api/v1/analytics",
+        json={"event": "app_opened", "module": "study", "metadata": {"screen": "home"}},
+        headers={"User-Agent": "WhiteCell-iOS/1.0"},
+    )
+    assert anonymous.status_code == 201
+    signed_in = await api.client.post(
+        "/api/v1/analytics", json={"event": "note_opened"}, headers=api.a.headers
+    )
+    forged = await api.client.post(
+        "/api/v1/analytics", json={"event": "x", "userId": api.b.id}, headers=api.a.headers
+    )
+    assert forged.status_code == 422
+    events = (await api.get(api.admin, "analytics", order="timestamp")).json()["items"]
+    assert [(e["event"], e["userId"]) for e in events] == [
+        ("app_opened", None),
+        ("note_opened", api.a.id),
+    ]
+    assert events[0]["userAgent"] == "WhiteCell-iOS/1.0" and events[0]["ipAddress"] == "127.0.0.1"
+    assert signed_in.json()["userId"] == api.a.id

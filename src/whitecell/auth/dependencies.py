@@ -8,10 +8,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from whitecell.auth import service
-from whitecell.auth.service import Authenticated, Client
+from whitecell.auth.service import Authenticated
+from whitecell.auth.signin import Client
 from whitecell.core.context import AppContext, get_context
-from whitecell.core.crud import Caller
 from whitecell.core.errors import Unauthorized
+from whitecell.core.permissions import Caller
 
 _bearer = HTTPBearer(auto_error=False, description="A session token from a login endpoint.")
 

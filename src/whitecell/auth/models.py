@@ -1,4 +1,15 @@
-"""The `sessions` and `otp_tokens` tables (spec: User & Authentication Tables)."""
+"""Legacy ORM mirror of the `sessions` and `otp_tokens` SQL tables (spec: User & Authentication
+Tables): their schema, not a way to reach them.
+
+Nothing reads or writes through these classes. Queries are SQL through `core/store.py`
+(`auth/signin.py`, `auth/service.py`), and what the API shows of the two tables is their
+declaration in `auth/tables.py`. The mirror exists because these tables were created (migration
+0001) before declarations could derive a schema, and their SQL differs from what `core/ddl.py`
+would derive (index and constraint names, the unique token): the declarations say
+`derive_schema=False`, and the exact schema reaches `Base.metadata` from here, where the
+migrations are compared with it (`tests/core/test_migrations.py`) and the test suite empties the
+tables between tests. A column changes here, in `auth/tables.py` and in a migration together.
+"""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from whitecell.auth import service
+from whitecell.auth import service, signin
 from whitecell.auth.dependencies import CallingClient, Context, CurrentAuth
 from whitecell.auth.schemas import (
     LoginOut,
@@ -16,7 +16,7 @@ from whitecell.auth.schemas import (
     SessionOut,
     SessionsRevoked,
 )
-from whitecell.auth.service import Login
+from whitecell.auth.signin import Login
 from whitecell.users.schemas import UserOut
 from whitecell.users.service import own_view
 
@@ -34,14 +34,14 @@ def _login_out(login: Login) -> LoginOut:
 @router.post("/otp", status_code=status.HTTP_202_ACCEPTED)
 async def request_code(body: OtpRequest, ctx: Context, client: CallingClient) -> OtpRequested:
     """Email a 6-digit sign-in code. The answer is the same for every address."""
-    await service.request_otp(ctx, body.email, client)
+    await signin.request_otp(ctx, body.email, client)
     return OtpRequested(expiresIn=ctx.settings.otp_ttl_seconds)
 
 
 @router.post("/otp/verify")
 async def verify_code(body: OtpVerify, ctx: Context, client: CallingClient) -> LoginOut:
     """Exchange a code for a session token; the first sign-in of an address creates its account."""
-    login = await service.verify_otp(
+    login = await signin.verify_otp(
         ctx, body.email, body.code, client, name=body.name, username=body.username
     )
     return _login_out(login)
@@ -49,7 +49,7 @@ async def verify_code(body: OtpVerify, ctx: Context, client: CallingClient) -> L
 
 @router.post("/password")
 async def login_with_password(body: PasswordLogin, ctx: Context, client: CallingClient) -> LoginOut:
-    return _login_out(await service.password_login(ctx, body.email, body.password, client))
+    return _login_out(await signin.password_login(ctx, body.email, body.password, client))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

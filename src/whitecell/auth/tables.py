@@ -1,4 +1,5 @@
-"""`sessions` and `otp_tokens` as the data API sees them (schema: migration 0001).
+"""`sessions` and `otp_tokens` as the data API sees them (SQL schema: migration 0001, mirrored in
+`auth/models.py`).
 
 Users list and end their own sessions; nobody ever reads a token or a code hash. Administrators
 can see pending sign-in codes (address, expiry, attempts), which helps when someone reports that

@@ -13,14 +13,14 @@ import uvicorn
 from sqlalchemy import create_engine, text
 
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
-from whitecell.auth.service import revoke_sessions
+from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
-from whitecell.core.crud import Caller
 from whitecell.core.db import sync_url
 from whitecell.core.errors import AppError
 from whitecell.core.logging import configure_logging
+from whitecell.core.permissions import Caller
 from whitecell.core.search import fts_table
 from whitecell.core.tables import REGISTRY
 from whitecell.demo.command import demo
@@ -178,10 +178,7 @@ def revoke_all_sessions(settings: Settings, email: str | None, everyone: bool) -
     async def work(context: AppContext) -> int:
         async with context.store.write() as tx:
             if everyone:
-                return await tx.execute(
-                    'UPDATE sessions SET "isValid" = :no WHERE "isValid" = :yes',
-                    {"no": False, "yes": True},
-                )
+                return await revoke_every_session(tx)
             user = await service.user_by_email(tx, email or "")
             if user is None:
                 raise click.ClickException(f"no account for {email}")

@@ -1,4 +1,5 @@
-"""Column helpers shared by every table: ids, timestamps, enum checks."""
+"""Column helpers of the legacy ORM mirrors (`users/models.py`, `auth/models.py`): ids,
+timestamps, enum checks; and `ID_LENGTH`, the width of every id column."""
 
 from __future__ import annotations
 

@@ -1,5 +1,12 @@
-"""Schema machinery shared by migrations and tools: the metadata base, UTC timestamps, URLs and
-SQLite pragmas. The data path itself is `whitecell.core.store`."""
+"""Schema machinery shared by migrations and tools: the metadata every SQL table is attached to,
+UTC timestamps, URLs and SQLite pragmas. The data path itself is `whitecell.core.store`.
+
+`Base.metadata` holds the whole SQL schema, which the migrations must equal: the tables derived
+from the declarations (`core/ddl.py`), the few written as SQLAlchemy Core tables (`change_log`,
+`quiz_drafts`) and the legacy ORM mirrors (`users/models.py`, `auth/models.py`,
+`RateLimitCounter` in `core/ratelimit.py`). `Base` is an ORM base only for those mirrors; nothing
+queries through the ORM (`core/store.py` says why).
+"""
 
 from __future__ import annotations
 

@@ -37,6 +37,10 @@ class RateLimitCounter(Base):
     For a `Backoff` key the same columns hold the consecutive failures (`hits`), the earliest
     moment the next attempt is admitted (`windowStart`) and when the failures are forgotten. A mark
     (`known:<digest>`) holds only when it lapses (`expiresAt`), so cleanup drops it like a count.
+
+    A legacy ORM mirror (see `core/db.py`): the table's SQL schema on `Base.metadata`, for the
+    migration comparison and test cleanup. The counts are read and written in SQL below, never
+    through this class.
     """
 
     __tablename__ = "rate_limits"

@@ -18,9 +18,10 @@ from whitecell.core import crud
 from whitecell.core.bodies import create_body, document_model, update_body
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext, get_context
-from whitecell.core.crud import Caller, Page
 from whitecell.core.listing import parse_list_query
 from whitecell.core.openapi import SIGN_IN_OPTIONAL
+from whitecell.core.pages import Page, list_page
+from whitecell.core.permissions import Caller, may_write
 from whitecell.core.ratelimit import Rule, client_network, counter_key, enforce
 from whitecell.core.tables import Table
 
@@ -61,7 +62,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
         # Runs before the body is read: a caller who may not write learns that first (401/403),
         # not what would have been wrong with the body.
         async def check(caller: CallerDep) -> None:
-            crud.may_write(table, caller, action)
+            may_write(table, caller, action)
 
         return [Depends(check)]
 
@@ -122,7 +123,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
         async def list_documents(request: Request, caller: CallerDep, ctx: Ctx) -> Response:
             query = parse_list_query(table, list(request.query_params.multi_items()))
             async with ctx.store.read() as tx:
-                page = await crud.list_page(tx, table, caller, query)
+                page = await list_page(tx, table, caller, query)
             page.items = [present(item, caller) for item in page.items]
             return json_response(page_payload(page))
 

@@ -28,7 +28,7 @@ UTCDatetime = Annotated[
 
 
 class ReadModel(BaseModel):
-    """A response document: built from ORM rows, serialized with the spec's names (`_id`, ...)."""
+    """A response document: built from a row's mapping, serialized with the spec's names (`_id`)."""
 
     model_config = ConfigDict(from_attributes=True, populate_by_name=True, serialize_by_alias=True)
 

@@ -203,7 +203,7 @@ class ComputeContext:
     table: Table
     document: dict[str, Any]  # the row as it will be stored (API values), editable
     previous: dict[str, Any] | None  # the stored row, for updates
-    caller: Any  # whitecell.core.crud.Caller: the caller's user document and client
+    caller: Any  # whitecell.core.permissions.Caller: the caller's user document and client
     sent: dict[str, Any] = field(default_factory=dict)  # the fields the client itself sent
 
 

@@ -147,8 +147,8 @@ def _json_value(value: Any) -> Any:
         elif isinstance(item, float):
             if not math.isfinite(item):
                 raise ValueError("must hold finite numbers only (no NaN or Infinity)")
-            if not -NUMBER_LIMIT <= item < NUMBER_LIMIT:
-                raise ValueError("must hold numbers from -2^63 to 2^63 only")
+            if not -NUMBER_LIMIT < item < NUMBER_LIMIT:
+                raise ValueError("must hold numbers strictly between -2^63 and 2^63 only")
         else:
             raise ValueError("must hold JSON values only")
     return value
@@ -182,7 +182,9 @@ Number = Annotated[
     float,
     Strict(),
     AllowInfNan(False),
-    _Storable((("ge", -float(NUMBER_LIMIT)), ("lt", float(NUMBER_LIMIT)))),
+    # Strict at both ends: -2^63 as a float prints as -9.223372036854776e18, which PostgreSQL's
+    # numeric keeps as an integer below -2^63 that no 64-bit reader can load back.
+    _Storable((("gt", -float(NUMBER_LIMIT)), ("lt", float(NUMBER_LIMIT)))),
 ]
 # Keys kept as sent: bodies trim text, but " a" and "a" are two keys of a free-form object.
 JsonObject = Annotated[

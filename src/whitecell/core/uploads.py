@@ -15,7 +15,6 @@ from whitecell.core import crud
 from whitecell.core.bodies import create_body, document_model
 from whitecell.core.clock import isoformat_z
 from whitecell.core.context import AppContext, get_context
-from whitecell.core.crud import Caller
 from whitecell.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from whitecell.core.files import (
     download_name,
@@ -29,6 +28,7 @@ from whitecell.core.files import (
 )
 from whitecell.core.ids import new_id
 from whitecell.core.openapi import SIGN_IN_OPTIONAL, multipart_body
+from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.tables import REGISTRY, Table
 
@@ -63,7 +63,7 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
         """`multipart/form-data` with the PDF in `file` and the other fields as JSON in
         `document`. The server sets `{url}`{pages}; the file is refused (413, 415, 422) before
         anything is stored."""
-        crud.may_write(table, caller, "create")
+        may_write(table, caller, "create")
         async with received_pdf(request, ctx.settings) as pdf:
             doc_id = new_id()
             values = _document_field(pdf.form.get("document"))

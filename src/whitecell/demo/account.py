@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from whitecell.auth import service as auth
-from whitecell.auth.service import Client, Login
+from whitecell.auth import signin
+from whitecell.auth.signin import Client, Login
 from whitecell.core.context import AppContext
 from whitecell.core.store import Tx
 from whitecell.users import service as users
@@ -44,4 +44,4 @@ async def replace_account(tx: Tx, email: str, password_hash: str) -> dict[str, A
 
 async def open_session(ctx: AppContext, tx: Tx, user: dict[str, Any]) -> Login:
     """A password session, exactly as `POST /api/v1/auth/password` would open it."""
-    return await auth.open_session(ctx, tx, user, "password", CLIENT)
+    return await signin.open_session(ctx, tx, user, "password", CLIENT)

@@ -8,9 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from whitecell.core import crud
-from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
-from whitecell.core.store import ChangeEvent
+from whitecell.core.permissions import Caller
 from whitecell.core.tables import REGISTRY
 from whitecell.demo import placeholders
 from whitecell.demo.mind_texts import CODE, DEBATES, PALACES, STRATEGIES, palace_locations
@@ -59,15 +58,7 @@ async def _quotes(w: Writer) -> None:
             continue  # only quotes of our corpus: an instance's own quotes are not ours to save
         # What `PUT /api/v1/stoic_quotes/{id}/saved` does (whitecell.mind.router).
         saved = [*document["savedBy"], w.caller.id]
-        await w.tx.execute(
-            'UPDATE stoic_quotes SET "savedBy" = :saved WHERE "_id" = :id',
-            {"saved": c.bind("savedBy", saved), "id": document["_id"]},
-        )
-        w.tx.record(
-            ChangeEvent(
-                "stoic_quotes", "update", document["_id"], None, {**document, "savedBy": saved}
-            )
-        )
+        await crud.update_server_row(w.tx, table, document, {"savedBy": saved})
         w.counts["stoic_quotes.savedBy"] += 1
 
 

@@ -11,7 +11,7 @@ import whitecell.models  # noqa: F401  (the table registry: crud and codecs need
 from whitecell.core import security
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
-from whitecell.core.crud import Caller
+from whitecell.core.permissions import Caller
 from whitecell.core.tables import REGISTRY
 from whitecell.demo import (
     DEFAULT_EMAIL,

@@ -27,12 +27,10 @@ from pydantic import ValidationError
 from whitecell.core import crud
 from whitecell.core.bodies import create_body, update_body
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.crud import Caller
-from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
-from whitecell.core.ids import new_id
+from whitecell.core.permissions import Caller
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY
 
 Document = dict[str, Any]
@@ -166,37 +164,20 @@ class Writer:
         if unknown:
             raise ValueError(f"{table_name}: {sorted(unknown)} are not server clocks")
         changes = {name: isoformat_z(min(moment, utcnow())) for name, moment in stamps.items()}
-        stored = self._keep(
-            table_name, await set_server_fields(self.tx, table_name, document["_id"], changes)
-        )
-        # The change events recorded by crud carry the stamps of "now": sync clients replaying
-        # the change log must end up with the row as stored.
-        for event in self.tx.events:
-            if event.table == table_name and event.id == document["_id"] and event.document:
-                event.document = {**event.document, **changes}
-        return stored
+        # The change events recorded by crud carry the stamps of "now": amended, so sync clients
+        # replaying the change log end up with the row as stored.
+        stored = await crud.amend_new_row(self.tx, table, document["_id"], changes)
+        return self._keep(table_name, stored)
 
     async def insert_server_row(self, table_name: str, body: dict[str, Any]) -> Document:
         """A row of a table only the server writes (XP, badges, streaks), as its engine would."""
         values = validated(table_name, body)
-        document = {"_id": new_id(), "userId": self.caller.id, **values}
+        document = {"userId": self.caller.id, **values}
         table = REGISTRY[table_name]
         for column in table.columns.values():
-            if column.name not in document and column.has_default:
-                default = column.default
-                document[column.name] = default(self.caller) if callable(default) else default
-        c = codec(table_name, self.tx.dialect.name)
-        names = [n for n in table.columns if n in document]
-        columns = ", ".join(f'"{n}"' for n in names)
-        placeholders = ", ".join(f":v{i}" for i in range(len(names)))
-        row = await self.tx.one(
-            f'INSERT INTO "{table_name}" ({columns}) VALUES ({placeholders}) '
-            f"RETURNING {c.select_list}",
-            {f"v{i}": c.bind(n, document[n]) for i, n in enumerate(names)},
-        )
-        assert row is not None
-        stored = c.document(row)
-        self.tx.record(ChangeEvent(table_name, "insert", stored["_id"], stored["userId"], stored))
+            if column.name not in document and callable(column.default):
+                document[column.name] = column.default(self.caller)  # others: crud fills them
+        stored = await crud.insert_server_row(self.tx, table, document)
         self.counts[table_name] += 1
         return self._keep(table_name, stored)
 
@@ -218,18 +199,3 @@ def validated(
         raise DemoDataRejected(f"{table_name}: {error}") from error
     values: dict[str, Any] = model.model_dump(mode="json", exclude_unset=True)
     return values
-
-
-async def set_server_fields(
-    tx: Tx, table_name: str, doc_id: str, changes: dict[str, Any]
-) -> Document:
-    """UPDATE server-owned columns directly (no hooks): the demo standing in for an engine."""
-    c = codec(table_name, tx.dialect.name)
-    names = list(changes)
-    assignments = ", ".join(f'"{n}" = :v{i}' for i, n in enumerate(names))
-    row = await tx.one(
-        f'UPDATE "{table_name}" SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
-        {**{f"v{i}": c.bind(n, changes[n]) for i, n in enumerate(names)}, "id": doc_id},
-    )
-    assert row is not None
-    return c.document(row)

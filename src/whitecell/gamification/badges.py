@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from whitecell.core.clock import isoformat_z
-from whitecell.core.crud import select_documents
-from whitecell.core.documents import codec
-from whitecell.core.ids import new_id
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.crud import insert_server_row_once, select_documents
+from whitecell.core.store import Tx
+from whitecell.gamification.tables import BADGES
 
 Document = dict[str, Any]
 
@@ -355,23 +354,6 @@ async def award_badges(
 
 
 async def insert_badge(tx: Tx, user_id: str, badge: Badge, now: datetime) -> Document | None:
-    c = codec("badges", tx.dialect.name)
-    document = {
-        "_id": new_id(),
-        "userId": user_id,
-        **badge.as_row(),
-        "earnedAt": isoformat_z(now),
-    }
-    names = list(document)
-    columns = ", ".join('"' + name + '"' for name in names)
-    values = ", ".join(f":v{i}" for i in range(len(names)))
-    row = await tx.one(
-        f"INSERT INTO badges ({columns}) VALUES ({values}) "
-        f'ON CONFLICT ("userId", "badgeType") DO NOTHING RETURNING {c.select_list}',
-        {f"v{i}": c.bind(n, document[n]) for i, n in enumerate(names)},
-    )
-    if row is None:
-        return None  # already earned: awarded once, however many triggers race
-    stored = c.document(row)
-    tx.record(ChangeEvent("badges", "insert", stored["_id"], user_id, stored))
-    return stored
+    """The badge as stored, or None if already earned: awarded once, however many triggers race."""
+    document = {"userId": user_id, **badge.as_row(), "earnedAt": isoformat_z(now)}
+    return await insert_server_row_once(tx, BADGES, document, unique=("userId", "badgeType"))

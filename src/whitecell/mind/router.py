@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from whitecell.auth.dependencies import Context, CurrentAuth
-from whitecell.core.crud import Caller, get
-from whitecell.core.documents import codec
+from whitecell.core.crud import get, update_server_row
+from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.store import ChangeEvent
 from whitecell.mind.rules import present_quote
 from whitecell.mind.tables import STOIC_QUOTES
 
@@ -23,13 +22,7 @@ async def _set_saved(ctx: Any, auth: Any, quote_id: str, saved: bool) -> Respons
         quote = await get(tx, STOIC_QUOTES, caller, quote_id)
         savers = [u for u in quote["savedBy"] if u != caller.id] + ([caller.id] if saved else [])
         if savers != quote["savedBy"]:
-            c = codec("stoic_quotes", tx.dialect.name)
-            await tx.execute(
-                'UPDATE stoic_quotes SET "savedBy" = :saved WHERE "_id" = :id',
-                {"saved": c.bind("savedBy", savers), "id": quote_id},
-            )
-            quote = {**quote, "savedBy": savers}
-            tx.record(ChangeEvent("stoic_quotes", "update", quote_id, None, quote))
+            quote = await update_server_row(tx, STOIC_QUOTES, quote, {"savedBy": savers})
     return json_response(present_quote(quote, caller), headers={CHANGE_SEQ_HEADER: str(tx.seq)})
 
 

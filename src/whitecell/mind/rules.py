@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from whitecell.core.crud import Caller
+    from whitecell.core.permissions import Caller
 
 
 def present_quote(quote: dict[str, Any], caller: Caller) -> dict[str, Any]:

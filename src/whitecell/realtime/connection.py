@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from whitecell.core.crud import Caller
+from whitecell.core.permissions import Caller
 from whitecell.core.store import ChangeEvent
 from whitecell.realtime.matching import Selector, Viewer
 from whitecell.realtime.protocol import TOO_SLOW

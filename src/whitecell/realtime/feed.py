@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from whitecell.core.clock import utcnow
+from whitecell.auth.tables import SESSIONS
+from whitecell.core import crud
+from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
 from whitecell.core.store import CHANGES_CHANNEL, ChangeEvent, Store
 from whitecell.realtime import log
@@ -222,12 +224,10 @@ class Feed:
             touch = now - timedelta(seconds=self.settings.session_touch_seconds)
             keep = {f"k{i}": s for i, s in enumerate(sorted(alive))}
             async with self.store.write() as tx:
-                await tx.execute(
-                    f'UPDATE sessions SET "lastSeenAt" = :now WHERE "_id" IN '
-                    f'({", ".join(":" + k for k in keep)}) AND "lastSeenAt" < :touch',
-                    {
-                        **keep,
-                        "now": self.store.bind_timestamp(now),
-                        "touch": self.store.bind_timestamp(touch),
-                    },
+                await crud.update_server_rows(
+                    tx,
+                    SESSIONS,
+                    f'"_id" IN ({", ".join(":" + k for k in keep)}) AND "lastSeenAt" < :touch',
+                    {**keep, "touch": self.store.bind_timestamp(touch)},
+                    {"lastSeenAt": isoformat_z(now)},
                 )

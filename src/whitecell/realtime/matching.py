@@ -1,8 +1,8 @@
 """Which events a subscription receives, decided in memory from the event's row and the
 subscriber's identity: no database query per subscriber per event.
 
-The rules are the REST API's (`whitecell.core.crud._visibility` and the list filters): a subscriber
-receives exactly the rows it could read and list with the same filters.
+The rules are the REST API's (`whitecell.core.permissions.visibility` and the list filters): a
+subscriber receives exactly the rows it could read and list with the same filters.
 """
 
 from __future__ import annotations

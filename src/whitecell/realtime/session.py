@@ -9,9 +9,10 @@ from pydantic import TypeAdapter, ValidationError
 from whitecell.auth import service as auth_service
 from whitecell.core import crud
 from whitecell.core.context import AppContext
-from whitecell.core.crud import Caller
 from whitecell.core.errors import AppError
 from whitecell.core.listing import RESERVED, parse_list_query
+from whitecell.core.pages import list_page
+from whitecell.core.permissions import Caller
 from whitecell.core.tables import REGISTRY, Table
 from whitecell.realtime import log
 from whitecell.realtime.connection import Connection, Subscription
@@ -166,7 +167,7 @@ async def _snapshot(connection: Connection, subscription: Subscription, *, reset
                 raise Refused("not_found", f"no such {table.name} document") from None
             cursor = None
         else:
-            page = await crud.list_page(tx, table, caller, selector.query)
+            page = await list_page(tx, table, caller, selector.query)
             items, cursor = page.items, page.next_cursor
     if table.present:
         items = [table.present(item, caller) for item in items]

@@ -12,6 +12,12 @@ its schema is checked (plain tables with the columns read, no views, no triggers
 read; rows are counted against caps before they are read; and every step watches a `Budget` of time
 that also ends when the client goes away. The HTML cleaning runs in linear time (a quadratic regex
 would hold the interpreter for minutes on a crafted field).
+
+Why one file past ~400 lines (style.md, "Size and repetition"): it is one file format, written
+against one reference. Reader and writer share the format's constants (the field separator, the
+mapping between our grades and Anki's answer buttons) and its records (`Card`, `Review`), and the
+reader's defences (caps, `Budget`, the schema check) guard one another only when read together.
+The file reads top to bottom: limits, records, cleaning, reading, writing.
 """
 
 from __future__ import annotations

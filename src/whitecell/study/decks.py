@@ -26,10 +26,10 @@ from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
-from whitecell.core.crud import Caller
 from whitecell.core.errors import ServiceUnavailable, ValidationFailed
 from whitecell.core.files import content_disposition, received_file, receives_file
 from whitecell.core.openapi import multipart_body
+from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import Store
 from whitecell.study import anki
@@ -241,7 +241,7 @@ async def import_deck(request: Request, caller: SignedIn, ctx: Context) -> Respo
     """`multipart/form-data` with the `.apkg` in `file`. Front and back become question and
     answer (HTML cleaned), the deck the subject, and the schedule (interval, ease, due date,
     reviews) comes along. Cards already held (same subject and question) are skipped."""
-    crud.may_write(FLASHCARDS, caller, "create")
+    may_write(FLASHCARDS, caller, "create")
     async with received_file(request, ctx.settings, "Anki package (.apkg)") as upload:
         summary = await import_anki(
             ctx.store, ctx.settings, caller, upload.path, client_gone=request.is_disconnected

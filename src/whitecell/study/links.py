@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from whitecell.core.crud import update_server_row
 from whitecell.core.documents import codec
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
+from whitecell.core.tables import Table
 
 WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
 MAX_LINKS = 200
@@ -63,9 +65,11 @@ async def links_after_write(
     return list(dict.fromkeys([*manual, *automatic]))[:MAX_LINKS]
 
 
-async def relink_others(tx: Tx, note: dict[str, Any], previous: dict[str, Any] | None) -> None:
+async def relink_others(
+    tx: Tx, notes: Table, note: dict[str, Any], previous: dict[str, Any] | None
+) -> None:
     """After a note is created or renamed: notes whose `[[...]]` now names it link to it, and
-    notes that linked to it only through its old title stop."""
+    notes that linked to it only through its old title stop (`notes`: the table)."""
     if previous is not None and previous["title"] == note["title"]:
         return
     c = codec("notes", tx.dialect.name)
@@ -86,12 +90,4 @@ async def relink_others(tx: Tx, note: dict[str, Any], previous: dict[str, Any] |
             links.remove(note["_id"])
         else:
             continue
-        stored = await tx.one(
-            f'UPDATE notes SET "linkedNotes" = :links WHERE "_id" = :id RETURNING {c.select_list}',
-            {"links": c.bind("linkedNotes", links), "id": other["_id"]},
-        )
-        assert stored is not None
-        after = c.document(stored)
-        tx.record(
-            ChangeEvent("notes", "update", after["_id"], after["userId"], after, previous=other)
-        )
+        await update_server_row(tx, notes, other, {"linkedNotes": links})

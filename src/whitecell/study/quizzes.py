@@ -17,10 +17,10 @@ from pydantic import Field
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, user_zone, utcnow
-from whitecell.core.crud import Caller
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, NotFound, ValidationFailed
 from whitecell.core.ids import new_id
+from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Store, Tx

@@ -60,7 +60,7 @@ async def _note(ctx: ComputeContext) -> None:
     sent = ctx.sent.get("linkedNotes") if "linkedNotes" in ctx.sent else None
     if previous is None or sent is not None or document["content"] != previous["content"]:
         document["linkedNotes"] = await links.links_after_write(ctx.tx, document, previous, sent)
-    await links.relink_others(ctx.tx, document, previous)
+    await links.relink_others(ctx.tx, ctx.table, document, previous)
 
 
 async def _quiz(ctx: ComputeContext) -> None:

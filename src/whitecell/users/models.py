@@ -1,4 +1,15 @@
-"""The `users` table (spec: User & Authentication Tables), plus `timezone` and `passwordHash`."""
+"""Legacy ORM mirror of the `users` SQL table (spec: User & Authentication Tables, plus
+`timezone`, `newCardsPerDay`, `scheduler` and `passwordHash`): its schema, not a way to reach it.
+
+Nothing reads or writes through this class. Queries are SQL through `core/store.py`
+(`users/service.py`), and what the API shows of the table is its declaration in
+`users/tables.py`. The mirror exists because `users` was created (migration 0001) before
+declarations could derive a schema, and its SQL has what `core/ddl.py` cannot derive (the unique
+e-mail address, the case-insensitive unique username index, its CHECK names): the declaration says
+`derive_schema=False`, and the exact schema reaches `Base.metadata` from here, where the
+migrations are compared with it (`tests/core/test_migrations.py`) and the test suite empties the
+table between tests. A column changes here, in `users/tables.py` and in a migration together.
+"""
 
 from __future__ import annotations
 

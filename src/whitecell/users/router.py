@@ -15,6 +15,7 @@ from whitecell.core.documents import codec
 from whitecell.core.errors import Forbidden, NotFound, Unauthorized
 from whitecell.core.listing import parse_list_query
 from whitecell.core.openapi import SIGN_IN_OPTIONAL
+from whitecell.core.pages import list_page
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response, page_payload
 from whitecell.core.schemas import WriteModel
 from whitecell.core.types import Text, Timestamp
@@ -81,7 +82,7 @@ async def delete_me(body: Reconfirm, auth: CurrentAuth, ctx: Context) -> None:
 async def list_users(request: Request, caller: OptionalCaller, ctx: Context) -> Response:
     query = parse_list_query(USERS, list(request.query_params.multi_items()))
     async with ctx.store.read() as tx:
-        page = await crud.list_page(tx, USERS, caller, query)
+        page = await list_page(tx, USERS, caller, query)
     return json_response(page_payload(page))
 
 

@@ -9,12 +9,13 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, local_today, utcnow
-from whitecell.core.crud import release_references
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from whitecell.core.ids import new_id
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.store import Tx
+from whitecell.core.tables import REGISTRY
+from whitecell.users.tables import USERS
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{2,29}$")
 # Names that would shadow routes (`/users/me`) or impersonate the service.
@@ -112,19 +113,11 @@ def _taken() -> Conflict:
 
 
 async def _write(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    c = codec("users", tx.dialect.name)
     changes = {**changes, "updatedAt": isoformat_z(utcnow())}
-    assignments = ", ".join(f'"{name}" = :v{i}' for i, name in enumerate(changes))
-    params = {f"v{i}": c.bind(name, value) for i, (name, value) in enumerate(changes.items())}
-    row = await tx.one(
-        f'UPDATE users SET {assignments} WHERE "_id" = :id RETURNING {c.select_list}',
-        {**params, "id": user_id},
-    )
-    if row is None:
+    stored = await crud.update_server_rows(tx, USERS, '"_id" = :id', {"id": user_id}, changes)
+    if not stored:
         raise NotFound("No such user.")
-    user = c.document(row)
-    tx.record(ChangeEvent("users", "update", user_id, user_id, user))
-    return user
+    return stored[0]
 
 
 async def create_user(
@@ -139,10 +132,8 @@ async def create_user(
     email = normalize_email(email)
     if username is not None and await username_taken(tx, username):
         raise _taken()
-    c = codec("users", tx.dialect.name)
     now = isoformat_z(utcnow())
     values = {
-        "_id": new_id(),
         "email": email,
         "name": name or _name_from_email(email),
         "username": username or await _free_username(tx, email),
@@ -150,16 +141,7 @@ async def create_user(
         "createdAt": now,
         "updatedAt": now,
     }
-    columns = ", ".join(f'"{k}"' for k in values)
-    placeholders = ", ".join(f":{k}" for k in values)
-    row = await tx.one(
-        f"INSERT INTO users ({columns}) VALUES ({placeholders}) RETURNING {c.select_list}",
-        {k: c.bind(k, v) for k, v in values.items()},
-    )
-    assert row is not None
-    user = c.document(row)
-    tx.record(ChangeEvent("users", "insert", user["_id"], user["_id"], user))
-    return user
+    return await crud.insert_server_row(tx, USERS, values)
 
 
 async def update_profile(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -208,11 +190,13 @@ async def public_profile(tx: Tx, username: str) -> dict[str, Any]:
 
 
 async def delete_user(tx: Tx, user_id: str, email: str) -> None:
-    """Delete the account: owned rows go by ON DELETE CASCADE; references to it are released."""
-    await tx.execute('DELETE FROM users WHERE "_id" = :id', {"id": user_id})
-    await tx.execute("DELETE FROM otp_tokens WHERE email = :email", {"email": email})
+    """Delete the account: owned rows go by ON DELETE CASCADE (no event each: the account's delete
+    event stands for them); references to it are released."""
+    await crud.delete_server_rows(tx, USERS, '"_id" = :id', {"id": user_id})
+    # Sign-in codes are auth's table, known here by name (auth builds on users, not the reverse).
+    await crud.delete_server_rows(tx, REGISTRY["otp_tokens"], "email = :email", {"email": email})
     # Rows a consumer set aside name the account and the error it met (no foreign key: a row may
-    # be set aside after its owner left, and that insert must never fail).
+    # be set aside after its owner left, and that insert must never fail). Infrastructure: no
+    # change event.
     await tx.execute('DELETE FROM change_log_dead_letters WHERE "userId" = :id', {"id": user_id})
-    await release_references(tx, "users", user_id, owner=None)
-    tx.record(ChangeEvent("users", "delete", user_id, user_id, None))
+    await crud.release_references(tx, "users", user_id, owner=None)

@@ -1,4 +1,4 @@
-"""`users` as the data API sees it (its schema is migration 0001; the ORM model mirrors it).
+"""`users` as the data API sees it (its SQL schema: migration 0001, mirrored in `users/models.py`).
 
 Through `/api/v1/users` administrators list and read accounts and change `role`, `subscription`,
 `subscriptionExpiry`, `isActive` and `isBanned`; people change their own profile through

@@ -3,7 +3,7 @@ databases."""
 
 from __future__ import annotations
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 FILLER = "The lecture covered several unrelated topics in some detail. "

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 from whitecell.core.store import ChangeEvent
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 # (table, body changes, the field the problem names), one per kind of rule.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.data.samples import client_tables, sample_body
+from tests.samples import client_tables, sample_body
 from tests.support import Api
 from whitecell.core.tables import REGISTRY
 from whitecell.users import service as users

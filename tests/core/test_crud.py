@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.data.samples import client_tables, editable_column, other_value, sample_body
+from tests.samples import client_tables, editable_column, other_value, sample_body
 from tests.support import Api
 from whitecell.core.tables import REGISTRY, Kind, Table
 

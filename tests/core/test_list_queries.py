@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.data.samples import sample_body
+from tests.samples import sample_body
 from tests.support import Api
 
 # The documented cap on filter conditions per request (docs/api.md).
