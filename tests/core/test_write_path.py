@@ -54,13 +54,10 @@ NOT_OURS = {
     ("study/anki.py", "col"): "the same export",
     ("core/search.py", "?"): "SQLite full-text indexes, kept by triggers",
     ("cli/main.py", "?"): "`whitecell db vacuum` rebuilding a full-text index",
-    # Pending: the XP engine's rework moves this DELETE to crud.delete_server_rows (issue 11).
-    ("gamification/engine.py", "streaks"): "pending: a streak deleted with a hand-made event",
 }
 # Modules that build change events outside crud: the log read back is not a write.
 EVENT_BUILDERS = {
     "realtime/log.py": "the change log read back into events",
-    "gamification/engine.py": "pending: see NOT_OURS",
 }
 WRITE = re.compile(
     r'\b(?:INSERT\s+INTO|DELETE\s+FROM)\s+"?(?P<a>[\w{}]+)"?'
