@@ -2,17 +2,21 @@
 
 A streak is the run of consecutive active days ending today or yesterday: until the user's
 midnight passes with nothing done, yesterday's run still stands (today may yet count). Stored
-counts go stale at that midnight, so every read recomputes them with `current_count`.
+counts go stale at that midnight, so every read recomputes them with `current_count`, which
+applies the account's rule (`users/rules.py`: `users` owns `currentStreak`/`longestStreak`, the
+engine writes them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-ONE_DAY = timedelta(days=1)
+from whitecell.users.rules import ONE_DAY, streak_on
+
+__all__ = ["ONE_DAY", "StreakState", "current_count", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,6 @@ def summarize(days: Iterable[date], today: date) -> StreakState | None:
 
 
 def current_count(streak: dict[str, Any], today: date) -> int:
-    """The stored count, or 0 once a whole day has passed without activity."""
-    last = streak.get("lastActiveDate")
-    if not last or date.fromisoformat(str(last)) < today - ONE_DAY:
-        return 0
-    return int(streak.get("currentCount") or 0)
+    """The stored count, or 0 once a whole day has passed without activity (the rule is the
+    account's: `users/rules.py`)."""
+    return streak_on(int(streak.get("currentCount") or 0), streak.get("lastActiveDate"), today)

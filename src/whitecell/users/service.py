@@ -15,6 +15,7 @@ from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY
+from whitecell.users.rules import streak_on
 from whitecell.users.tables import USERS
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{2,29}$")
@@ -163,18 +164,16 @@ async def with_live_streak(tx: Tx, user: dict[str, Any]) -> dict[str, Any]:
     whole day passes without activity, then 0, even before the engine next writes it."""
     if not user.get("currentStreak"):
         return user
-    # The streak rule lives with the streaks (a pure module: no cycle back to this one).
-    from whitecell.gamification.streaks import current_count
-
+    # The day the stored count was last true for: the engine's `daily_activity` row, read by
+    # table name (as the engine reads domain tables); the rule is ours (`users/rules.py`).
     last = await tx.scalar(
         'SELECT "lastActiveDate" FROM streaks WHERE "userId" = :me '
         "AND \"streakType\" = 'daily_activity'",
         {"me": user["_id"]},
     )
-    streak = {"lastActiveDate": str(last)[:10] if last else None, "currentCount": 1}
-    if current_count(streak, local_today(user.get("timezone"))) == 0:
-        return {**user, "currentStreak": 0}
-    return user
+    last_active = str(last)[:10] if last else None
+    live = streak_on(int(user["currentStreak"]), last_active, local_today(user.get("timezone")))
+    return user if live == user["currentStreak"] else {**user, "currentStreak": live}
 
 
 async def public_profile(tx: Tx, username: str) -> dict[str, Any]:
