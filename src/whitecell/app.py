@@ -13,7 +13,7 @@ from starlette.types import Scope
 import whitecell.models  # noqa: F401  (declares every table)
 from whitecell import __version__
 from whitecell.auth.dependencies import optional_caller
-from whitecell.auth.router import router as auth_router
+from whitecell.auth.routes import router as auth_router
 from whitecell.auth.service import authenticate
 from whitecell.core.bodylimits import install_body_limits
 from whitecell.core.config import Settings, get_settings
@@ -37,7 +37,6 @@ from whitecell.study.quizzes import router as quizzes_router
 from whitecell.study.router import router as study_router
 from whitecell.study.sessions import router as sessions_router
 from whitecell.system.router import router as system_router
-from whitecell.users.router import router as users_router
 
 # Tables whose routes are written by hand (their domain routers).
 CUSTOM_ROUTES = {"users"}
@@ -84,7 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         system_router,
         auth_router,
-        users_router,
         stoic_router,
         realtime_router,
         study_router,

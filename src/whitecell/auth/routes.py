@@ -1,10 +1,16 @@
-"""HTTP for `/api/v1/auth`: login by emailed code or password, logout, sessions."""
+"""Auth's one router: `/api/v1/auth` (login by emailed code or password, logout, sessions),
+then `/api/v1/users` (`accounts.py`).
+
+The account routes live in auth, not in `users/`: they need the signed-in caller
+(`dependencies.py`) and auth's own work (passwords, sessions), and `users/` sits below auth
+(style.md, "Floors").
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from whitecell.auth import service, signin
+from whitecell.auth import accounts, service, signin
 from whitecell.auth.dependencies import CallingClient, Context, CurrentAuth
 from whitecell.auth.schemas import (
     LoginOut,
@@ -80,3 +86,8 @@ async def revoke_other_sessions(auth: CurrentAuth, ctx: Context) -> SessionsRevo
     async with ctx.store.write() as tx:
         revoked = await service.revoke_sessions(tx, auth.user["_id"], keep=auth.session_id)
     return SessionsRevoked(revoked=revoked)
+
+
+# Then the account routes, as their own route objects (`include_router` would wrap them in one
+# route that `core/dispatch.py` cannot index by table).
+router.routes.extend(accounts.router.routes)
