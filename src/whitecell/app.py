@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.routing import BaseRoute
 from starlette.types import Scope
 
 import whitecell.models  # noqa: F401  (declares every table)
 from whitecell import __version__
 from whitecell.auth.dependencies import optional_caller
-from whitecell.auth.routes import router as auth_router
 from whitecell.auth.service import authenticate
 from whitecell.core.bodylimits import install_body_limits
 from whitecell.core.config import Settings, get_settings
@@ -26,19 +25,11 @@ from whitecell.core.requestlog import RequestLogMiddleware
 from whitecell.core.resources import build_router
 from whitecell.core.tables import REGISTRY
 from whitecell.core.uploads import upload_routers
-from whitecell.gamification.router import router as gamification_router
+from whitecell.domains import DOMAINS
 from whitecell.home.router import router as home_router
-from whitecell.mind.router import router as stoic_router
-from whitecell.realtime.router import router as realtime_router
 from whitecell.server import create_context
-from whitecell.study.decks import router as decks_router
-from whitecell.study.notes import router as notes_router
-from whitecell.study.quizzes import router as quizzes_router
-from whitecell.study.router import router as study_router
-from whitecell.study.sessions import router as sessions_router
-from whitecell.system.router import router as system_router
 
-# Tables whose routes are written by hand (their domain routers).
+# Tables whose routes are all written by hand (`/api/v1/users`: `auth/accounts.py`).
 CUSTOM_ROUTES = {"users"}
 
 # Statuses of routes whose decorators do not list them (the rest is inferred: core/openapi.py).
@@ -80,19 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestLogMiddleware)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.
-    for router in (
-        system_router,
-        auth_router,
-        stoic_router,
-        realtime_router,
-        study_router,
-        decks_router,
-        notes_router,
-        quizzes_router,
-        sessions_router,
-        gamification_router,
-        home_router,
-    ):
+    for router in _hand_written_routers():
         app.router.routes.extend(router.routes)
     for router in upload_routers(optional_caller):
         app.router.routes.extend(router.routes)
@@ -101,6 +80,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # come before its generated ones, as in the list itself.
     app.router.routes.insert(0, TableDispatch(list(app.router.routes)))
     return app
+
+
+def _hand_written_routers() -> list[APIRouter]:
+    """Every domain's one router, in the order of `domains.py`, then the top floor's own."""
+    routers = [domain.routes for domain in DOMAINS if domain.routes is not None]
+    # The top floor's own: pages gathered from several domains (they name no table).
+    return [*routers, home_router]
 
 
 @cache

@@ -10,12 +10,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from whitecell.cleanup import cleanup
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.jobs import PeriodicJob
 from whitecell.gamification.worker import Engine
 from whitecell.realtime.feed import Feed
-from whitecell.system.cleanup import cleanup
 
 T = TypeVar("T")
 

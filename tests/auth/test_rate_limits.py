@@ -15,9 +15,9 @@ from sqlalchemy import Engine, text
 from tests.conftest import RELAXED_LIMITS
 from tests.helpers import bearer, sign_in, wrong_code
 from tests.support import ClientFactory, Mailbox
+from whitecell.cleanup import cleanup
 from whitecell.core.clock import utcnow
 from whitecell.core.config import Settings
-from whitecell.system.cleanup import cleanup
 
 # The limits a deployment gets when it sets none (the other tests run with relaxed ones).
 SHIPPED = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}

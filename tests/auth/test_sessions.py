@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 
 from tests.helpers import bearer, sign_in
 from tests.support import Mailbox
-from whitecell.system.cleanup import cleanup
+from whitecell.cleanup import cleanup
 
 
 def set_column(engine: Engine, table: str, column: str, value: object, where: str = "") -> None:

@@ -26,7 +26,7 @@ import whitecell
 from tests.helpers import bearer, sign_in, wrong_code
 from tests.samples import client_tables, editable_column, other_value, sample_body
 from tests.support import Api, ClientFactory, Mailbox, api_with
-from whitecell.auth import service as auth_service
+from whitecell.cleanup import cleanup
 from whitecell.cli.main import cli
 from whitecell.core.documents import codec
 from whitecell.core.store import ChangeEvent, Store
@@ -38,12 +38,12 @@ SOURCE = Path(whitecell.__file__).parent
 WRITE_PATH = "core/crud.py"
 # Undeclared tables, written where they are kept, without change events: what they hold.
 INFRASTRUCTURE = {
-    "change_log": "the change events themselves (core/store.py, trimmed by realtime/log.py)",
+    "change_log": "the change events themselves (core/store.py, trimmed by core/changelog.py)",
     "change_log_horizon": "how far the change log was trimmed",
     "change_log_dead_letters": "change-log rows a consumer set aside (core/consumers.py)",
     "consumer_offsets": "how far each change-log consumer has read",
     "rate_limits": "rate-limit counters (core/ratelimit.py)",
-    "quiz_drafts": "a generated quiz waiting for its answers (study/quizzes.py)",
+    "quiz_drafts": "a generated quiz waiting for its answers (study/quizzes.py, study/jobs.py)",
 }
 # Writes the scan finds that are not writes to our tables, by file and target ("?": a name
 # built at run time).
@@ -374,7 +374,7 @@ async def test_every_row_written_has_its_change_event(
     ):
         await asyncio.to_thread(run, *command)
         await ledger.check(f"whitecell {' '.join(command)}")
-    await auth_service.delete_expired(api.context)
+    await cleanup(api.context)
     await ledger.check("the cleanup job")
 
     assert ledger.tables >= {

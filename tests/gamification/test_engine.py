@@ -12,6 +12,7 @@ import pytest
 
 from tests.samples import sample_body
 from tests.support import Api, Person
+from whitecell.cleanup import cleanup
 from whitecell.core import crud
 from whitecell.core.permissions import Caller
 from whitecell.gamification import levels
@@ -242,8 +243,6 @@ async def test_a_badge_is_awarded_once_under_concurrent_triggers(game: Api) -> N
 
 
 async def test_the_cleanup_never_trims_what_the_engine_has_not_scored(game: Api) -> None:
-    from whitecell.system.cleanup import cleanup
-
     await game.create(game.a, "notes", sample_body("notes", content=WORDS))
     await _drain(game)
     await game.create(game.a, "workouts", sample_body("workouts", duration=30))  # not scored yet
@@ -259,8 +258,6 @@ async def test_the_cleanup_never_trims_what_the_engine_has_not_scored(game: Api)
 
 
 async def test_the_cleanup_writes_broken_streaks_down(game: Api) -> None:
-    from whitecell.system.cleanup import cleanup
-
     old = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
     async with game.context.store.write() as tx:
         await _daily_streak(tx, game.a, [old], count=4)

@@ -16,7 +16,7 @@ WORDS = "Ten words or more make this note worth some XP today, truly."
 CLOCKS = (
     "whitecell.gamification.engine.utcnow",
     "whitecell.core.clock.utcnow",  # what day it is for a user (local_today)
-    "whitecell.gamification.router.utcnow",
+    "whitecell.gamification.routes.utcnow",
     "whitecell.users.service.utcnow",
     "whitecell.core.store.utcnow",  # the change log dates what people did
 )

@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.realtime.conftest import Client, Live, LiveFactory
 from tests.samples import sample_body
 from tests.support import Person
-from whitecell.realtime import log
+from whitecell.core import changelog
 from whitecell.realtime.feed import Feed
 from whitecell.realtime.protocol import ACCOUNT_CHANGED, SESSION_ENDED, TOO_MANY
 
@@ -191,7 +191,7 @@ async def test_a_resume_older_than_the_log_gets_a_fresh_snapshot(live: Live) -> 
     snapshot = await client.subscribe("notes", "notes")
     await client.close()
     note = await _write(live, live.a, "POST", "notes", sample_body("notes"))
-    assert await log.trim(live.context.store, 0) > 0  # as the cleanup job does after 24 h
+    assert await changelog.trim(live.context.store, 0) > 0  # as the cleanup job does after 24 h
     again = await live.socket(live.a)
     reset = await again.subscribe("notes", "notes", since=snapshot["seq"])
     assert (reset["type"], reset["reset"]) == ("snapshot", True)

@@ -16,9 +16,9 @@ import pytest
 from tests.pdfs import pdf_bytes
 from tests.support import Api, ClientFactory, Person, api_with
 from tests.support_s3 import S3Server
+from whitecell.cleanup import cleanup
 from whitecell.core import files
 from whitecell.core.tables import REGISTRY
-from whitecell.system.cleanup import cleanup
 
 FIELDS = {
     "textbooks": {"title": "Molecular Biology", "subject": "biology", "bookmarks": []},

@@ -1,5 +1,6 @@
 """Sessions after sign-in (rules: docs/users.md): the user behind a bearer token, listing and ending
-sessions, changing the password, deleting the account after a fresh proof, dropping what expired.
+sessions, changing the password, deleting the account after a fresh proof. Dropping what expired
+is auth's periodic work (`auth/jobs.py`).
 
 Signing in itself (codes, passwords, brute-force limits, opening a session) is `auth/signin.py`.
 """
@@ -16,7 +17,7 @@ from whitecell.auth.signin import (
     consume_otp,
     ensure_may_sign_in,
 )
-from whitecell.auth.tables import OTP_TOKENS, SESSIONS
+from whitecell.auth.tables import SESSIONS
 from whitecell.core import crud, security
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
@@ -161,28 +162,3 @@ async def delete_account(
             deleted = True
     if not deleted:
         raise InvalidCode()
-
-
-async def delete_expired(ctx: AppContext) -> dict[str, int]:
-    """Drop sessions and codes that can never be used again (expiry is also checked on read)."""
-    store = ctx.store
-    now = utcnow()
-    idle_cutoff = now - timedelta(seconds=ctx.settings.session_idle_seconds)
-    async with store.write() as tx:
-        sessions = await crud.delete_server_rows(
-            tx,
-            SESSIONS,
-            '"expiresAt" <= :now OR "isValid" = :no OR "lastSeenAt" <= :idle',
-            {
-                "now": store.bind_timestamp(now),
-                "no": False,
-                "idle": store.bind_timestamp(idle_cutoff),
-            },
-        )
-        codes = await crud.delete_server_rows(
-            tx,
-            OTP_TOKENS,
-            '"expiresAt" <= :now OR "isUsed" = :yes',
-            {"now": store.bind_timestamp(now), "yes": True},
-        )
-    return {"sessions": len(sessions), "otp_tokens": len(codes)}

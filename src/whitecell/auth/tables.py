@@ -8,6 +8,7 @@ no mail arrived.
 
 from __future__ import annotations
 
+from whitecell.auth.models import OtpToken, Session  # noqa: F401  (their SQL schema)
 from whitecell.core.tables import (
     Access,
     Table,

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
 from whitecell.auth.service import revoke_every_session, revoke_sessions
+from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
@@ -29,7 +30,6 @@ from whitecell.gamification.engine import retry_set_aside, set_aside
 from whitecell.gamification.worker import Engine
 from whitecell.server import run_with_context
 from whitecell.study.decks import import_anki as run_import
-from whitecell.system.cleanup import cleanup as run_cleanup
 from whitecell.users import service
 
 if TYPE_CHECKING:

@@ -7,11 +7,15 @@ lost between the database and its subscribers; a subscriber that reconnects resu
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
+from whitecell.core.clock import utcnow
 from whitecell.core.columns import ID_LENGTH
 from whitecell.core.db import Base, UTCDateTime
 from whitecell.core.ddl import JSON_TYPE
+from whitecell.core.store import Store
 
 CHANGE_LOG = sa.Table(
     "change_log",
@@ -73,3 +77,28 @@ CHANGE_LOG_DEAD_LETTERS = sa.Table(
     sa.Column("firstFailedAt", UTCDateTime(), nullable=False),
     sa.Column("lastFailedAt", UTCDateTime(), nullable=False),
 )
+
+
+async def trim(store: Store, retention_seconds: int, *, keep_after: int | None = None) -> int:
+    """Delete log rows older than the retention and move the horizon past them; never rows
+    after `keep_after` (a consumer's offset). How many rows went."""
+    cutoff = store.bind_timestamp(utcnow() - timedelta(seconds=retention_seconds))
+    async with store.write() as tx:
+        through = await tx.scalar(
+            'SELECT max(seq) FROM change_log WHERE "committedAt" < :cutoff', {"cutoff": cutoff}
+        )
+        if through is not None and keep_after is not None:
+            through = min(int(through), keep_after)
+        if through is None or int(through) <= 0:
+            return 0
+        removed = await tx.execute("DELETE FROM change_log WHERE seq <= :seq", {"seq": through})
+        current = await tx.scalar("SELECT seq FROM change_log_horizon WHERE id = 1")
+        if current is None:
+            await tx.execute(
+                "INSERT INTO change_log_horizon (id, seq) VALUES (1, :seq)", {"seq": through}
+            )
+        elif int(current) < int(through):
+            await tx.execute(
+                "UPDATE change_log_horizon SET seq = :seq WHERE id = 1", {"seq": through}
+            )
+    return removed

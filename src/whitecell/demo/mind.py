@@ -56,7 +56,7 @@ async def _quotes(w: Writer) -> None:
         document = c.document(row)
         if document["quote"] not in ours:
             continue  # only quotes of our corpus: an instance's own quotes are not ours to save
-        # What `PUT /api/v1/stoic_quotes/{id}/saved` does (whitecell.mind.router).
+        # What `PUT /api/v1/stoic_quotes/{id}/saved` does (whitecell.mind.routes).
         saved = [*document["savedBy"], w.caller.id]
         await crud.update_server_row(w.tx, table, document, {"savedBy": saved})
         w.counts["stoic_quotes.savedBy"] += 1

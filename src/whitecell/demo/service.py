@@ -26,6 +26,7 @@ from whitecell.demo import (
     study,
 )
 from whitecell.demo.writer import Document, Timeline, Writer, rng_for
+from whitecell.domains import DOMAINS
 
 Builder = Callable[[Writer, Timeline, Any], Awaitable[None]]
 
@@ -115,7 +116,7 @@ def _wrapped(label: str, entries: list[str], width: int = 96) -> list[str]:
     return [*lines, line.rstrip()]
 
 
-MODULE_ORDER = ("study", "fitness", "mind", "discipline", "creator", "ai", "gamification")
+MODULE_ORDER = tuple(domain.name for domain in DOMAINS)  # the order of the summary's lines
 
 
 def summary(demo: DemoAccount, settings: Settings) -> str:

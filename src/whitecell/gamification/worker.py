@@ -1,5 +1,5 @@
-"""The engine at work in a server process: scoring in the background as changes commit, and
-writing down streaks whose day has passed (the cleanup job)."""
+"""The engine at work in a server process: scoring in the background as changes commit (its
+share of the cleanup job is in `jobs.py`)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from whitecell.core import crud
-from whitecell.core.clock import local_today
 from whitecell.core.config import Settings
-from whitecell.core.documents import codec
 from whitecell.core.store import ChangeEvent, Store
 from whitecell.gamification.engine import SCORED_TABLES, score_batch
-from whitecell.gamification.streaks import current_count
-from whitecell.gamification.tables import STREAKS
-from whitecell.users import service as users
 
 logger = logging.getLogger("whitecell.gamification")
 
@@ -76,24 +70,3 @@ class Engine:
                     self._wake.wait(), timeout=self.settings.gamification_poll_seconds
                 )
             self._wake.clear()
-
-
-async def expire_broken_streaks(store: Store) -> int:
-    """Write 0 into streaks whose user's midnight passed with nothing done (reads already show
-    0; this makes the stored rows, the profile and the realtime feed say so too)."""
-    expired = 0
-    async with store.write() as tx:
-        c = codec("streaks", tx.dialect.name)
-        rows = await tx.all(
-            f'SELECT {c.select_list}, u.timezone FROM streaks JOIN users u ON u."_id" = '
-            'streaks."userId" WHERE streaks."currentCount" > 0'
-        )
-        for row in rows:
-            streak, timezone = c.document(row[:-1]), row[-1]
-            if current_count(streak, local_today(timezone)) > 0:
-                continue
-            await crud.update_server_row(tx, STREAKS, streak, {"currentCount": 0})
-            if streak["streakType"] == "daily_activity":
-                await users.set_fields(tx, streak["userId"], {"currentStreak": 0})
-            expired += 1
-    return expired

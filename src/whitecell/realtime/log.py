@@ -1,14 +1,13 @@
-"""Reading and trimming the change log: the source of truth for resumes and other processes."""
+"""Reading the change log: the source of truth for resumes and other processes (core trims it:
+`core/changelog.py`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import orjson
 
-from whitecell.core.clock import utcnow
-from whitecell.core.store import ChangeEvent, Store, Tx
+from whitecell.core.store import ChangeEvent, Tx
 
 _COLUMNS = 'seq, "table", op, "docId", "userId", document, previous'
 
@@ -52,28 +51,3 @@ async def backlog(
         {"seq": seq, "table": table, "user": user_id, "limit": limit},
     )
     return [event_of(row) for row in rows]
-
-
-async def trim(store: Store, retention_seconds: int, *, keep_after: int | None = None) -> int:
-    """Delete log rows older than the retention and move the horizon past them; never rows
-    after `keep_after` (a consumer's offset)."""
-    cutoff = store.bind_timestamp(utcnow() - timedelta(seconds=retention_seconds))
-    async with store.write() as tx:
-        through = await tx.scalar(
-            'SELECT max(seq) FROM change_log WHERE "committedAt" < :cutoff', {"cutoff": cutoff}
-        )
-        if through is not None and keep_after is not None:
-            through = min(int(through), keep_after)
-        if through is None or int(through) <= 0:
-            return 0
-        removed = await tx.execute("DELETE FROM change_log WHERE seq <= :seq", {"seq": through})
-        current = await tx.scalar("SELECT seq FROM change_log_horizon WHERE id = 1")
-        if current is None:
-            await tx.execute(
-                "INSERT INTO change_log_horizon (id, seq) VALUES (1, :seq)", {"seq": through}
-            )
-        elif int(current) < int(through):
-            await tx.execute(
-                "UPDATE change_log_horizon SET seq = :seq WHERE id = 1", {"seq": through}
-            )
-    return removed

@@ -23,7 +23,7 @@ from whitecell.core.ids import new_id
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Tx
 from whitecell.core.types import Int64, Text
 from whitecell.study.rules import normalize_answer
 from whitecell.study.tables import QUIZZES
@@ -32,7 +32,6 @@ router = APIRouter(prefix="/api/v1/quizzes", tags=["study"])
 QuestionType = Literal["multiple_choice", "short_answer", "matching"]
 DEFAULT_TYPES: tuple[QuestionType, ...] = ("multiple_choice", "short_answer")
 GRACE = timedelta(seconds=5)  # the network's share of a time limit
-ABANDONED = timedelta(days=1)  # a generated quiz not submitted by then is deleted
 MATCHING_PAIRS = 4
 DISTRACTORS = 3
 
@@ -248,14 +247,6 @@ async def submit(draft_id: str, body: Submission, caller: SignedIn, ctx: Context
             },
         )
     return json_response(quiz, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
-
-
-async def delete_abandoned_drafts(store: Store) -> int:
-    cutoff = store.bind_timestamp(utcnow() - ABANDONED)
-    async with store.write() as tx:
-        return await tx.execute(
-            'DELETE FROM quiz_drafts WHERE "createdAt" < :cutoff', {"cutoff": cutoff}
-        )
 
 
 @router.get("/stats", summary="Quiz history: accuracy per subject, overall and week by week")

@@ -34,6 +34,7 @@ from whitecell.core.tables import (
 )
 from whitecell.core.types import Int64, Number, Text, Timestamp
 from whitecell.study import links, progress
+from whitecell.study.drafts import QUIZ_DRAFTS  # noqa: F401  (a table in SQL only)
 from whitecell.study.rules import grade_quiz, reading_progress, word_count
 
 

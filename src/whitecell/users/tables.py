@@ -17,6 +17,7 @@ from whitecell.core.tables import (
     string,
     timestamp,
 )
+from whitecell.users.models import User  # noqa: F401  (its SQL schema)
 
 USERS = Table(
     "users",
