@@ -1,5 +1,6 @@
 """Every domain and layer as the top floor sees it: its tables, its one router, its periodic
-work. `app.py` (routes), `cleanup.py` (jobs), `models.py` (the metadata) and the demo iterate
+work, its part of the home screen. `app.py` (routes), `cleanup.py` (jobs), `models.py` (the
+metadata), `home/` (today's summaries) and the demo iterate
 this list; adding a domain engine touches its own folder plus one line here (style.md).
 
 The order is the floors' (style.md, "Floors"), bottom up. It is the order of the hand-written
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from types import ModuleType
+from typing import Any
 
 from fastapi import APIRouter
 
@@ -20,18 +23,23 @@ from whitecell.auth import jobs as auth_jobs
 from whitecell.auth import routes as auth_routes
 from whitecell.auth import tables as auth_tables
 from whitecell.core.context import AppContext
+from whitecell.core.store import Tx
 from whitecell.creator import tables as creator_tables
 from whitecell.discipline import tables as discipline_tables
+from whitecell.discipline import today as discipline_today
 from whitecell.fitness import tables as fitness_tables
+from whitecell.fitness import today as fitness_today
 from whitecell.gamification import jobs as gamification_jobs
 from whitecell.gamification import routes as gamification_routes
 from whitecell.gamification import tables as gamification_tables
+from whitecell.gamification import today as gamification_today
 from whitecell.mind import routes as mind_routes
 from whitecell.mind import tables as mind_tables
 from whitecell.realtime import routes as realtime_routes
 from whitecell.study import jobs as study_jobs
 from whitecell.study import routes as study_routes
 from whitecell.study import tables as study_tables
+from whitecell.study import today as study_today
 from whitecell.system import routes as system_routes
 from whitecell.system import tables as system_tables
 from whitecell.users import tables as users_tables
@@ -41,6 +49,8 @@ from whitecell.users import tables as users_tables
 Job = Callable[[AppContext], Awaitable[dict[str, int]]]
 # How far a change-log consumer has processed the log (None while it is not running).
 LogOffset = Callable[[AppContext], Awaitable[int | None]]
+# Its part of the home screen (`today.py`): the sections it adds for the user's local day.
+TodaySummary = Callable[[Tx, dict[str, Any], date], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -50,15 +60,22 @@ class Domain:
     routes: APIRouter | None = None  # its `routes.py`: the hand-written routes
     jobs: tuple[Job, ...] = ()  # its `jobs.py`: what the cleanup job runs
     log_offset: LogOffset | None = None  # a consumer's: the cleanup trims nothing after it
+    today: TodaySummary | None = None  # its `today.py`: its sections of the home screen
 
 
 DOMAINS: tuple[Domain, ...] = (
     Domain("users", users_tables),
     Domain("auth", auth_tables, auth_routes.router, (auth_jobs.delete_expired_sign_ins,)),
-    Domain("study", study_tables, study_routes.router, (study_jobs.delete_abandoned_drafts,)),
-    Domain("fitness", fitness_tables),
+    Domain(
+        "study",
+        study_tables,
+        study_routes.router,
+        (study_jobs.delete_abandoned_drafts,),
+        today=study_today.today_summary,
+    ),
+    Domain("fitness", fitness_tables, today=fitness_today.today_summary),
     Domain("mind", mind_tables, mind_routes.router),
-    Domain("discipline", discipline_tables),
+    Domain("discipline", discipline_tables, today=discipline_today.today_summary),
     Domain("creator", creator_tables),
     Domain("ai", ai_tables),
     Domain("system", system_tables, system_routes.router),
@@ -68,6 +85,7 @@ DOMAINS: tuple[Domain, ...] = (
         gamification_routes.router,
         (gamification_jobs.expire_broken_streaks,),
         log_offset=gamification_jobs.scored_through,
+        today=gamification_today.today_summary,
     ),
     Domain("realtime", routes=realtime_routes.router),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from whitecell.home.router import TODAY, home_screen
+from whitecell.home.router import home_screen
 
 
 def test_sections_keep_their_module_s_order_and_shared_lists_join_last() -> None:
@@ -24,7 +24,3 @@ def test_two_modules_cannot_fill_one_section() -> None:
     with pytest.raises(RuntimeError, match="tasks"):
         home_screen([("discipline", {"tasks": {}}), ("later", {"tasks": {}})])
 
-
-def test_every_module_contributes_once() -> None:
-    modules = [module for module, _summary in TODAY]
-    assert len(modules) == len(set(modules))

@@ -2,14 +2,12 @@
 each module's summary of the user's day (docs/gamification.md, Reading progress).
 
 A module joins the home screen with a `today.py` holding
-`async def today_summary(tx, user, day) -> dict` (the sections it adds to the response) and
-one line in `TODAY`.
+`async def today_summary(tx, user, day) -> dict` (the sections it adds to the response), named
+as `today=` on its line in `whitecell/domains.py`; sections follow the domains' order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -17,23 +15,9 @@ from fastapi import APIRouter, Response
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import local_today
 from whitecell.core.resources import json_response
-from whitecell.core.store import Tx
-from whitecell.discipline import today as discipline_today
-from whitecell.fitness import today as fitness_today
-from whitecell.gamification import today as gamification_today
-from whitecell.study import today as study_today
+from whitecell.domains import DOMAINS
 
-TodaySummary = Callable[[Tx, dict[str, Any], date], Awaitable[dict[str, Any]]]
-
-# Each module's part of the home screen, in the order the response shows its sections:
-# (module, its `today_summary`).
-TODAY: tuple[tuple[str, TodaySummary], ...] = (
-    ("gamification", gamification_today.today_summary),
-    ("study", study_today.today_summary),
-    ("discipline", discipline_today.today_summary),
-    ("fitness", fitness_today.today_summary),
-)
-# Sections several modules fill (lists): joined in the order of TODAY, after the others.
+# Sections several modules fill (lists): joined in the domains' order, after the others.
 SHARED = ("goals",)
 
 router = APIRouter(prefix="/api/v1", tags=["home"])
@@ -46,7 +30,7 @@ async def dashboard(caller: SignedIn, ctx: Context) -> Response:
     user = caller.user or {}
     day = local_today(user.get("timezone"))
     async with ctx.store.read() as tx:
-        parts = [(module, await summary(tx, user, day)) for module, summary in TODAY]
+        parts = [(d.name, await d.today(tx, user, day)) for d in DOMAINS if d.today]
     return json_response(home_screen(parts))
 
 
