@@ -23,4 +23,3 @@ def test_sections_keep_their_module_s_order_and_shared_lists_join_last() -> None
 def test_two_modules_cannot_fill_one_section() -> None:
     with pytest.raises(RuntimeError, match="tasks"):
         home_screen([("discipline", {"tasks": {}}), ("later", {"tasks": {}})])
-

@@ -18,9 +18,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from whitecell.core.store import Tx
+from whitecell.gamification.hooks import beats_every_earlier_solve
+from whitecell.mind.rules import cube_time
+
+if TYPE_CHECKING:  # a rule's `qualifies=` hook reads through it (hooks.py); rules never do
+    from whitecell.core.store import Tx
 
 Document = dict[str, Any]
 
@@ -100,30 +104,6 @@ def _chess_xp(puzzle: Document) -> int:
 def _workout_xp(workout: Document) -> int:
     minutes = int(workout.get("duration") or 0)
     return 0 if minutes < 10 else 20 + min(40, minutes // 2)
-
-
-def _cube_time(solve: Document) -> int:
-    return int(solve["time"]) + (2000 if solve.get("plusTwo") else 0)
-
-
-async def _beats_every_earlier_solve(tx: Tx, solve: Document) -> bool:
-    """A new personal best: faster than every earlier solve (by `date`) of the same puzzle; the
-    very first solve sets a mark, it does not beat one."""
-    if solve.get("dnf"):
-        return False
-    row = await tx.one(
-        'SELECT count(*), min("time" + CASE WHEN "plusTwo" THEN 2000 ELSE 0 END) '
-        'FROM cube_times WHERE "userId" = :me AND "cubeType" = :type AND dnf = :no '
-        'AND ("date" < :at OR ("date" = :at AND "_id" < :id))',
-        {
-            "me": solve["userId"],
-            "type": solve["cubeType"],
-            "no": False,
-            "at": tx.store.bind_timestamp(datetime.fromisoformat(solve["date"])),
-            "id": solve["_id"],
-        },
-    )
-    return row is not None and int(row[0]) > 0 and _cube_time(solve) < int(row[1])
 
 
 def _fixed(amount: int) -> Callable[[Document], int]:
@@ -273,7 +253,7 @@ RULES: tuple[Rule, ...] = (
         "mind",
         "cube_times",
         lambda solve: 0 if solve.get("dnf") else 2,
-        lambda solve: f"Solved the {solve.get('cubeType')} in {_cube_time(solve) / 1000:.2f} s",
+        lambda solve: f"Solved the {solve.get('cubeType')} in {cube_time(solve) / 1000:.2f} s",
         "a finished cube solve: 2",
         daily_cap=40,
     ),
@@ -282,10 +262,10 @@ RULES: tuple[Rule, ...] = (
         "mind",
         "cube_times",
         _fixed(25),
-        lambda solve: f"New {solve.get('cubeType')} best single: {_cube_time(solve) / 1000:.2f} s",
+        lambda solve: f"New {solve.get('cubeType')} best single: {cube_time(solve) / 1000:.2f} s",
         "a solve faster than every earlier one: 25",
         daily_cap=50,
-        qualifies=_beats_every_earlier_solve,
+        qualifies=beats_every_earlier_solve,
     ),
     Rule(
         "debate_held",

@@ -1,0 +1,30 @@
+"""Conditions of XP rules that must read the database (a rule's `qualifies=`); the rules
+themselves are pure (rules.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from whitecell.core.store import Tx
+from whitecell.mind.rules import cube_time
+
+
+async def beats_every_earlier_solve(tx: Tx, solve: dict[str, Any]) -> bool:
+    """A new personal best: faster than every earlier solve (by `date`) of the same puzzle; the
+    very first solve sets a mark, it does not beat one."""
+    if solve.get("dnf"):
+        return False
+    row = await tx.one(
+        'SELECT count(*), min("time" + CASE WHEN "plusTwo" THEN 2000 ELSE 0 END) '
+        'FROM cube_times WHERE "userId" = :me AND "cubeType" = :type AND dnf = :no '
+        'AND ("date" < :at OR ("date" = :at AND "_id" < :id))',
+        {
+            "me": solve["userId"],
+            "type": solve["cubeType"],
+            "no": False,
+            "at": tx.store.bind_timestamp(datetime.fromisoformat(solve["date"])),
+            "id": solve["_id"],
+        },
+    )
+    return row is not None and int(row[0]) > 0 and cube_time(solve) < int(row[1])
