@@ -4,6 +4,7 @@ first-stack badge earned once, and the days, people and bodies that are refused.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -194,3 +195,11 @@ async def test_strangers_other_people_and_bad_bodies_are_refused(api: Api) -> No
         headers=api.a.headers,
     )
     assert direct.status_code == 422  # days are marked only through complete/uncomplete
+
+
+async def test_habits_marked_at_once_are_all_kept(api: Api) -> None:
+    stack = await _stack(api, api.a)
+    responses = await asyncio.gather(*(_mark(api, api.a, stack, habits=[i]) for i in range(3)))
+    assert all(r.status_code == 200 for r in responses)
+    stored = await _read(api, stack)
+    assert (len(stored["completedDates"]), stored["habitsDone"]) == (1, {})
