@@ -99,9 +99,10 @@ async def _tasks(w: Writer, t: Timeline, rng: random.Random) -> None:
 
 
 async def _habit_stacks(w: Writer, t: Timeline) -> None:
-    """Each stack ticked off day by day since it was made, through the routes' own function
-    (`mark_stack`): most days whole, some only partly, a few forgotten, and now and then a
-    forgotten day filled in the next morning. Its streaks are the rule's, never set by hand."""
+    """Each stack ticked off day by day from the day after it was made, through the routes'
+    own function (`mark_stack`): most days whole, some only partly, a few forgotten, and now
+    and then a forgotten day filled in the next morning. Its streaks are the rule's, never set
+    by hand."""
     for n, (name, anchor, habits, difficulty) in enumerate(HABIT_STACKS):
         made = t.story(27 - 5 * n)
         stack = await w.create(
@@ -111,7 +112,7 @@ async def _habit_stacks(w: Writer, t: Timeline) -> None:
         )
         rng = random.Random(f"habit_stacks:{name}")  # noqa: S311  (demo data, not secrets)
         hour = HABIT_HOURS[n]
-        for day in (d for d in t.dates() if d >= made and t.happened(d, hour)):
+        for day in (d for d in t.dates() if d > made and t.happened(d, hour)):
             roll = rng.random()
             if t.is_sick_day(day) or roll < HABIT_MISSED[difficulty]:
                 continue
