@@ -6,6 +6,7 @@ from pydantic import Field
 
 from whitecell.core.bodies import StrictObject
 from whitecell.core.tables import (
+    ComputeContext,
     Kind,
     Table,
     choice,
@@ -19,8 +20,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Int64
-
-PLATFORMS = ("instagram", "youtube", "tiktok", "twitter")
+from whitecell.creator.rules import known_platforms
 
 
 class ContentMetrics(StrictObject):
@@ -28,6 +28,14 @@ class ContentMetrics(StrictObject):
     likes: Int64 | None = Field(None, ge=0)
     comments: Int64 | None = Field(None, ge=0)
     shares: Int64 | None = Field(None, ge=0)
+
+
+async def _content_item(ctx: ComputeContext) -> None:
+    ctx.document["platform"] = known_platforms("platform", ctx.document["platform"])
+
+
+async def _content_template(ctx: ComputeContext) -> None:
+    ctx.document["platforms"] = known_platforms("platforms", ctx.document["platforms"])
 
 
 CONTENT_ITEMS = Table(
@@ -51,6 +59,7 @@ CONTENT_ITEMS = Table(
     order="-updatedAt",
     created_at="createdAt",
     updated_at="updatedAt",
+    compute=_content_item,
 )
 
 CONTENT_IDEAS = Table(
@@ -83,6 +92,7 @@ CONTENT_TEMPLATES = Table(
     },
     indexes=[("userId", "category")],
     order="-_id",
+    compute=_content_template,
 )
 
 register(CONTENT_ITEMS, CONTENT_IDEAS, CONTENT_TEMPLATES)
