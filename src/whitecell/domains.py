@@ -24,6 +24,7 @@ from whitecell.auth import routes as auth_routes
 from whitecell.auth import tables as auth_tables
 from whitecell.core.context import AppContext
 from whitecell.core.store import Tx
+from whitecell.creator import routes as creator_routes
 from whitecell.creator import tables as creator_tables
 from whitecell.discipline import tables as discipline_tables
 from whitecell.discipline import today as discipline_today
@@ -76,7 +77,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("fitness", fitness_tables, today=fitness_today.today_summary),
     Domain("mind", mind_tables, mind_routes.router),
     Domain("discipline", discipline_tables, today=discipline_today.today_summary),
-    Domain("creator", creator_tables),
+    Domain("creator", creator_tables, creator_routes.router),
     Domain("ai", ai_tables),
     Domain("system", system_tables, system_routes.router),
     Domain(

@@ -14,13 +14,16 @@ from whitecell.core.tables import (
     integer,
     json_object,
     list_of,
+    reference,
     register,
     string,
     text,
     timestamp,
 )
 from whitecell.core.types import Int64
+from whitecell.creator.hooks import count_template_use
 from whitecell.creator.rules import known_platforms
+from whitecell.creator.scripts import placeholders
 
 
 class ContentMetrics(StrictObject):
@@ -32,10 +35,13 @@ class ContentMetrics(StrictObject):
 
 async def _content_item(ctx: ComputeContext) -> None:
     ctx.document["platform"] = known_platforms("platform", ctx.document["platform"])
+    await count_template_use(ctx)
 
 
 async def _content_template(ctx: ComputeContext) -> None:
     ctx.document["platforms"] = known_platforms("platforms", ctx.document["platforms"])
+    if ctx.sent.get("scriptTemplate") is not None:
+        placeholders(ctx.sent["scriptTemplate"])  # a script that cannot render is refused now
 
 
 CONTENT_ITEMS = Table(
@@ -52,6 +58,9 @@ CONTENT_ITEMS = Table(
         "links": list_of(Kind.STRING, max_length=2048, max_items=20),
         "metrics": json_object(ContentMetrics),
         "createdAt": timestamp(),
+        # Additions (docs/creator.md): the idea it was promoted from, the template it was made from.
+        "ideaId": reference("content_ideas", server=True),
+        "templateId": reference("content_templates"),
         "updatedAt": timestamp(),
     },
     indexes=[("userId", "status"), ("userId", "dueDate"), ("userId", "updatedAt")],
@@ -72,6 +81,9 @@ CONTENT_IDEAS = Table(
         "tags": list_of(Kind.STRING, max_length=50, max_items=50),
         "potential": choice("low", "medium", "high", default="medium"),
         "createdAt": timestamp(),
+        # Additions (docs/creator.md): the content item it was promoted to, and when.
+        "promotedTo": reference("content_items", server=True),
+        "usedAt": timestamp(required=False, server=True),
     },
     indexes=[("userId", "category"), ("userId", "createdAt")],
     order="-createdAt",
