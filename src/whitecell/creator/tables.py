@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from whitecell.core.bodies import StrictObject
@@ -14,14 +16,15 @@ from whitecell.core.tables import (
     integer,
     json_object,
     list_of,
+    objects,
     reference,
     register,
     string,
     text,
     timestamp,
 )
-from whitecell.core.types import Int64
-from whitecell.creator.hooks import count_template_use
+from whitecell.core.types import Int64, Timestamp
+from whitecell.creator.hooks import count_template_use, track_item
 from whitecell.creator.rules import known_platforms
 from whitecell.creator.scripts import placeholders
 
@@ -33,9 +36,20 @@ class ContentMetrics(StrictObject):
     shares: Int64 | None = Field(None, ge=0)
 
 
+class StatusChange(StrictObject):
+    status: Literal["ideation", "scripting", "production", "publishing"]
+    at: Timestamp
+    via: Literal["create", "move", "edit"]
+
+
+class MetricsPoint(ContentMetrics):
+    at: Timestamp
+
+
 async def _content_item(ctx: ComputeContext) -> None:
     ctx.document["platform"] = known_platforms("platform", ctx.document["platform"])
     await count_template_use(ctx)
+    await track_item(ctx)
 
 
 async def _content_template(ctx: ComputeContext) -> None:
@@ -62,6 +76,10 @@ CONTENT_ITEMS = Table(
         "ideaId": reference("content_ideas", server=True),
         "templateId": reference("content_templates"),
         "updatedAt": timestamp(),
+        # Additions (docs/creator.md): the board's order within a column, and the histories.
+        "position": integer(default=0, server=True),
+        "statusHistory": objects(StatusChange, required=False, server=True, max_items=10_000),
+        "metricsHistory": objects(MetricsPoint, required=False, server=True, max_items=10_000),
     },
     indexes=[("userId", "status"), ("userId", "dueDate"), ("userId", "updatedAt")],
     extra_filters=("platform",),
