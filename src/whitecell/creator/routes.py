@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from whitecell.creator import board, ideas, templates
+from whitecell.creator import board, calendar, ideas, templates
 
 router = APIRouter()
 # The features' own route objects, in this order (`include_router` would wrap them in one
 # route that `core/dispatch.py` cannot index by table).
-for feature in (board, ideas, templates):
+for feature in (board, calendar, ideas, templates):
     router.routes.extend(feature.router.routes)
