@@ -8,13 +8,10 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
-from whitecell.core import crud
-from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.errors import Conflict
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.types import Day, Text
-from whitecell.creator.tables import CONTENT_IDEAS, CONTENT_ITEMS
+from whitecell.creator.queries import promote_idea
 
 router = APIRouter(prefix="/api/v1/content_ideas", tags=["creator"])
 
@@ -38,19 +35,5 @@ async def promote(idea_id: str, body: Promotion, caller: SignedIn, ctx: Context)
     points as the description and `ideaId` linking back; the idea gets `promotedTo` (the item)
     and `usedAt`. An idea already promoted is a 409 (again allowed once that item is deleted)."""
     async with ctx.store.write() as tx:
-        idea = await crud.load_for_write(tx, CONTENT_IDEAS, caller, idea_id, "owner")
-        if idea["promotedTo"] is not None:
-            raise Conflict(f"This idea was already promoted to content item {idea['promotedTo']}.")
-        values = {
-            "title": idea["title"],
-            "description": "\n".join(f"- {point}" for point in idea["brainstormPoints"]) or None,
-            "category": idea["category"],
-            "platform": body.platform,
-            "dueDate": body.dueDate.isoformat() if body.dueDate else None,
-            "ideaId": idea_id,
-        }
-        item = await crud.create(tx, CONTENT_ITEMS, caller, values)
-        await crud.update_server_row(
-            tx, CONTENT_IDEAS, idea, {"promotedTo": item["_id"], "usedAt": isoformat_z(utcnow())}
-        )
+        item = await promote_idea(tx, caller, idea_id, body.platform, body.dueDate)
     return json_response(item, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})

@@ -1,17 +1,19 @@
-"""The board's queries, shared by its routes (`board.py`) and the demo: the columns in pipeline
-order, and moving an item, which reorders the columns it leaves and enters (docs/creator.md)."""
+"""The creator's queries, shared by its routes (`board.py`, `ideas.py`) and the demo: the board's
+columns in pipeline order, moving an item (which reorders the columns it leaves and enters), and
+promoting an idea to an item (docs/creator.md)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
+from whitecell.core.errors import Conflict
 from whitecell.core.permissions import Caller
 from whitecell.core.store import Tx
 from whitecell.creator.rules import PIPELINE, inserted_at, kept_history, status_change
-from whitecell.creator.tables import CONTENT_ITEMS
+from whitecell.creator.tables import CONTENT_IDEAS, CONTENT_ITEMS
 
 Document = dict[str, Any]
 
@@ -68,3 +70,32 @@ async def move_item(
             if other["position"] != index:
                 await crud.update_server_row(tx, CONTENT_ITEMS, other, {"position": index})
     return moved
+
+
+async def promote_idea(
+    tx: Tx,
+    caller: Caller,
+    idea_id: str,
+    platform: list[str],
+    due: date | None = None,
+    *,
+    at: datetime | None = None,
+) -> Document:
+    """A new item in `ideation` made from the caller's idea, linked both ways (`ideaId`,
+    `promotedTo`, and `usedAt`: `at`, now by default); a 409 if the idea was already promoted."""
+    idea = await crud.load_for_write(tx, CONTENT_IDEAS, caller, idea_id, "owner")
+    if idea["promotedTo"] is not None:
+        raise Conflict(f"This idea was already promoted to content item {idea['promotedTo']}.")
+    values = {
+        "title": idea["title"],
+        "description": "\n".join(f"- {point}" for point in idea["brainstormPoints"]) or None,
+        "category": idea["category"],
+        "platform": platform,
+        "dueDate": due.isoformat() if due else None,
+        "ideaId": idea_id,
+    }
+    item = await crud.create(tx, CONTENT_ITEMS, caller, values)
+    await crud.update_server_row(
+        tx, CONTENT_IDEAS, idea, {"promotedTo": item["_id"], "usedAt": isoformat_z(at or utcnow())}
+    )
+    return item
