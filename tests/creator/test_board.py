@@ -58,6 +58,9 @@ async def test_items_join_their_column_last_and_moves_reorder_both_columns(api: 
     }
     assert (await _move(api, api.a, c["_id"], "ideation", 0)).status_code == 200
     assert (await _board(api, api.a))["ideation"] == ["C", "A", "B"]
+    assert (await _move(api, api.a, c["_id"], "ideation", 1)).status_code == 200
+    assert (await _board(api, api.a))["ideation"] == ["A", "C", "B"]
+    assert (await _move(api, api.a, c["_id"], "ideation", 0)).status_code == 200
 
     moved = await _move(api, api.a, a["_id"], "scripting", 5)
     assert moved.status_code == 200, moved.text
@@ -70,6 +73,12 @@ async def test_items_join_their_column_last_and_moves_reorder_both_columns(api: 
         "production": [],
         "publishing": [],
     }
+    # An edit of the status puts the item last in its new column.
+    edited = await api.client.patch(
+        f"/api/v1/content_items/{c['_id']}", json={"status": "scripting"}, headers=api.a.headers
+    )
+    assert edited.status_code == 200, edited.text
+    assert (await _board(api, api.a))["scripting"] == ["B", "A", "C"]
 
 
 async def test_every_status_change_is_timestamped_in_the_history(api: Api) -> None:

@@ -59,9 +59,9 @@ async def move_item(
             [*item["statusHistory"], status_change(status, when, "move")]
         )
     moved = await crud.update_server_row(tx, CONTENT_ITEMS, item, changes)
-    by_id = {i["_id"]: i for i in target}
+    by_id = {i["_id"]: i for i in target if i["_id"] != item_id}  # the moved one is placed
     for index, other_id in enumerate(order):
-        other = by_id.get(other_id)  # None: the moved item itself, already placed
+        other = by_id.get(other_id)
         if other is not None and other["position"] != index:
             await crud.update_server_row(tx, CONTENT_ITEMS, other, {"position": index})
     if status != item["status"]:
