@@ -102,6 +102,9 @@ FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
     "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
     "notes": {"isArchived": False},  # archived notes leave the default list
+    # Platforms are the spec's list (docs/creator.md).
+    "content_items": {"platform": ["youtube"]},
+    "content_templates": {"platforms": ["youtube"]},
     # A streak last active long ago reads as broken (0): keep the sample alive.
     "streaks": {"lastActiveDate": datetime.now(UTC).date().isoformat()},
 }

@@ -24,6 +24,7 @@ from whitecell.auth import routes as auth_routes
 from whitecell.auth import tables as auth_tables
 from whitecell.core.context import AppContext
 from whitecell.core.store import Tx
+from whitecell.creator import routes as creator_routes
 from whitecell.creator import tables as creator_tables
 from whitecell.discipline import routes as discipline_routes
 from whitecell.discipline import tables as discipline_tables
@@ -82,7 +83,7 @@ DOMAINS: tuple[Domain, ...] = (
         discipline_routes.router,
         today=discipline_today.today_summary,
     ),
-    Domain("creator", creator_tables),
+    Domain("creator", creator_tables, creator_routes.router),
     Domain("ai", ai_tables),
     Domain("system", system_tables, system_routes.router),
     Domain(

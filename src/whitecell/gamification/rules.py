@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from whitecell.creator.rules import published_through_board
 from whitecell.gamification.hooks import beats_every_earlier_solve
 from whitecell.mind.rules import cube_time
 
@@ -332,9 +333,9 @@ RULES: tuple[Rule, ...] = (
         "content_published",
         "creator",
         "content_items",
-        lambda item: 30 if item.get("status") == "publishing" else 0,
+        lambda item: 30 if published_through_board(item) else 0,
         lambda item: f"Published {_title(item)}",
-        "content reaching `publishing`: 30",
+        "content moved into `publishing` on the board, once: 30",
         daily_cap=60,
     ),
     Rule(
