@@ -45,6 +45,13 @@ async def _published_xp(api: Api, who: Person, item_id: str) -> list[int]:
     return sorted(r["baseXP"] for r in rows)
 
 
+async def _badges(api: Api, who: Person) -> set[str]:
+    await api.context.service(Engine).drain()
+    response = await api.get(who, "badges", limit=100)
+    assert response.status_code == 200, response.text
+    return {b["badgeType"] for b in response.json()["items"]}
+
+
 async def test_items_join_their_column_last_and_moves_reorder_both_columns(api: Api) -> None:
     a = await _item(api, api.a, "A")
     b = await _item(api, api.a, "B")
@@ -123,6 +130,7 @@ async def test_publishing_pays_once_per_item_moved_there_and_is_taken_back_on_de
     assert await _published_xp(game, game.a, item["_id"]) == []
     assert (await _move(game, game.a, item["_id"], "publishing", 0)).status_code == 200
     assert await _published_xp(game, game.a, item["_id"]) == [30]
+    assert "first_publish" in await _badges(game, game.a)
     # Out and back in, and reordered: still paid once.
     await _move(game, game.a, item["_id"], "production", 0)
     await _move(game, game.a, item["_id"], "publishing", 0)
@@ -147,6 +155,7 @@ async def test_an_item_created_or_edited_into_publishing_earns_nothing(game: Api
     await _move(game, game.a, born["_id"], "publishing", 1)
     assert await _published_xp(game, game.a, born["_id"]) == []
     assert await _published_xp(game, game.a, edited["_id"]) == []
+    assert "first_publish" not in await _badges(game, game.a)  # nor the badge
 
 
 async def test_metrics_updates_keep_a_history(api: Api) -> None:

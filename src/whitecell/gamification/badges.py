@@ -15,6 +15,7 @@ from typing import Any
 from whitecell.core.clock import isoformat_z
 from whitecell.core.crud import insert_server_row_once, select_documents
 from whitecell.core.store import Tx
+from whitecell.creator.rules import published_through_board
 from whitecell.gamification.tables import BADGES
 
 Document = dict[str, Any]
@@ -219,6 +220,13 @@ async def _habit_days(tx: Tx, user_id: str) -> float | None:
     return float(sum(len(stack["completedDates"] or []) for stack in stacks))
 
 
+async def _published(tx: Tx, user_id: str) -> float | None:
+    """Items that reached `publishing` through the board: one created there was not published
+    (docs/creator.md), so it earns no badge, as it earns no XP."""
+    items = await select_documents(tx, "content_items", '"userId" = :me', {"me": user_id})
+    return float(sum(published_through_board(item) for item in items))
+
+
 async def _user_field(tx: Tx, user_id: str, field: str) -> float | None:
     return float(
         await tx.scalar(f'SELECT "{field}" FROM users WHERE "_id" = :me', {"me": user_id}) or 0
@@ -286,7 +294,7 @@ METRICS: dict[str, Metric] = {
     "palaces": _count("memory_palaces"),
     "tasks_done": _count("daily_tasks", "completed = :yes", yes=True),
     "habit_days": _habit_days,
-    "published": _count("content_items", "status = 'publishing'"),
+    "published": _published,
     "longest_streak": _longest_streak,
     "level": _level,
     "total_xp": _total_xp,
