@@ -193,6 +193,9 @@ ADMIN_ONLY = Access(read="admin", create="admin", update="admin", delete="admin"
 # -- tables ---------------------------------------------------------------------------------------
 
 ComputeHook = Callable[["ComputeContext"], Awaitable[None]]
+# Runs in the transaction of a caller's delete (`crud.delete`), after the row is gone; it gets
+# the row as it was (rows other rows are computed from: a recovery check-in's later streaks).
+DeleteHook = Callable[["Tx", dict[str, Any]], Awaitable[None]]
 
 
 @dataclass
@@ -238,6 +241,7 @@ class Table:
     # `WHITECELL_BODY_LIMIT_KB` (long notes, code); None for that default (core/bodylimits.py).
     max_body_bytes: int | None = None
     compute: ComputeHook | None = None
+    on_delete: DeleteHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     created_at: str | None = None  # set on insert

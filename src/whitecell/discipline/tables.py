@@ -18,7 +18,7 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
-from whitecell.discipline.hooks import recovery_streak
+from whitecell.discipline.hooks import recovery_check_in_deleted, recovery_streak
 
 
 async def _task(ctx: ComputeContext) -> None:
@@ -31,7 +31,7 @@ async def _task(ctx: ComputeContext) -> None:
 
 
 async def _recovery(ctx: ComputeContext) -> None:
-    ctx.document.update(await recovery_streak(ctx.tx, ctx.document))
+    await recovery_streak(ctx.tx, ctx.document, ctx.previous)
 
 
 DAILY_TASKS = Table(
@@ -86,6 +86,7 @@ PMO_TRACKER = Table(
     indexes=[("userId", "date")],
     order="-date",
     compute=_recovery,
+    on_delete=recovery_check_in_deleted,
 )
 
 register(DAILY_TASKS, HABIT_STACKS, PMO_TRACKER)
