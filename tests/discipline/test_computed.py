@@ -115,3 +115,22 @@ async def test_deleting_a_relapse_recomputes_the_later_ones(api: Api) -> None:
     )
     assert response.status_code == 204, response.text
     assert await _streaks(api) == {"2026-11-01": (1, 1), "2026-11-03": (3, 3)}
+
+
+async def test_a_second_check_in_for_the_same_day_is_refused(api: Api) -> None:
+    first = await _check_in(api, "2026-11-01")
+    body = sample_body("pmo_tracker", date="2026-11-01", relapsed=True)
+    again = await api.client.post("/api/v1/pmo_tracker", json=body, headers=api.a.headers)
+    assert again.status_code == 409, again.text
+    assert [e["field"] for e in again.json()["errors"]] == ["date"]
+    # Moving another check-in onto that day is refused too, and nothing changes.
+    other = await _check_in(api, "2026-11-02")
+    moved = await api.client.patch(
+        f"/api/v1/pmo_tracker/{other['_id']}", json={"date": "2026-11-01"}, headers=api.a.headers
+    )
+    assert moved.status_code == 409, moved.text
+    assert [e["field"] for e in moved.json()["errors"]] == ["date"]
+    assert await _streaks(api) == {"2026-11-01": (1, 1), "2026-11-02": (2, 2)}
+    # Another person has a day of their own.
+    await api.create(api.b, "pmo_tracker", sample_body("pmo_tracker", date="2026-11-01"))
+    assert first["date"] == "2026-11-01"

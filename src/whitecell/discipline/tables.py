@@ -84,6 +84,7 @@ PMO_TRACKER = Table(
         "notes": text(required=False, max_length=10_000),
     },
     indexes=[("userId", "date")],
+    unique=[("userId", "date")],  # one check-in per local day
     order="-date",
     compute=_recovery,
     on_delete=recovery_check_in_deleted,
