@@ -183,9 +183,15 @@ class Access:
     update: Writer = "owner"
     delete: Writer = "owner"
     public_flag: str | None = None  # with read="owner_or_public": the column that shares a row
+    # Also feeds nothing anyone else sees: no XP rule, badge or leaderboard may count its rows,
+    # and no export or analytics event carries them (docs/privacy.md; tests hold every rule and
+    # badge to it). "owner" already keeps every other reader out, administrators included.
+    private: bool = False
 
 
 OWNED = Access()
+# The most private rows (the recovery tracker): the owner's, and nobody else's in any way.
+PRIVATE_OWNED = Access(private=True)
 SERVER_WRITTEN = Access(create="nobody", update="nobody", delete="nobody")
 ADMIN_ONLY = Access(read="admin", create="admin", update="admin", delete="admin")
 

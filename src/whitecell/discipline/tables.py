@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from whitecell.core import defaults
 from whitecell.core.tables import (
+    PRIVATE_OWNED,
     ComputeContext,
     Kind,
     Table,
@@ -83,6 +84,7 @@ PMO_TRACKER = Table(
         "relapsed": boolean(),
         "notes": text(required=False, max_length=10_000),
     },
+    access=PRIVATE_OWNED,  # docs/privacy.md
     indexes=[("userId", "date")],
     unique=[("userId", "date")],  # one check-in per local day
     order="-date",
