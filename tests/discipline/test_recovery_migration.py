@@ -51,6 +51,14 @@ def test_duplicates_are_merged_and_streaks_recomputed(tmp_path: Path) -> None:
                             "notes": notes,
                         },
                     )
+                connection.execute(
+                    text(
+                        'INSERT INTO xp_logs ("_id", "userId", action, "xpAmount", module, '
+                        "\"sourceId\", date) VALUES (:id, 'u', :action, 10, 'discipline', "
+                        "'01a', '2026-11-01 21:00:00')"
+                    ),
+                    [{"id": "x1", "action": "daily_check_in"}, {"id": "x2", "action": "other"}],
+                )
             migrations.upgrade(url, "0013")
             with engine.connect() as connection:
                 rows = connection.execute(
@@ -59,6 +67,9 @@ def test_duplicates_are_merged_and_streaks_recomputed(tmp_path: Path) -> None:
                         '"longestStreak" FROM pmo_tracker ORDER BY "_id"'
                     )
                 ).all()
+            with engine.connect() as connection:
+                paid = connection.execute(text('SELECT "_id" FROM xp_logs')).scalars().all()
+            assert paid == ["x2"]  # the check-in's XP is gone, nothing else
             assert [(r[0], bool(r[1]), *r[2:]) for r in rows] == [
                 ("01a", False, 3, None, 1, 1),
                 ("01c", True, 2, "slipped", 0, 1),

@@ -6,7 +6,12 @@ level or the notes the latest lacks come from the latest earlier one that has th
 user's `currentStreak`/`longestStreak` are recomputed by the rule of docs/discipline.md (a copy:
 a migration must not import the code it migrates), and the unique constraint is added.
 
-Downgrade drops the constraint; merged check-ins and recomputed streaks stay as they are.
+Check-ins no longer earn XP (docs/privacy.md: they change nothing anyone else sees), so the XP
+they earned (`xp_logs` rows of the `daily_check_in` rule) is removed too; `whitecell gamification
+check` then sets each account's `totalXP` and `currentLevel` from what remains (docs/operations.md).
+
+Downgrade drops the constraint; merged check-ins, recomputed streaks and the removed XP stay as
+they are.
 
 Revision ID: 0013
 Revises: 0011
@@ -92,6 +97,7 @@ def _recompute_streaks(connection: sa.Connection) -> None:
 
 def upgrade() -> None:
     connection = op.get_bind()
+    connection.execute(sa.text("DELETE FROM xp_logs WHERE action = 'daily_check_in'"))
     _merge_duplicates(connection)
     _recompute_streaks(connection)
     with op.batch_alter_table("pmo_tracker") as batch:
