@@ -3,19 +3,26 @@ day late included."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, text
 
-from tests.cli.test_demo import Run, in_thread, run
+from whitecell.cli.main import cli
 from whitecell.demo import DEFAULT_EMAIL
 from whitecell.discipline.rules import recovery_streaks
 
-__all__ = ["run"]
 
-
-async def test_the_demo_check_ins_carry_the_engines_streaks(run: Run, sync_engine: Engine) -> None:
-    made = await in_thread(run, "demo")
+async def test_the_demo_check_ins_carry_the_engines_streaks(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sync_engine: Engine
+) -> None:
+    monkeypatch.setenv("WHITECELL_DATABASE_URL", database_url)
+    monkeypatch.setenv("WHITECELL_DATA_DIR", str(tmp_path))
+    # The CLI runs its own event loop: give it a thread.
+    made = await asyncio.to_thread(CliRunner().invoke, cli, ["demo"], catch_exceptions=False)
     assert made.exit_code == 0, made.output
     with sync_engine.connect() as connection:
         rows = connection.execute(

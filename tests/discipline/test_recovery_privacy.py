@@ -1,6 +1,7 @@
 """docs/privacy.md, the `pmo_tracker` line: a check-in is its owner's and nobody else's, in any
 way. An administrator and another user see nothing of it (list, get, change, stats, realtime,
-dashboard), and it changes nothing anyone else sees (XP, level, badges, leaderboard)."""
+dashboard; realtime: tests/realtime/test_private_rows.py), and it changes nothing anyone else
+sees (XP, level, badges, leaderboard)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.discipline.test_computed import _streaks
-from tests.realtime.conftest import Live
 from tests.samples import sample_body
-from tests.support import Api, Person
+from tests.support import Api, ClientFactory, Person, api_with
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification.badges import METRIC_TABLES
 from whitecell.gamification.rules import RULES
@@ -56,7 +55,9 @@ def test_no_xp_rule_or_badge_counts_a_private_table() -> None:
     assert not [metric for metric, tables in METRIC_TABLES.items() if tables & private]
 
 
-async def test_check_ins_change_nothing_anyone_else_sees(game: Api) -> None:
+async def test_check_ins_change_nothing_anyone_else_sees(make_client: ClientFactory) -> None:
+    game = await api_with(make_client, gamification_enabled=False)  # scores when drained
+
     async def seen_by_others() -> list[Any]:
         engine = game.context.service(Engine)
         await engine.drain()
@@ -103,24 +104,3 @@ async def test_no_log_line_carries_a_check_in(api: Api, caplog: pytest.LogCaptur
     logged = caplog.text + "".join(repr(record.__dict__) for record in caplog.records)
     assert "/api/v1/pmo_tracker" in logged  # the request lines were captured
     assert SECRET not in logged
-
-
-async def test_realtime_shows_a_check_in_to_its_owner_only(live: Live) -> None:
-    owner, bob, admin = (
-        await live.socket(live.a),
-        await live.socket(live.b),
-        await live.socket(live.admin),
-    )
-    for client in (owner, bob, admin):
-        snapshot = await client.subscribe("mine", "pmo_tracker")
-        assert (snapshot["type"], snapshot["items"]) == ("snapshot", [])
-    async with httpx.AsyncClient(base_url=live.http, headers=live.a.headers) as http:
-        made = (await http.post("/api/v1/pmo_tracker", json=_body("2026-11-01"))).json()
-    change = await owner.next()
-    assert (change["op"], change["_id"]) == ("insert", made["_id"])
-    for client in (bob, admin):
-        await client.nothing()
-        hidden = await client.subscribe("one", "pmo_tracker", documentId=made["_id"])
-        assert (hidden["type"], hidden["code"]) == ("error", "not_found")
-    for client in (owner, bob, admin):
-        await client.close()
