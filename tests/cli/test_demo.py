@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from sqlalchemy import Engine, text
 from tests.helpers import bearer
 from tests.support import ClientFactory
 from whitecell.cli.main import cli
-from whitecell.core.clock import utcnow
+from whitecell.core.clock import local_today, utcnow
 from whitecell.core.consumers import LogRow
 from whitecell.demo import DEFAULT_EMAIL, DEFAULT_PASSWORD, service
 from whitecell.demo.service import demo_tables
 from whitecell.demo.writer import Timeline, Writer
+from whitecell.discipline.rules import stack_streaks
 from whitecell.gamification import engine
 
 Run = Callable[..., Result]
@@ -174,3 +176,24 @@ def test_a_server_scoring_beside_the_demo_pays_its_past_once(
     assert run("demo").exit_code == 0
     assert live and live[0] > 0  # the engine did pay the rows it saw...
     assert scored(sync_engine) == alone  # ...and the account still holds its past once
+
+
+async def test_demo_habit_stacks_are_ticked_day_by_day_and_their_streaks_are_the_rule_s(
+    run: Run, make_client: ClientFactory
+) -> None:
+    done = await in_thread(run, "demo")
+    token = re.search(r"export TOKEN=(\S+)", done.output)
+    assert token is not None
+    client = await make_client()
+    me = (await client.get("/api/v1/users/me", headers=bearer(token[1]))).json()
+    today = local_today(me["timezone"])
+    stacks = await items(client, token[1], "habit_stacks")
+    assert len(stacks) == 3 and any(s["habitsDone"] for s in stacks)  # some days partly done
+    for stack in stacks:
+        days = [date.fromisoformat(d) for d in stack["completedDates"]]
+        assert len(days) >= 5 and stack["completedDates"] == sorted(stack["completedDates"])
+        assert (stack["currentStreak"], stack["longestStreak"]) == stack_streaks(days, today)
+    paid = await items(client, token[1], "xp_logs?action=habit_stack_completed&limit=100")
+    assert sum(x["baseXP"] for x in paid) == 15 * sum(len(s["completedDates"]) for s in stacks)
+    badges = await items(client, token[1], "badges?limit=100")
+    assert "first_habit_stack" in {b["badgeType"] for b in badges}

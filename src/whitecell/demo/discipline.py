@@ -4,9 +4,10 @@ and an evening recovery check-in whose streak the server computes (a relapse ent
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from whitecell.demo.writer import Timeline, Writer
+from whitecell.discipline.habits import mark_stack
 
 # (title, category, priority, due "HH:MM" or None); every day, then by weekday (Monday = 0).
 EVERY_DAY = (
@@ -58,6 +59,9 @@ HABIT_STACKS = (
         "hard",
     ),
 )
+HABIT_HOURS = (7, 9, 22)  # the local hour each stack is done at, in HABIT_STACKS order
+HABIT_MISSED = {"easy": 0.1, "medium": 0.2, "hard": 0.3}  # the share of days left undone
+ONE_DAY = timedelta(days=1)
 CHECK_IN_NOTES = (
     "Late night scrolling was the trigger. Phone charges in the kitchen from now on.",
     "Urge after the gym; went for a walk instead.",
@@ -95,12 +99,31 @@ async def _tasks(w: Writer, t: Timeline, rng: random.Random) -> None:
 
 
 async def _habit_stacks(w: Writer, t: Timeline) -> None:
+    """Each stack ticked off day by day from the day after it was made, through the routes'
+    own function (`mark_stack`): most days whole, some only partly, a few forgotten, and now
+    and then a forgotten day filled in the next morning. Its streaks are the rule's, never set
+    by hand."""
     for n, (name, anchor, habits, difficulty) in enumerate(HABIT_STACKS):
-        await w.create(
+        made = t.story(27 - 5 * n)
+        stack = await w.create(
             "habit_stacks",
             {"name": name, "anchorHabit": anchor, "habits": habits, "difficulty": difficulty},
-            at=t.at(t.story(27 - 5 * n), 8, 10),
+            at=t.at(made, 8, 10),
         )
+        rng = random.Random(f"habit_stacks:{name}")  # noqa: S311  (demo data, not secrets)
+        hour = HABIT_HOURS[n]
+        for day in (d for d in t.dates() if d > made and t.happened(d, hour)):
+            roll = rng.random()
+            if t.is_sick_day(day) or roll < HABIT_MISSED[difficulty]:
+                continue
+            chosen: list[int] | None = None  # the whole stack
+            if roll < HABIT_MISSED[difficulty] + 0.1:
+                chosen = sorted(rng.sample(range(len(habits)), len(habits) - 1))  # one left
+            today = day
+            if roll > 0.95 and t.happened(day + ONE_DAY, 8):
+                today = day + ONE_DAY  # forgotten at night, back-filled the next morning
+            stack = await mark_stack(w.tx, w.caller, stack["_id"], day, chosen, True, today)
+        w.made["habit_stacks"][stack["_id"]] = stack
 
 
 async def _check_ins(w: Writer, t: Timeline, rng: random.Random) -> None:

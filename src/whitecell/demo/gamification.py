@@ -103,6 +103,8 @@ async def _grants(w: Writer, t: Timeline, made: Made) -> list[Grant]:
                     continue
                 if table == "flashcards":  # one grant per review, on the day of the review
                     out += _review_grants(rule, document)
+                elif table == "habit_stacks":  # one grant per completed day, that evening
+                    out += _habit_grants(t, rule, document)
                 else:
                     out.append(Grant(_moment(t, document), rule, document, owed))
     return out
@@ -114,6 +116,13 @@ def _review_grants(rule: Rule, card: Document) -> list[Grant]:
         Grant(at, rule, card, 3 if review["quality"] >= 4 else 2)
         for review in card.get("reviewHistory") or []
         if (at := datetime.fromisoformat(review["date"])) >= created
+    ]
+
+
+def _habit_grants(t: Timeline, rule: Rule, stack: Document) -> list[Grant]:
+    return [
+        Grant(t.at(date.fromisoformat(day), 21), rule, stack, rule.xp({"completedDates": [day]}))
+        for day in stack["completedDates"]
     ]
 
 

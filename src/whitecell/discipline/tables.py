@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from whitecell.core import defaults
+from whitecell.core.clock import local_today
 from whitecell.core.tables import (
     PRIVATE_OWNED,
     ComputeContext,
@@ -13,6 +17,7 @@ from whitecell.core.tables import (
     clock_time,
     day,
     integer,
+    json_object,
     list_of,
     register,
     string,
@@ -20,6 +25,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.discipline.hooks import recovery_check_in_deleted, recovery_streak
+from whitecell.discipline.rules import stack_streaks
 
 
 async def _task(ctx: ComputeContext) -> None:
@@ -33,6 +39,21 @@ async def _task(ctx: ComputeContext) -> None:
 
 async def _recovery(ctx: ComputeContext) -> None:
     await recovery_streak(ctx.tx, ctx.document, ctx.previous)
+
+
+def _live_stack(stack: dict[str, Any], caller: Any) -> dict[str, Any]:
+    """Stored streaks go stale at the user's midnight: every read shows them as they stand
+    today (a missed day reads as broken though nothing was written), and `habitsDone` as an
+    object even before any habit was marked."""
+    today = local_today(((caller.user if caller else None) or {}).get("timezone"))
+    days = [date.fromisoformat(d) for d in stack.get("completedDates") or []]
+    current, longest = stack_streaks(days, today)
+    return {
+        **stack,
+        "currentStreak": current,
+        "longestStreak": longest,
+        "habitsDone": stack.get("habitsDone") or {},
+    }
 
 
 DAILY_TASKS = Table(
@@ -64,10 +85,13 @@ HABIT_STACKS = Table(
         "longestStreak": integer(default=0, server=True),
         "createdAt": timestamp(),
         "completedDates": list_of(Kind.DATE, required=True, server=True, max_items=100_000),
+        # The days partly done: {"YYYY-MM-DD": [indices into `habits`]} (docs/discipline.md).
+        "habitsDone": json_object(required=False, server=True),
     },
     indexes=[("userId", "createdAt")],
     order="-createdAt",
     created_at="createdAt",
+    present=_live_stack,
 )
 
 PMO_TRACKER = Table(

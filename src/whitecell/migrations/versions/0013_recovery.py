@@ -14,7 +14,7 @@ Downgrade drops the constraint; merged check-ins, recomputed streaks and the rem
 they are.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0014 (habit stacks, merged first)
 Create Date: 2026-12-03 10:40:00
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
