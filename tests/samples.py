@@ -3,7 +3,8 @@ covered by the generated tests without writing a fixture for each)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import itertools
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
@@ -93,8 +94,27 @@ def sample_body(table: Table | str, **overrides: Any) -> dict[str, Any]:
         if value is not None:
             body[column.name] = value
     body.update(FIXED.get(table.name, {}))
+    body.update(_distinct_days(table))
     body.update(overrides)
     return body
+
+
+_EARLIER = itertools.count()
+
+
+def _distinct_days(table: Table) -> dict[str, str]:
+    """A day of its own for each sample of a table with one row per day and user (pmo_tracker):
+    a day earlier than the last one each time, so samples never collide."""
+    days = {
+        name
+        for fields in table.unique
+        for name in fields
+        if table.columns[name].kind == Kind.DATE and not table.columns[name].server
+    }
+    if not days:
+        return {}
+    day = date.fromisoformat(SAMPLE_DAY) - timedelta(days=next(_EARLIER))
+    return dict.fromkeys(days, day.isoformat())
 
 
 # Values the generic ones cannot satisfy: rules that relate one field to another.

@@ -44,7 +44,6 @@ def _bodies() -> list[tuple[str, str, dict[str, Any], int]]:
         ("memory_palace_built", "memory_palaces", {"locations": [location] * 3}, 15),
         ("code_project_created", "code_projects", {}, 10),
         ("task_completed", "daily_tasks", {"completed": True, "priority": 5}, 14),
-        ("daily_check_in", "pmo_tracker", {}, 10),
         # content_published needs a move on the board: tests/creator/test_board.py
         ("content_idea", "content_ideas", {}, 3),
     ]

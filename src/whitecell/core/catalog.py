@@ -33,8 +33,9 @@ def policy_table() -> str:
             continue
         access = table.access
         search = ", ".join(table.search) or "—"
+        read = "owner only (private)" if access.private else _WHO[access.read]
         lines.append(
-            f"| `{table.name}` | {table.module} | {_WHO[access.read]} | {_WHO[access.create]} "
+            f"| `{table.name}` | {table.module} | {read} | {_WHO[access.create]} "
             f"| {_WHO[access.update]} | {_WHO[access.delete]} | {_server_owned(table)} "
             f"| {search} |"
         )

@@ -3,7 +3,8 @@ change event that the change log, realtime and gamification live on.
 
 - For a caller (the generated routes, hand-written routes): `get`, `load_for_write`, `create`,
   `update`, `delete`, applying the table's access (`whitecell.core.permissions`), references,
-  server-owned fields, compute hooks and the admin audit log.
+  server-owned fields, compute hooks (`compute` before an insert or update, `on_delete` after a
+  delete) and the admin audit log.
 - For the server's own rows (sessions, XP, badges, streaks, links it maintains):
   `insert_server_row`, `insert_server_row_once`, `update_server_row`, `update_server_rows`,
   `delete_server_rows`, `amend_new_row`. No caller, no hook; the event is recorded all the same.
@@ -332,6 +333,8 @@ async def delete(tx: Tx, table: Table, caller: Caller, doc_id: str) -> None:
     previous = await load_for_write(tx, table, caller, doc_id, capacity)
     await delete_server_rows(tx, table, '"_id" = :id', {"id": doc_id})
     await release_references(tx, table.name, doc_id, owner=previous.get("userId"))
+    if table.on_delete:
+        await table.on_delete(tx, previous)
     if capacity == "admin":
         await audit(tx, caller, f"{table.name}.delete", doc_id, _kind(table), {"before": previous})
 

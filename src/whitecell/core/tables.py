@@ -183,9 +183,15 @@ class Access:
     update: Writer = "owner"
     delete: Writer = "owner"
     public_flag: str | None = None  # with read="owner_or_public": the column that shares a row
+    # Also feeds nothing anyone else sees: no XP rule, badge or leaderboard may count its rows,
+    # and no export or analytics event carries them (docs/privacy.md; tests hold every rule and
+    # badge to it). "owner" already keeps every other reader out, administrators included.
+    private: bool = False
 
 
 OWNED = Access()
+# The most private rows (the recovery tracker): the owner's, and nobody else's in any way.
+PRIVATE_OWNED = Access(private=True)
 SERVER_WRITTEN = Access(create="nobody", update="nobody", delete="nobody")
 ADMIN_ONLY = Access(read="admin", create="admin", update="admin", delete="admin")
 
@@ -193,6 +199,9 @@ ADMIN_ONLY = Access(read="admin", create="admin", update="admin", delete="admin"
 # -- tables ---------------------------------------------------------------------------------------
 
 ComputeHook = Callable[["ComputeContext"], Awaitable[None]]
+# Runs in the transaction of a caller's delete (`crud.delete`), after the row is gone; it gets
+# the row as it was (rows other rows are computed from: a recovery check-in's later streaks).
+DeleteHook = Callable[["Tx", dict[str, Any]], Awaitable[None]]
 
 
 @dataclass
@@ -238,6 +247,7 @@ class Table:
     # `WHITECELL_BODY_LIMIT_KB` (long notes, code); None for that default (core/bodylimits.py).
     max_body_bytes: int | None = None
     compute: ComputeHook | None = None
+    on_delete: DeleteHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     created_at: str | None = None  # set on insert

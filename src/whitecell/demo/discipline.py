@@ -1,5 +1,5 @@
 """Discipline module: the day's tasks (most done, some not, none on the sick day), habit stacks,
-and an evening recovery check-in whose streak the server computes."""
+and an evening recovery check-in whose streak the server computes (a relapse entered a day late)."""
 
 from __future__ import annotations
 
@@ -127,10 +127,13 @@ async def _habit_stacks(w: Writer, t: Timeline) -> None:
 
 
 async def _check_ins(w: Writer, t: Timeline, rng: random.Random) -> None:
-    """Oldest first: the server counts each streak from the latest earlier check-in."""
+    """An evening check-in most days. The relapse is owned up to a day late: its check-in is
+    entered after the next one, back-dated, and the server recomputes the later streak (no
+    streak number is set here: docs/discipline.md)."""
     relapse = t.story(22)
+    owed: dict[str, object] | None = None
     for day in t.dates():
-        if rng.random() < 0.1 or not t.happened(day, 21, 45):
+        if day != relapse and (rng.random() < 0.1 or not t.happened(day, 21, 45)):
             continue  # a forgotten check-in
         calm = min(5, 2 + _days_since(relapse, day) // 6)
         body: dict[str, object] = {
@@ -143,9 +146,16 @@ async def _check_ins(w: Writer, t: Timeline, rng: random.Random) -> None:
         }
         if day == relapse:
             body["notes"] = CHECK_IN_NOTES[0]
-        elif rng.random() < 0.15:
+            owed = body
+            continue
+        if rng.random() < 0.15:
             body["notes"] = rng.choice(CHECK_IN_NOTES[1:])
         await w.create("pmo_tracker", body)
+        if owed is not None:
+            await w.create("pmo_tracker", owed)
+            owed = None
+    if owed is not None:
+        await w.create("pmo_tracker", owed)
 
 
 def _days_since(start: date, day: date) -> int:

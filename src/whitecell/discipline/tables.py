@@ -8,6 +8,7 @@ from typing import Any
 from whitecell.core import defaults
 from whitecell.core.clock import local_today
 from whitecell.core.tables import (
+    PRIVATE_OWNED,
     ComputeContext,
     Kind,
     Table,
@@ -23,7 +24,7 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
-from whitecell.discipline.hooks import recovery_streak
+from whitecell.discipline.hooks import recovery_check_in_deleted, recovery_streak
 from whitecell.discipline.rules import stack_streaks
 
 
@@ -37,7 +38,7 @@ async def _task(ctx: ComputeContext) -> None:
 
 
 async def _recovery(ctx: ComputeContext) -> None:
-    ctx.document.update(await recovery_streak(ctx.tx, ctx.document))
+    await recovery_streak(ctx.tx, ctx.document, ctx.previous)
 
 
 def _live_stack(stack: dict[str, Any], caller: Any) -> dict[str, Any]:
@@ -107,9 +108,12 @@ PMO_TRACKER = Table(
         "relapsed": boolean(),
         "notes": text(required=False, max_length=10_000),
     },
+    access=PRIVATE_OWNED,  # docs/privacy.md
     indexes=[("userId", "date")],
+    unique=[("userId", "date")],  # one check-in per local day
     order="-date",
     compute=_recovery,
+    on_delete=recovery_check_in_deleted,
 )
 
 register(DAILY_TASKS, HABIT_STACKS, PMO_TRACKER)

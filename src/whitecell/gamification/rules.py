@@ -319,15 +319,8 @@ RULES: tuple[Rule, ...] = (
         "each day a habit stack is completed: 15",
         daily_cap=45,
     ),
-    Rule(
-        "daily_check_in",
-        "discipline",
-        "pmo_tracker",
-        _fixed(10),
-        lambda entry: f"Checked in for {entry.get('date')}",
-        "the daily recovery check-in: 10",
-        daily_cap=10,
-    ),
+    # The recovery check-ins (`pmo_tracker`) earn nothing: XP, levels and the leaderboard are
+    # seen by others, and a check-in must change nothing anyone else sees (docs/privacy.md).
     # -- creator
     Rule(
         "content_published",
