@@ -25,6 +25,7 @@ from whitecell.auth import tables as auth_tables
 from whitecell.core.context import AppContext
 from whitecell.core.store import Tx
 from whitecell.creator import tables as creator_tables
+from whitecell.discipline import routes as discipline_routes
 from whitecell.discipline import tables as discipline_tables
 from whitecell.discipline import today as discipline_today
 from whitecell.fitness import tables as fitness_tables
@@ -75,7 +76,12 @@ DOMAINS: tuple[Domain, ...] = (
     ),
     Domain("fitness", fitness_tables, today=fitness_today.today_summary),
     Domain("mind", mind_tables, mind_routes.router),
-    Domain("discipline", discipline_tables, today=discipline_today.today_summary),
+    Domain(
+        "discipline",
+        discipline_tables,
+        discipline_routes.router,
+        today=discipline_today.today_summary,
+    ),
     Domain("creator", creator_tables),
     Domain("ai", ai_tables),
     Domain("system", system_tables, system_routes.router),
