@@ -76,3 +76,76 @@ async def test_the_today_view_is_mine_alone(api: Api) -> None:
     view = (await api.get(api.a, "daily_tasks/today")).json()
     assert (view["items"], view["overdue"], view["total"]) == ([], [], 0)
     assert (await api.client.get(TODAY)).status_code == 401
+
+
+async def change_events(api: Api, after: int) -> list[tuple[str, str, str]]:
+    async with api.context.store.read() as tx:
+        rows = await tx.all(
+            'SELECT "table", op, "docId" FROM change_log WHERE seq > :after ORDER BY seq',
+            {"after": after},
+        )
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+async def test_carry_over_moves_yesterday_s_unfinished_tasks_across_the_local_midnight(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await in_zone(api, "America/Los_Angeles")
+    at(monkeypatch, "2026-11-20T07:30:00Z")  # 23:30 on 19 November in Los Angeles (UTC-8)
+    left = await task(api, "2026-11-19", "Write the report", priority=2)
+    done = await task(api, "2026-11-19", "Run", completed=True)
+    twin = await task(api, "2026-11-19", "read  CHAPTER 3", priority=5, dueTime="07:00")
+    await task(api, "2026-11-20", "Read chapter 3", priority=2, dueTime="09:00")
+    elsewhere = await api.create(
+        api.b, "daily_tasks", sample_body("daily_tasks", date="2026-11-19", completed=False)
+    )
+    at(monkeypatch, "2026-11-20T08:30:00Z")  # 00:30 on the 20th there: the 20th is today
+    async with api.context.store.read() as tx:
+        seq = int(await tx.scalar("SELECT coalesce(max(seq), 0) FROM change_log") or 0)
+    answer = await api.client.post(f"{TODAY[:-6]}/carry_over", headers=api.a.headers)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["from"], body["to"]) == ("2026-11-19", "2026-11-20")
+    assert [(t["_id"], t["date"]) for t in body["moved"]] == [(left["_id"], "2026-11-20")]
+    [merge] = body["merged"]
+    assert merge["_id"] == twin["_id"]
+    view = (await api.get(api.a, "daily_tasks/today")).json()
+    # Not duplicated: the task already there took the higher priority and the earlier time.
+    assert [(t["title"], t["priority"], t["dueTime"]) for t in view["items"]] == [
+        ("Read chapter 3", 5, "07:00"),
+        ("Write the report", 2, None),
+    ]
+    assert view["overdue"] == []
+    yesterday = (await api.get(api.a, "daily_tasks", date="2026-11-19")).json()["items"]
+    assert [t["_id"] for t in yesterday] == [done["_id"]]
+    assert sorted(await change_events(api, seq)) == sorted(
+        [
+            ("daily_tasks", "update", left["_id"]),
+            ("daily_tasks", "update", merge["into"]),
+            ("daily_tasks", "delete", twin["_id"]),
+        ]
+    )
+    # Another person's tasks stay where they are; carrying an empty day over changes nothing.
+    theirs = await api.client.get(f"/api/v1/daily_tasks/{elsewhere['_id']}", headers=api.b.headers)
+    assert theirs.json()["date"] == "2026-11-19"
+    again = await api.client.post(f"{TODAY[:-6]}/carry_over", json={}, headers=api.a.headers)
+    assert (again.json()["moved"], again.json()["merged"]) == ([], [])
+
+
+async def test_carry_over_between_chosen_days_and_its_refusals(api: Api) -> None:
+    later = await task(api, "2026-05-01", "Plan", priority=3)
+    path = "/api/v1/daily_tasks/carry_over"
+    moved = await api.client.post(
+        path, json={"from": "2026-05-01", "to": "2026-05-04"}, headers=api.a.headers
+    )
+    assert [t["_id"] for t in moved.json()["moved"]] == [later["_id"]]
+    assert moved.json()["moved"][0]["date"] == "2026-05-04"
+    same = await api.client.post(
+        path, json={"from": "2026-05-04", "to": "2026-05-04"}, headers=api.a.headers
+    )
+    assert same.status_code == 422 and "to" in same.text
+    bad = await api.client.post(path, json={"from": "yesterday"}, headers=api.a.headers)
+    assert bad.status_code == 422 and "from" in bad.text
+    extra = await api.client.post(path, json={"day": "2026-05-04"}, headers=api.a.headers)
+    assert extra.status_code == 422
+    assert (await api.client.post(path, json={})).status_code == 401

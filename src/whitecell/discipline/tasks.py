@@ -1,14 +1,25 @@
-"""Daily tasks beyond their generated routes: the today view in the user's time zone
-(docs/discipline.md, "Daily tasks")."""
+"""Daily tasks beyond their generated routes: the today view in the user's time zone and
+carrying unfinished tasks over to another day (docs/discipline.md, "Daily tasks")."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from fastapi import APIRouter, Response
+from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
+from whitecell.core import crud
 from whitecell.core.clock import local_today
-from whitecell.core.resources import json_response
+from whitecell.core.errors import ValidationFailed
+from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.core.schemas import WriteModel
+from whitecell.core.store import Tx
+from whitecell.core.types import Day
 from whitecell.discipline.queries import overdue_tasks, tasks_of_day
+from whitecell.discipline.rules import merged_task, same_task
+from whitecell.discipline.tables import DAILY_TASKS
 
 router = APIRouter(prefix="/api/v1/daily_tasks", tags=["discipline"])
 
@@ -32,3 +43,56 @@ async def today(caller: SignedIn, ctx: Context) -> Response:
         "overdueCount": overdue_count,
     }
     return json_response(payload)
+
+
+class CarryOver(WriteModel):
+    from_: Day | None = Field(None, alias="from", description="Default: yesterday (local).")
+    to: Day | None = Field(None, description="Default: today (local).")
+
+
+@router.post(
+    "/carry_over",
+    summary="Move a day's unfinished tasks to another day, without duplicates",
+    responses={422: {"description": "`from` and `to` are the same day."}},
+)
+async def carry_over(caller: SignedIn, ctx: Context, body: CarryOver | None = None) -> Response:
+    """Every unfinished task dated `from` moves to `to`, in one transaction, each move a change
+    event. A task already on `to` under the same title (or from the same recurrence) is not
+    duplicated: it absorbs the moving one (the higher priority, the earlier `dueTime`) and the
+    moving one is deleted. `moved`: the tasks now on `to`; `merged`: `{_id, into}` pairs."""
+    today = local_today((caller.user or {}).get("timezone"))
+    source = (body.from_ if body else None) or today - timedelta(days=1)
+    target = (body.to if body else None) or today
+    if source == target:
+        raise ValidationFailed.field("to", "must be another day than `from`.")
+    async with ctx.store.write() as tx:
+        moved, merged = await _carry_over(tx, str(caller.id), source, target)
+    payload = {"from": source.isoformat(), "to": target.isoformat(), "moved": moved}
+    payload["merged"] = merged
+    return json_response(payload, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+async def _carry_over(
+    tx: Tx, me: str, source: date, target: date
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    already = await tasks_of_day(tx, me, target)
+    moved: list[dict[str, Any]] = []
+    merged: list[dict[str, str]] = []
+    for task in await tasks_of_day(tx, me, source):
+        if task["completed"]:
+            continue
+        twin = next((t for t in already if same_task(t, task)), None)
+        if twin is None:
+            [stored] = await crud.update_server_rows(
+                tx, DAILY_TASKS, '"_id" = :id', {"id": task["_id"]}, {"date": target.isoformat()}
+            )
+            already.append(stored)
+            moved.append(stored)
+            continue
+        changes = merged_task(twin, task)
+        if changes:
+            updated = await crud.update_server_row(tx, DAILY_TASKS, twin, changes)
+            already[already.index(twin)] = updated
+        await crud.delete_server_rows(tx, DAILY_TASKS, '"_id" = :id', {"id": task["_id"]})
+        merged.append({"_id": task["_id"], "into": twin["_id"]})
+    return moved, merged
