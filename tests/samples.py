@@ -104,6 +104,14 @@ FIXED: dict[str, dict[str, Any]] = {
     "notes": {"isArchived": False},  # archived notes leave the default list
     # A streak last active long ago reads as broken (0): keep the sample alive.
     "streaks": {"lastActiveDate": datetime.now(UTC).date().isoformat()},
+    # Weekday codes (MO..SU), for a weekly rule only; starting far ahead, it makes no daily_tasks
+    # (tests counting rows per table expect one row of each).
+    "task_recurrences": {
+        "frequency": "weekly",
+        "weekdays": ["MO", "TH"],
+        "startDate": "2099-01-05",
+        "endDate": None,
+    },
 }
 
 

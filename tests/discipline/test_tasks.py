@@ -81,7 +81,8 @@ async def test_the_today_view_is_mine_alone(api: Api) -> None:
 async def change_events(api: Api, after: int) -> list[tuple[str, str, str]]:
     async with api.context.store.read() as tx:
         rows = await tx.all(
-            'SELECT "table", op, "docId" FROM change_log WHERE seq > :after ORDER BY seq',
+            'SELECT "table", op, "docId" FROM change_log WHERE seq > :after '
+            "AND \"table\" = 'daily_tasks' ORDER BY seq",
             {"after": after},
         )
     return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from whitecell.discipline import tasks
+from whitecell.discipline import recurrences, tasks
 
 router = APIRouter()
 # The features' own route objects, in this order (`include_router` would wrap them in one
 # route that `core/dispatch.py` cannot index by table).
-for feature in (tasks,):
+for feature in (tasks, recurrences):
     router.routes.extend(feature.router.routes)

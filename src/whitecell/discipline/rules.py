@@ -1,9 +1,13 @@
-"""Discipline's pure rules: when two daily tasks are the same task, and what a task carried
-onto its twin leaves behind (docs/discipline.md, "Daily tasks")."""
+"""Discipline's pure rules: when two daily tasks are the same task, what a task carried onto
+its twin leaves behind, and the days a recurring task falls on (docs/discipline.md, "Daily
+tasks")."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from dateutil.rrule import DAILY, FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 
 def _title_key(title: str) -> str:
@@ -28,3 +32,52 @@ def merged_task(kept: dict[str, Any], absorbed: dict[str, Any]) -> dict[str, Any
     if times and min(times) != kept.get("dueTime"):
         changes["dueTime"] = min(times)
     return changes
+
+
+# -- recurring tasks ---------------------------------------------------------------------------
+
+WEEKDAYS = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}
+WORKDAYS = (MO, TU, WE, TH, FR)
+
+
+def rule_problem(rule: dict[str, Any]) -> tuple[str, str] | None:
+    """What is wrong with a recurrence (field, message), or None."""
+    days = rule.get("weekdays") or []
+    unknown = [d for d in days if d not in WEEKDAYS]
+    if unknown:
+        return "weekdays", f"{unknown[0]!r} is not one of {', '.join(WEEKDAYS)}."
+    if days and rule["frequency"] != "weekly":
+        return "weekdays", "only a weekly rule chooses its days."
+    if rule.get("endDate") and rule["endDate"] < rule["startDate"]:
+        return "endDate", "must not be before `startDate`."
+    return None
+
+
+def occurrences(rule: dict[str, Any], first: date, last: date) -> list[date]:
+    """The days from `first` to `last` (both included) on which `rule` makes a task: `daily`
+    every `interval` days, `weekdays` Monday to Friday of every `interval`-th week, `weekly` on
+    its `weekdays` (default: `startDate`'s) of every `interval`-th week; between `startDate` and
+    `endDate`, both included. dateutil's rrule does the calendar (RFC 5545)."""
+    start = date.fromisoformat(rule["startDate"])
+    end = date.fromisoformat(rule["endDate"]) if rule.get("endDate") else last
+    first, last = max(first, start), min(last, end)
+    if last < first:
+        return []
+    interval = int(rule.get("interval") or 1)
+    weekly = rule["frequency"] != "daily"
+    # The rule repeats every `period` days: begin at the last repeat before `first` rather than
+    # at a `startDate` years back (same days, no walk through every earlier one).
+    period = 7 * interval if weekly else interval
+    begin = start + timedelta(days=(first - start).days // period * period)
+    if rule["frequency"] == "daily":
+        days = rrule(DAILY, interval=interval, dtstart=_midnight(begin))
+    elif rule["frequency"] == "weekdays":
+        days = rrule(WEEKLY, interval=interval, byweekday=WORKDAYS, dtstart=_midnight(begin))
+    else:
+        chosen = [WEEKDAYS[d] for d in rule.get("weekdays") or []] or None
+        days = rrule(WEEKLY, interval=interval, byweekday=chosen, dtstart=_midnight(begin))
+    return [moment.date() for moment in days.between(_midnight(first), _midnight(last), inc=True)]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())

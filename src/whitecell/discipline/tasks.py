@@ -18,6 +18,7 @@ from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Tx
 from whitecell.core.types import Day
 from whitecell.discipline.queries import overdue_tasks, tasks_of_day
+from whitecell.discipline.recurrences import make_all_due_instances
 from whitecell.discipline.rules import merged_task, same_task
 from whitecell.discipline.tables import DAILY_TASKS
 
@@ -28,10 +29,12 @@ router = APIRouter(prefix="/api/v1/daily_tasks", tags=["discipline"])
 async def today(caller: SignedIn, ctx: Context) -> Response:
     """`items`: the tasks of the user's local day (not done first, then priority 5 down to 1,
     then the earliest `dueTime`, none last), with `done` of `total`; `overdue`: unfinished
-    tasks of earlier days, the oldest first (at most 100; `overdueCount` counts them all)."""
+    tasks of earlier days, the oldest first (at most 100; `overdueCount` counts them all).
+    Recurring tasks due by then are made first."""
     me = str(caller.id)
     day = local_today((caller.user or {}).get("timezone"))
-    async with ctx.store.read() as tx:
+    async with ctx.store.write() as tx:
+        await make_all_due_instances(tx, me, day)
         items = await tasks_of_day(tx, me, day)
         overdue, overdue_count = await overdue_tasks(tx, me, day)
     payload = {
