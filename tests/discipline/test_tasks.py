@@ -150,3 +150,30 @@ async def test_carry_over_between_chosen_days_and_its_refusals(api: Api) -> None
     extra = await api.client.post(path, json={"day": "2026-05-04"}, headers=api.a.headers)
     assert extra.status_code == 422
     assert (await api.client.post(path, json={})).status_code == 401
+
+
+async def test_stats_give_the_completion_rate_per_category_and_weekday(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await in_zone(api, "Pacific/Auckland")
+    at(monkeypatch, "2026-03-15T11:30:00Z")  # 00:30 on Monday 16 March there
+    await task(api, "2026-03-16", "today", category="body", completed=True)  # Monday
+    await task(api, "2026-03-16", "today too", category="mind")
+    await task(api, "2026-03-11", "wed", category="body", completed=True)  # Wednesday
+    await task(api, "2026-03-09", "last monday", category="body")  # 8 days back
+    await task(api, "2026-03-17", "tomorrow", category="body")  # not yet counted
+    await api.create(api.b, "daily_tasks", sample_body("daily_tasks", date="2026-03-16"))
+    week = (await api.get(api.a, "daily_tasks/stats", days=7)).json()
+    assert (week["from"], week["to"]) == ("2026-03-10", "2026-03-16")
+    assert (week["done"], week["total"], week["rate"]) == (2, 3, 0.6667)
+    assert week["categories"] == [
+        {"category": "body", "done": 2, "total": 2, "rate": 1.0},
+        {"category": "mind", "done": 0, "total": 1, "rate": 0.0},
+    ]
+    by_day = {w["weekday"]: (w["done"], w["total"], w["rate"]) for w in week["weekdays"]}
+    assert list(by_day) == ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    assert (by_day["MO"], by_day["WE"], by_day["TU"]) == ((1, 2, 0.5), (1, 1, 1.0), (0, 0, None))
+    month = (await api.get(api.a, "daily_tasks/stats", days=30)).json()
+    assert (month["done"], month["total"]) == (2, 4)
+    assert (await api.get(api.a, "daily_tasks/stats", days=0)).status_code in (400, 422)
+    assert (await api.client.get("/api/v1/daily_tasks/stats")).status_code == 401

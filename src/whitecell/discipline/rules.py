@@ -81,3 +81,32 @@ def occurrences(rule: dict[str, Any], first: date, last: date) -> list[date]:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
+
+
+# -- completion statistics ---------------------------------------------------------------------
+
+WEEKDAY_CODES = tuple(WEEKDAYS)  # Monday first, as `date.weekday()` counts
+
+
+def completion_rates(tasks: list[tuple[date, str, bool]]) -> dict[str, Any]:
+    """Of (day, category, completed) triples: how many were done of how many, overall, per
+    category (the most tasks first) and per weekday (Monday to Sunday, every one listed)."""
+
+    def rate(done: int, total: int) -> dict[str, Any]:
+        return {"done": done, "total": total, "rate": round(done / total, 4) if total else None}
+
+    categories: dict[str, list[int]] = {}
+    weekdays = [[0, 0] for _ in WEEKDAY_CODES]
+    for day, category, completed in tasks:
+        for counts in (categories.setdefault(category, [0, 0]), weekdays[day.weekday()]):
+            counts[0] += int(completed)
+            counts[1] += 1
+    ranked = sorted(categories.items(), key=lambda item: (-item[1][1], item[0]))
+    return {
+        **rate(sum(int(c) for _, _, c in tasks), len(tasks)),
+        "categories": [{"category": name, **rate(*counts)} for name, counts in ranked],
+        "weekdays": [
+            {"weekday": code, **rate(*counts)}
+            for code, counts in zip(WEEKDAY_CODES, weekdays, strict=True)
+        ],
+    }

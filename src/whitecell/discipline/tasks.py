@@ -4,14 +4,15 @@ carrying unfinished tasks over to another day (docs/discipline.md, "Daily tasks"
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.clock import local_today
+from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
@@ -19,7 +20,7 @@ from whitecell.core.store import Tx
 from whitecell.core.types import Day
 from whitecell.discipline.queries import overdue_tasks, tasks_of_day
 from whitecell.discipline.recurrences import make_all_due_instances
-from whitecell.discipline.rules import merged_task, same_task
+from whitecell.discipline.rules import completion_rates, merged_task, same_task
 from whitecell.discipline.tables import DAILY_TASKS
 
 router = APIRouter(prefix="/api/v1/daily_tasks", tags=["discipline"])
@@ -45,6 +46,36 @@ async def today(caller: SignedIn, ctx: Context) -> Response:
         "overdue": overdue,
         "overdueCount": overdue_count,
     }
+    return json_response(payload)
+
+
+@router.get("/stats", summary="Completion rate per category and per weekday")
+async def stats(
+    caller: SignedIn,
+    ctx: Context,
+    days: Annotated[int, Query(ge=1, le=366, description="7, 30 or 90 for the usual views")] = 7,
+) -> Response:
+    """Over the last `days` local days, today included (later tasks are not counted yet):
+    `done` of `total` and their `rate` (null without tasks), overall, per `categories` (most
+    tasks first) and per `weekdays` (`MO` to `SU`)."""
+    today = local_today((caller.user or {}).get("timezone"))
+    first = today - timedelta(days=days - 1)
+    async with ctx.store.read() as tx:
+        c = codec(DAILY_TASKS.name, tx.dialect.name)
+        rows = await tx.all(
+            'SELECT "date", category, completed FROM daily_tasks '
+            'WHERE "userId" = :me AND "date" >= :first AND "date" <= :today',
+            {
+                "me": caller.id,
+                "first": c.bind("date", first.isoformat()),
+                "today": c.bind("date", today.isoformat()),
+            },
+        )
+    tasks = [
+        (d if isinstance(d, date) else date.fromisoformat(str(d)), str(cat), bool(done))
+        for d, cat, done in rows
+    ]
+    payload = {"from": first.isoformat(), "to": today.isoformat(), **completion_rates(tasks)}
     return json_response(payload)
 
 
