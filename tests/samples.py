@@ -127,6 +127,14 @@ FIXED: dict[str, dict[str, Any]] = {
     "content_templates": {"platforms": ["youtube"]},
     # A streak last active long ago reads as broken (0): keep the sample alive.
     "streaks": {"lastActiveDate": datetime.now(UTC).date().isoformat()},
+    # Weekday codes (MO..SU), for a weekly rule only; starting far ahead, it makes no daily_tasks
+    # (tests counting rows per table expect one row of each).
+    "task_recurrences": {
+        "frequency": "weekly",
+        "weekdays": ["MO", "TH"],
+        "startDate": "2099-01-05",
+        "endDate": None,
+    },
 }
 
 

@@ -26,6 +26,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.store import Tx
 from whitecell.creator import routes as creator_routes
 from whitecell.creator import tables as creator_tables
+from whitecell.discipline import jobs as discipline_jobs
 from whitecell.discipline import routes as discipline_routes
 from whitecell.discipline import tables as discipline_tables
 from whitecell.discipline import today as discipline_today
@@ -81,6 +82,7 @@ DOMAINS: tuple[Domain, ...] = (
         "discipline",
         discipline_tables,
         discipline_routes.router,
+        (discipline_jobs.make_recurring_tasks,),
         today=discipline_today.today_summary,
     ),
     Domain("creator", creator_tables, creator_routes.router),

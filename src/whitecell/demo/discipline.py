@@ -1,5 +1,6 @@
-"""Discipline module: the day's tasks (most done, some not, none on the sick day), habit stacks,
-and an evening recovery check-in whose streak the server computes (a relapse entered a day late)."""
+"""Discipline module: the day's tasks (most done, some not, none on the sick day), two recurring
+tasks whose coming instances the server makes, habit stacks, and an evening recovery check-in
+whose streak the server computes (a relapse entered a day late)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,23 @@ BY_WEEKDAY: dict[int, tuple[tuple[str, str, int, str | None], ...]] = {
     5: (("Parkrun 5K", "fitness", 4, "09:00"), ("Laundry and tidy room", "chores", 2, None)),
     6: (("Weekly review and plan", "planning", 5, "18:00"), ("Call grandma", "family", 3, "17:00")),
 }
+# Recurring tasks (task_recurrences): the server makes their instances for the coming week.
+RECURRING: tuple[dict[str, object], ...] = (
+    {
+        "title": "Stretch for 10 minutes",
+        "category": "health",
+        "priority": 2,
+        "dueTime": "07:15",
+        "frequency": "weekdays",
+    },
+    {
+        "title": "Water the plants",
+        "category": "chores",
+        "priority": 1,
+        "frequency": "weekly",
+        "weekdays": ["WE", "SA"],
+    },
+)
 HABIT_STACKS = (
     (
         "Morning launch",
@@ -96,6 +114,8 @@ async def _tasks(w: Writer, t: Timeline, rng: random.Random) -> None:
                 body["dueTime"] = due
             finished = t.at(day, hour, minute) if done else None
             await w.create("daily_tasks", body, completed=finished)
+    for rule in RECURRING:
+        await w.create("task_recurrences", {**rule, "startDate": t.today})
 
 
 async def _habit_stacks(w: Writer, t: Timeline) -> None:

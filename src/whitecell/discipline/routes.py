@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from whitecell.discipline import habits, recovery
+from whitecell.discipline import habits, recovery, recurrences, tasks
 
 router = APIRouter()
-# The features' own route objects (`include_router` would wrap them in one route that
-# `core/dispatch.py` cannot index by table).
-for feature in (habits, recovery):
+# The features' own route objects, in this order (`include_router` would wrap them in one
+# route that `core/dispatch.py` cannot index by table).
+for feature in (tasks, recurrences, habits, recovery):
     router.routes.extend(feature.router.routes)

@@ -1,4 +1,5 @@
-"""Discipline module tables: daily_tasks, habit_stacks, pmo_tracker."""
+"""Discipline module tables: daily_tasks, task_recurrences (an addition: docs/discipline.md),
+habit_stacks, pmo_tracker."""
 
 from __future__ import annotations
 
@@ -19,13 +20,22 @@ from whitecell.core.tables import (
     integer,
     json_object,
     list_of,
+    reference,
     register,
     string,
     text,
     timestamp,
 )
-from whitecell.discipline.hooks import recovery_check_in_deleted, recovery_streak
+from whitecell.discipline.hooks import (
+    COPIED,
+    check_rule,
+    recovery_check_in_deleted,
+    recovery_streak,
+    remake_future_instances,
+)
 from whitecell.discipline.rules import stack_streaks
+
+RULE = ("frequency", "interval", "weekdays", "startDate", "endDate")
 
 
 async def _task(ctx: ComputeContext) -> None:
@@ -35,6 +45,15 @@ async def _task(ctx: ComputeContext) -> None:
         ctx.document["completedAt"] = defaults.now()
     elif not done:
         ctx.document["completedAt"] = None
+
+
+async def _recurrence(ctx: ComputeContext) -> None:
+    rule, before = ctx.document, ctx.previous
+    check_rule(rule)
+    if before is not None and all(rule.get(n) == before.get(n) for n in (*COPIED, *RULE)):
+        return
+    today = local_today((ctx.caller.user or {}).get("timezone"))
+    await remake_future_instances(ctx.tx, DAILY_TASKS, rule, today, new=before is None)
 
 
 async def _recovery(ctx: ComputeContext) -> None:
@@ -67,10 +86,35 @@ DAILY_TASKS = Table(
         "priority": integer(ge=1, le=5, default=3),
         "dueTime": clock_time(required=False),
         "completedAt": timestamp(required=False, server=True),
+        # An addition: the recurring task this one is an instance of (docs/discipline.md).
+        "recurrenceId": reference("task_recurrences", server=True),
     },
     indexes=[("userId", "date"), ("userId", "completed")],
+    # One instance of a recurrence per day, whoever makes it (the job, the today view).
+    unique=[("userId", "recurrenceId", "date")],
     order="-date",
     compute=_task,
+)
+
+TASK_RECURRENCES = Table(
+    "task_recurrences",
+    "discipline",
+    {
+        "title": string(max_length=500),
+        "category": string(max_length=100, default="general"),
+        "priority": integer(ge=1, le=5, default=3),
+        "dueTime": clock_time(required=False),
+        "frequency": choice("daily", "weekdays", "weekly", default="daily"),
+        "interval": integer(ge=1, le=365, default=1),  # every N days (daily) or weeks
+        "weekdays": list_of(Kind.STRING, max_length=2, max_items=7),  # MO..SU, weekly only
+        "startDate": day(default=defaults.today),
+        "endDate": day(required=False),
+        # The last day its instances were made through (server-owned).
+        "materializedThrough": day(required=False, server=True),
+    },
+    indexes=[("userId", "startDate")],
+    order="-startDate",
+    compute=_recurrence,
 )
 
 HABIT_STACKS = Table(
@@ -116,4 +160,4 @@ PMO_TRACKER = Table(
     on_delete=recovery_check_in_deleted,
 )
 
-register(DAILY_TASKS, HABIT_STACKS, PMO_TRACKER)
+register(DAILY_TASKS, TASK_RECURRENCES, HABIT_STACKS, PMO_TRACKER)

@@ -1,28 +1,19 @@
 """Discipline's part of the home screen (home/router.py): today's tasks, what is left first
-(docs/gamification.md, Reading progress)."""
+(docs/gamification.md, Reading progress), in the order of `GET /api/v1/daily_tasks/today`."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from whitecell.core.crud import select_documents
-from whitecell.core.documents import codec
 from whitecell.core.store import Tx
-from whitecell.discipline.tables import DAILY_TASKS
+from whitecell.discipline.queries import tasks_of_day
 
 
 async def today_summary(tx: Tx, user: dict[str, Any], day: date) -> dict[str, Any]:
-    """`tasks`: the day's tasks (not done first, then by priority, highest first) with how
-    many are `done` of the `total`."""
-    c = codec(DAILY_TASKS.name, tx.dialect.name)
-    tasks = await select_documents(
-        tx,
-        DAILY_TASKS.name,
-        '"userId" = :me AND "date" = :day',
-        {"me": user["_id"], "day": c.bind("date", day.isoformat())},
-        'ORDER BY completed, priority DESC, "_id"',
-    )
+    """`tasks`: the day's tasks (not done first, then the most urgent: priority 5 first, then
+    the earliest `dueTime`) with how many are `done` of the `total`."""
+    tasks = await tasks_of_day(tx, user["_id"], day)
     return {
         "tasks": {
             "date": day.isoformat(),
