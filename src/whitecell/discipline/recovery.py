@@ -30,6 +30,7 @@ async def stats(
     15-30, 31+ days) over those weeks' check-ins."""
     today = local_today((caller.user or {}).get("timezone"))
     first = week_start(today) - timedelta(weeks=weeks - 1)
+    last = first + timedelta(weeks=weeks, days=-1)
     async with ctx.store.read() as tx:
         c = codec("pmo_tracker", tx.dialect.name)
         check_ins = await select_documents(
@@ -39,13 +40,13 @@ async def stats(
             {
                 "me": caller.id,
                 "first": c.bind("date", first.isoformat()),
-                "last": c.bind("date", (first + timedelta(weeks=weeks, days=-1)).isoformat()),
+                "last": c.bind("date", last.isoformat()),
             },
             'ORDER BY "date"',
         )
     payload = {
         "from": first.isoformat(),
-        "to": (first + timedelta(weeks=weeks, days=-1)).isoformat(),
+        "to": last.isoformat(),
         "weeks": weekly_averages(check_ins, first, weeks),
         "byStreak": by_streak_length(check_ins),
     }
