@@ -16,8 +16,7 @@ from typing import Any
 
 from dateutil.rrule import DAILY, FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule
 
-ONE_DAY = timedelta(days=1)
-
+from whitecell.users.rules import ONE_DAY, last_run, streak_on
 
 # -- daily tasks ----------------------------------------------------------------------------
 
@@ -165,15 +164,13 @@ def marked(
 
 def stack_streaks(days: Iterable[date], today: date) -> tuple[int, int]:
     """(current, longest) run of consecutive completed days as seen on `today`: the current
-    run counts while its last day is today or yesterday, else it is 0."""
-    longest = run = 0
-    previous: date | None = None
-    for day in sorted(set(days)):
-        run = run + 1 if previous is not None and day == previous + ONE_DAY else 1
-        longest = max(longest, run)
-        previous = day
-    current = run if previous is not None and previous >= today - ONE_DAY else 0
-    return current, longest
+    run counts while its last day is today or yesterday, else it is 0 (the account's streak
+    rule, users/rules.py)."""
+    ordered = sorted(set(days))
+    if not ordered:
+        return 0, 0
+    run, longest, _start = last_run(ordered)
+    return streak_on(run, ordered[-1], today), longest
 
 
 # -- the recovery tracker (`pmo_tracker`) ----------------------------------------------------

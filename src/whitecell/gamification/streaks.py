@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from whitecell.users.rules import ONE_DAY, streak_on
+from whitecell.users.rules import ONE_DAY, last_run, streak_on
 
 __all__ = ["ONE_DAY", "StreakState", "current_count", "summarize"]
 
@@ -42,18 +42,9 @@ def summarize(days: Iterable[date], today: date) -> StreakState | None:
     ordered = sorted(set(days))
     if not ordered:
         return None
-    longest = run = 0
-    run_start = ordered[0]
-    previous: date | None = None
-    for day in ordered:
-        if previous is not None and day == previous + ONE_DAY:
-            run += 1
-        else:
-            run, run_start = 1, day
-        longest = max(longest, run)
-        previous = day
+    run, longest, run_start = last_run(ordered)
     last = ordered[-1]
-    current = run if last >= today - ONE_DAY else 0
+    current = streak_on(run, last, today)
     return StreakState(current, longest, run_start, last, ordered)
 
 

@@ -7,6 +7,7 @@ stored count stands on a given day. The gamification engine writes them (it mirr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 ONE_DAY = timedelta(days=1)
@@ -19,3 +20,20 @@ def streak_on(count: int, last_active: date | str | None, today: date) -> int:
     if not last_active or date.fromisoformat(str(last_active)) < today - ONE_DAY:
         return 0
     return count
+
+
+def last_run(days: Sequence[date]) -> tuple[int, int, date]:
+    """Of `days` (distinct, in order, at least one): the length of the last run of consecutive
+    days, the longest run, and the day the last run began. `streak_on(run, days[-1], today)`
+    then says how that run stands today."""
+    longest = run = 0
+    start = days[0]
+    previous: date | None = None
+    for day in days:
+        if previous is not None and day == previous + ONE_DAY:
+            run += 1
+        else:
+            run, start = 1, day
+        longest = max(longest, run)
+        previous = day
+    return run, longest, start
