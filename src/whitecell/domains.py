@@ -30,6 +30,7 @@ from whitecell.discipline import jobs as discipline_jobs
 from whitecell.discipline import routes as discipline_routes
 from whitecell.discipline import tables as discipline_tables
 from whitecell.discipline import today as discipline_today
+from whitecell.fitness import routes as fitness_routes
 from whitecell.fitness import tables as fitness_tables
 from whitecell.fitness import today as fitness_today
 from whitecell.gamification import jobs as gamification_jobs
@@ -76,7 +77,7 @@ DOMAINS: tuple[Domain, ...] = (
         (study_jobs.delete_abandoned_drafts,),
         today=study_today.today_summary,
     ),
-    Domain("fitness", fitness_tables, today=fitness_today.today_summary),
+    Domain("fitness", fitness_tables, fitness_routes.router, today=fitness_today.today_summary),
     Domain("mind", mind_tables, mind_routes.router),
     Domain(
         "discipline",
