@@ -27,7 +27,9 @@ def upgrade() -> None:
         batch.create_check_constraint(
             op.f("ck_workouts_importKey_length"), 'length("importKey") <= 64'
         )
-        batch.create_unique_constraint(op.f("uq_workouts_userId_importKey"), ["userId", "importKey"])
+        batch.create_unique_constraint(
+            op.f("uq_workouts_userId_importKey"), ["userId", "importKey"]
+        )
 
 
 def downgrade() -> None:

@@ -1,0 +1,119 @@
+"""Reading a Strong or Hevy CSV export into workout bodies (docs/fitness.md, "Imports").
+
+The header decides everything: its delimiter (`;` or `,`), its source (Strong or Hevy) and the
+layout, by column names, never by position. Rows are read one at a time with the csv module
+over a text stream, within a cap on their number; the first bad cell stops the reading with its
+line and column. Pure of the database: `imports.py` writes what comes back.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TextIO
+
+from whitecell.fitness.csvrows import BadFile, Cells, TooManyRows, WorkoutDraft
+from whitecell.fitness.hevy import hevy_layout
+from whitecell.fitness.strong import strong_layout
+
+SOURCES = ("strong", "hevy")
+UNITS = ("kg", "lbs")
+DELIMITERS = (",", ";")
+
+
+class Layout(Protocol):
+    source: str
+
+    def read(
+        self, cells: Cells, workouts: dict[tuple[str, ...], WorkoutDraft], skipped: Counter[str]
+    ) -> None: ...
+
+
+@dataclass
+class SourceWorkout:
+    """One workout of the file: its stable key, its first line, and its create body."""
+
+    key: str
+    line: int
+    body: dict[str, Any]
+
+
+@dataclass
+class ReadFile:
+    source: str
+    rows: int
+    workouts: list[SourceWorkout]
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def _layout(header_line: str, unit: str) -> tuple[str, Layout]:
+    for delimiter in DELIMITERS:
+        names = next(csv.reader([header_line], delimiter=delimiter), [])
+        layout: Layout | None = hevy_layout(names) or strong_layout(names, unit)
+        if layout is not None:
+            return delimiter, layout
+    raise BadFile(
+        "is not a Strong or Hevy CSV export: its header names the columns of neither "
+        "(docs/fitness.md lists the layouts read)",
+        line=1,
+    )
+
+
+def _rows(reader: Iterator[list[str]], line_num: Any) -> Iterator[tuple[int, list[str]]]:
+    while True:
+        line = line_num() + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise BadFile(f"is not readable CSV: {error}", line=line_num() or line) from None
+        except UnicodeDecodeError:
+            raise BadFile("is not UTF-8 text", line=line_num() + 1) from None
+        if row and any(cell.strip() for cell in row):
+            yield line, row
+
+
+def read_export(
+    stream: TextIO, *, source: str | None = None, unit: str = "kg", max_rows: int = 100_000
+) -> ReadFile:
+    """The workouts of the export read from `stream` (text, BOM allowed). `source` is the
+    format the caller named (None: whatever the header says); `unit` is the weight unit of
+    files that do not say theirs. Raises `BadFile` naming the line and column."""
+    try:
+        header_line = stream.readline()
+    except UnicodeDecodeError:
+        raise BadFile("is not UTF-8 text", line=1) from None
+    header_line = header_line.removeprefix("\ufeff")
+    if not header_line.strip():
+        raise BadFile("is empty: the first line must be the export's header", line=1)
+    delimiter, layout = _layout(header_line, unit)
+    if source is not None and layout.source != source:
+        raise BadFile(f"is a {layout.source.title()} export, not a {source.title()} one", line=1)
+    reader = csv.reader(itertools.chain([header_line], stream), delimiter=delimiter)
+    header = [name.strip() for name in next(reader)]
+    workouts: dict[tuple[str, ...], WorkoutDraft] = {}
+    skipped: Counter[str] = Counter()
+    rows = 0
+    for line, row in _rows(reader, lambda: reader.line_num):
+        rows += 1
+        if rows > max_rows:
+            raise TooManyRows(
+                f"holds more than {max_rows} rows, the most one import reads "
+                "(WHITECELL_WORKOUT_IMPORT_MAX_ROWS); import it in parts",
+                line=line,
+            )
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            raise BadFile(f"has {len(row)} fields where the header has {len(header)}", line=line)
+        layout.read(Cells(line, dict(zip(header, row, strict=False))), workouts, skipped)
+    found = []
+    for draft in workouts.values():
+        body = draft.body()
+        if body is None:
+            skipped["emptyWorkouts"] += 1
+            continue
+        found.append(SourceWorkout(draft.key, draft.line, body))
+    return ReadFile(layout.source, rows, found, skipped)
