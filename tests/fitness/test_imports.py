@@ -152,6 +152,15 @@ GOOD_ROW = "2023-01-10 18:05:00,Leg Day,35m,Squat,1,100,5,0,0,,,"
             "set_type",
             "dropset",
         ),
+        (_strong([GOOD_ROW, GOOD_ROW]) + b"\n2023-01-10 18:05:00,\xff\xfe", 4, None, "UTF-8"),
+        (  # in the file's last workout, after a good one: still nothing stored
+            (FIXTURES / "strong_legacy.csv").read_bytes().replace(b";1200;", b";20 min;"),
+            12,
+            "Seconds",
+            "number",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, None, "UTF-8"),
+        (_strong([GOOD_ROW, GOOD_ROW.replace("Squat", "Squ\x00at")]), 3, "Exercise Name", "NUL"),
     ],
 )
 async def test_a_bad_file_is_refused_naming_line_and_column_and_stores_nothing(

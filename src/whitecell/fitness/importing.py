@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import IO, Any, Protocol
 
 from whitecell.fitness.csvrows import BadFile, Cells, TooManyRows, WorkoutDraft
 from whitecell.fitness.hevy import hevy_layout
@@ -49,9 +49,21 @@ class ReadFile:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
+def decoded_lines(stream: IO[bytes]) -> Iterator[str]:
+    """The file's lines as text, each decoded alone so that bad bytes are named by their line."""
+    for number, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadFile("is not UTF-8 text", line=number) from None
+
+
 def _layout(header_line: str, unit: str) -> tuple[str, Layout]:
     for delimiter in DELIMITERS:
-        names = next(csv.reader([header_line], delimiter=delimiter), [])
+        try:
+            names = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error as error:
+            raise BadFile(f"is not readable CSV: {error}", line=1) from None
         layout: Layout | None = hevy_layout(names) or strong_layout(names, unit)
         if layout is not None:
             return delimiter, layout
@@ -70,24 +82,19 @@ def _rows(reader: Iterator[list[str]], line_num: Any) -> Iterator[tuple[int, lis
         except StopIteration:
             return
         except csv.Error as error:
-            raise BadFile(f"is not readable CSV: {error}", line=line_num() or line) from None
-        except UnicodeDecodeError:
-            raise BadFile("is not UTF-8 text", line=line_num() + 1) from None
+            raise BadFile(f"is not readable CSV: {error}", line=max(line, line_num())) from None
         if row and any(cell.strip() for cell in row):
             yield line, row
 
 
 def read_export(
-    stream: TextIO, *, source: str | None = None, unit: str = "kg", max_rows: int = 100_000
+    lines: Iterable[str], *, source: str | None = None, unit: str = "kg", max_rows: int = 100_000
 ) -> ReadFile:
-    """The workouts of the export read from `stream` (text, BOM allowed). `source` is the
+    """The workouts of the export whose text lines are `lines` (a BOM allowed). `source` is the
     format the caller named (None: whatever the header says); `unit` is the weight unit of
     files that do not say theirs. Raises `BadFile` naming the line and column."""
-    try:
-        header_line = stream.readline()
-    except UnicodeDecodeError:
-        raise BadFile("is not UTF-8 text", line=1) from None
-    header_line = header_line.removeprefix("\ufeff")
+    stream = iter(lines)
+    header_line = next(stream, "").removeprefix("\ufeff")
     if not header_line.strip():
         raise BadFile("is empty: the first line must be the export's header", line=1)
     delimiter, layout = _layout(header_line, unit)
@@ -108,7 +115,11 @@ def read_export(
             )
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
             raise BadFile(f"has {len(row)} fields where the header has {len(header)}", line=line)
-        layout.read(Cells(line, dict(zip(header, row, strict=False))), workouts, skipped)
+        values = dict(zip(header, row, strict=False))
+        for column, cell in values.items():
+            if "\x00" in cell:  # no database stores it in text
+                raise BadFile("holds a NUL character", line=line, column=column)
+        layout.read(Cells(line, values), workouts, skipped)
     found = []
     for draft in workouts.values():
         body = draft.body()

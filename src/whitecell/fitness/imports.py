@@ -30,7 +30,7 @@ from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.store import Store
 from whitecell.fitness.csvrows import BadFile
-from whitecell.fitness.importing import SOURCES, UNITS, ReadFile, read_export
+from whitecell.fitness.importing import SOURCES, UNITS, ReadFile, decoded_lines, read_export
 from whitecell.fitness.tables import WORKOUTS
 
 router = APIRouter(prefix="/api/v1/workouts", tags=["fitness"])
@@ -68,9 +68,12 @@ def _read(path: Path, source: str | None, unit: str, settings: Settings) -> Read
             "import reads (WHITECELL_WORKOUT_IMPORT_MAX_MB)"
         )
         raise PayloadTooLarge(f"file: {message}", errors=[FieldError("file", message)])
-    with path.open(encoding="utf-8-sig", newline="") as stream:
+    with path.open("rb") as stream:
         return read_export(
-            stream, source=source, unit=unit, max_rows=settings.workout_import_max_rows
+            decoded_lines(stream),
+            source=source,
+            unit=unit,
+            max_rows=settings.workout_import_max_rows,
         )
 
 
