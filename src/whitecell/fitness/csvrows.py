@@ -21,7 +21,7 @@ NAME_LIMIT = 200  # workout and exercise names (the workouts table)
 EXERCISE_NOTES_LIMIT = 2000
 WORKOUT_NOTES_LIMIT = 10_000
 MAX_EXERCISES = 200
-MAX_SETS = 1000
+MAX_SETS = 100  # one exercise's set list (the per-set contract, docs/fitness.md)
 # The space characters iOS puts in dates ("7:05\u202fPM") and numbers ("1\u00a0000").
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$")
