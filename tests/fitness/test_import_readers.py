@@ -58,7 +58,8 @@ def test_a_legacy_strong_file_reads_its_units_per_row_and_skips_rest_timers_and_
         ("drop", 8, 60.0, "kg", None, None, None),
     ]
     bench = exercises["Bench Press (Barbell)"]
-    assert (bench["sets"], bench["reps"], bench["weight"], bench["unit"]) == (5, 5, 80.0, "kg")
+    assert (bench["sets"], bench["reps"], bench["weight"], bench["unit"]) == (4, 5, 80.0, "kg")
+    assert bench["rpe"] == 10  # the highest of the working sets
     assert bench["notes"] == "Paused reps"
     # Bodyweight: a weight of 0 is no weight; cardio: a distance and a time, no reps.
     assert _sets(exercises["Push Up"]) == [

@@ -165,22 +165,25 @@ class ExerciseDraft:
     notes: list[str] = field(default_factory=list)
 
     def body(self) -> dict[str, Any]:
-        """The exercise with its set list and the spec's summary fields, taken from its top
-        working set (heaviest, then most reps; warm-ups only when there is nothing else)."""
-        working = [s for s in self.sets if s["type"] != "warmup"] or self.sets
-        top = max(working, key=lambda s: (_kg(s), s["reps"] or 0))
-        distances = [s["distance"] for s in self.sets if s["distance"]]
-        times = [s["time"] for s in self.sets if s["time"]]
+        """The exercise with its set list and the spec's summary fields, as the server fills
+        them from a set list (fitness/sets.py): `sets` counts the working (non-warm-up) sets;
+        `reps`, `weight`, `unit` are the top working set's (heaviest, then most reps);
+        `distance` and `time` are totals, `rpe` the highest."""
+        working = [s for s in self.sets if s["type"] != "warmup"]
+        top = max(working, key=lambda s: (_kg(s), s["reps"] or 0), default={})
+        distances = [s["distance"] for s in working if s["distance"]]
+        times = [s["time"] for s in working if s["time"]]
+        rpes = [s["rpe"] for s in working if s["rpe"]]
         notes = "\n".join(dict.fromkeys(self.notes))[:EXERCISE_NOTES_LIMIT]
         return {
             "name": self.name,
-            "sets": len(self.sets),
-            "reps": top["reps"] or 0,
-            "weight": top["weight"],
-            "unit": top["unit"],
+            "sets": len(working),
+            "reps": top.get("reps") or 0,
+            "weight": top.get("weight"),
+            "unit": top.get("unit"),
             "distance": round(sum(distances), 3) if distances else None,
             "time": round(sum(times), 3) if times else None,
-            "rpe": top["rpe"],
+            "rpe": max(rpes) if rpes else None,
             "notes": notes or None,
             "setList": self.sets,
         }

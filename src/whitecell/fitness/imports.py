@@ -28,7 +28,7 @@ from whitecell.core.files import received_file, receives_file
 from whitecell.core.openapi import multipart_body
 from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.store import Store
+from whitecell.core.store import Store, Tx
 from whitecell.fitness.csvrows import BadFile
 from whitecell.fitness.importing import SOURCES, UNITS, ReadFile, decoded_lines, read_export
 from whitecell.fitness.tables import WORKOUTS
@@ -90,6 +90,17 @@ def _storable(body: dict[str, Any], line: int) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_unset=True)
 
 
+async def _create(tx: Tx, caller: Caller, values: dict[str, Any], line: int) -> str:
+    """Create one workout as `POST /api/v1/workouts` does; a refusal names its first line."""
+    try:
+        stored = await crud.create(tx, WORKOUTS, caller, values)
+    except ValidationFailed as error:
+        raise bad_file(
+            BadFile(f"this workout cannot be stored: {error.detail}", line=line)
+        ) from None
+    return str(stored["_id"])
+
+
 def _summary(exercise: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in exercise.items() if k != "setList" and v is not None}
 
@@ -114,7 +125,7 @@ async def import_workouts(
     unit = unit or preferred_unit(caller)
     try:
         read = await anyio.to_thread.run_sync(_read, path, source, unit, settings)
-        bodies = [(w.key, _storable(w.body, w.line)) for w in read.workouts]
+        bodies = [(w.key, w.line, _storable(w.body, w.line)) for w in read.workouts]
     except BadFile as error:
         raise bad_file(error) from None
     created: list[str] = []
@@ -125,7 +136,7 @@ async def import_workouts(
             {"me": caller.id},
         )
         keys = {row[0] for row in held}
-        for number, (key, body) in enumerate(bodies, 1):
+        for number, (key, line, body) in enumerate(bodies, 1):
             if number % YIELD_EVERY == 0:
                 await anyio.lowlevel.checkpoint()
             if key in keys:
@@ -133,7 +144,7 @@ async def import_workouts(
             else:
                 keys.add(key)
                 values = {**body, "importSource": read.source, "importKey": key}
-                created.append((await crud.create(tx, WORKOUTS, caller, values))["_id"])
+                created.append(await _create(tx, caller, values, line))
             if progress is not None:
                 progress(number, len(bodies))
     return {
