@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from whitecell.core.permissions import Caller
 from whitecell.fitness.csvrows import BadFile, TooManyRows
 from whitecell.fitness.importing import ReadFile, read_export
+from whitecell.fitness.imports import preferred_unit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -227,3 +229,14 @@ def test_more_rows_than_the_cap_are_refused() -> None:
     with pytest.raises(TooManyRows) as caught:
         _text(STRONG_HEADER + rows, max_rows=3)
     assert caught.value.line == 5 and "WHITECELL_WORKOUT_IMPORT_MAX_ROWS" in caught.value.message
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_read_through() -> None:
+    content = "\ufeff" + (STRONG_HEADER + STRONG_ROW.format(order=1, reps=5)).replace("\n", "\r\n")
+    [workout] = _text(content).workouts
+    assert workout.body["exercises"][0]["setList"][0]["reps"] == 5
+
+
+def test_files_without_a_unit_take_the_account_preference_else_kg() -> None:
+    assert preferred_unit(Caller({"_id": "u1", "weightUnit": "lbs"})) == "lbs"
+    assert preferred_unit(Caller({"_id": "u1"})) == "kg"
