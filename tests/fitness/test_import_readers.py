@@ -240,3 +240,10 @@ def test_a_byte_order_mark_and_windows_line_ends_are_read_through() -> None:
 def test_files_without_a_unit_take_the_account_preference_else_kg() -> None:
     assert preferred_unit(Caller({"_id": "u1", "weightUnit": "lbs"})) == "lbs"
     assert preferred_unit(Caller({"_id": "u1"})) == "kg"
+
+
+def test_workouts_come_out_oldest_first_whatever_the_file_order() -> None:
+    newer = STRONG_ROW.format(order=1, reps=5).replace("2023-01-10", "2023-02-01")
+    read = _text(STRONG_HEADER + newer + STRONG_ROW.format(order=1, reps=3))
+    assert [w.body["date"] for w in read.workouts] == ["2023-01-10", "2023-02-01"]
+    assert [w.line for w in read.workouts] == [3, 2]

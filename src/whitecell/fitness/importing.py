@@ -121,7 +121,9 @@ def read_export(
                 raise BadFile("holds a NUL character", line=line, column=column)
         layout.read(Cells(line, values), workouts, skipped)
     found = []
-    for draft in workouts.values():
+    # Oldest first, whatever the file's order: each workout's records are then found against
+    # the history before it, with nothing later to recompute.
+    for draft in sorted(workouts.values(), key=lambda d: (d.start, d.line)):
         body = draft.body()
         if body is None:
             skipped["emptyWorkouts"] += 1
