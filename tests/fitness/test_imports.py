@@ -56,6 +56,7 @@ async def test_each_layout_imports_its_workouts_once(api: Api, name: str) -> Non
     assert answer["xpEarned"] == 0 and "no XP" in answer["xp"]
     stored = await _workouts(api, api.a)
     assert [w["_id"] for w in stored] == answer["workoutIds"]
+    assert answer["unit"] == ("lbs" if "lbs" in name else "kg")
     assert {w["importSource"] for w in stored} == {source}
     again = (await _import(api, api.a, name)).json()
     assert (again["created"], again["duplicates"]) == (0, count)

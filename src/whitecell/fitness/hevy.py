@@ -23,6 +23,10 @@ class HevyLayout:
 
     source = "hevy"
 
+    @property
+    def weights_in(self) -> str:
+        return self.unit
+
     def read(
         self, cells: Cells, workouts: dict[tuple[str, ...], WorkoutDraft], skipped: Counter[str]
     ) -> None:

@@ -27,6 +27,9 @@ DELIMITERS = (",", ";")
 class Layout(Protocol):
     source: str
 
+    @property
+    def weights_in(self) -> str: ...
+
     def read(
         self, cells: Cells, workouts: dict[tuple[str, ...], WorkoutDraft], skipped: Counter[str]
     ) -> None: ...
@@ -44,6 +47,7 @@ class SourceWorkout:
 @dataclass
 class ReadFile:
     source: str
+    unit: str  # the weights' unit, as the header says or as the caller gave it
     rows: int
     workouts: list[SourceWorkout]
     skipped: Counter[str] = field(default_factory=Counter)
@@ -129,4 +133,4 @@ def read_export(
             skipped["emptyWorkouts"] += 1
             continue
         found.append(SourceWorkout(draft.key, draft.line, body))
-    return ReadFile(layout.source, rows, found, skipped)
+    return ReadFile(layout.source, layout.weights_in, rows, found, skipped)

@@ -149,7 +149,7 @@ async def import_workouts(
                 progress(number, len(bodies))
     return {
         "format": read.source,
-        "unit": unit,
+        "unit": read.unit,
         "rows": read.rows,
         "workouts": len(bodies),
         "created": len(created),

@@ -31,6 +31,11 @@ class StrongLayout:
 
     source = "strong"
 
+    @property
+    def weights_in(self) -> str:
+        """The unit of the file's weights (of rows that name none, in the legacy layout)."""
+        return self.weight_unit or self.unit
+
     def column(self, name: str) -> str | None:
         return self.columns.get(name)
 
