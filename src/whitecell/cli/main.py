@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
+from whitecell.cli.workout_imports import import_hevy, import_strong
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
 from whitecell.core.context import AppContext
@@ -234,6 +235,10 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
     summary = run_with_context(settings, work)
     summary.pop("seq", None)
     click.echo(json.dumps(summary))
+
+
+import_group.add_command(import_strong)
+import_group.add_command(import_hevy)
 
 
 @cli.group()

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
     anki_max_collection_mb: int = Field(200, ge=1)  # the collection once inflated
     anki_import_seconds: float = Field(60.0, gt=0)  # reading and writing, all of it
 
+    # Workout imports from Strong and Hevy (docs/fitness.md): per file; a file over one is
+    # refused whole (413 for its size, 422 for its rows).
+    workout_import_max_mb: int = Field(20, ge=1)
+    workout_import_max_rows: int = Field(100_000, ge=1)
+
     # Realtime (docs/realtime.md).
     realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client
     realtime_connections_per_user: int = Field(10, ge=1)  # per server process

@@ -24,6 +24,17 @@ PROBLEM_JSON = "application/problem+json"
 class FieldError:
     field: str
     message: str
+    # Where in an uploaded file (an imported CSV): its 1-based line and the column's header.
+    line: int | None = None
+    column: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        where = {"line": self.line, "column": self.column}
+        return {
+            "field": self.field,
+            "message": self.message,
+            **{k: v for k, v in where.items() if v is not None},
+        }
 
 
 class AppError(Exception):
@@ -140,7 +151,7 @@ def problem(
         if request_id:
             body["requestId"] = request_id
     if errors:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+        body["errors"] = [e.as_json() for e in errors]
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 

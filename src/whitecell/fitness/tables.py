@@ -91,8 +91,13 @@ WORKOUTS = Table(
         # The spec has no workout-template table: a workout is repeated from an earlier workout.
         "templateId": reference("workouts"),
         "createdAt": timestamp(),
+        # Additions (docs/fitness.md, "Imports"): where an imported workout came from, and a
+        # stable key of the source workout so that importing the same file twice adds nothing.
+        "importSource": choice("strong", "hevy", required=False, server=True),
+        "importKey": string(required=False, max_length=64, server=True),
     },
     indexes=[("userId", "date"), ("userId", "type"), ("templateId",)],
+    unique=[("userId", "importKey")],
     order="-date",
     created_at="createdAt",
 )

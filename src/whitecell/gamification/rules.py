@@ -103,6 +103,8 @@ def _chess_xp(puzzle: Document) -> int:
 
 
 def _workout_xp(workout: Document) -> int:
+    if workout.get("importSource"):
+        return 0  # history imported from Strong or Hevy earns nothing for the past
     minutes = int(workout.get("duration") or 0)
     return 0 if minutes < 10 else 20 + min(40, minutes // 2)
 
@@ -176,7 +178,7 @@ RULES: tuple[Rule, ...] = (
         "workouts",
         _workout_xp,
         lambda workout: f"Trained: {_title(workout, 'name')}, {workout.get('duration')} min",
-        "a workout of 10+ minutes: 20 + 1 per 2 minutes (at most 60)",
+        "a workout of 10+ minutes, not imported: 20 + 1 per 2 minutes (at most 60)",
         daily_cap=120,
     ),
     Rule(
