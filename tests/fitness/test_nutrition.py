@@ -72,7 +72,8 @@ def test_the_issue_s_goal_shows_shares_of_its_grams_and_a_warning() -> None:
 
 
 @pytest.mark.parametrize(
-    ("calories", "warned"), [(2030, False), (1827, False), (2233, False), (1826, True), (2234, True)]
+    ("calories", "warned"),
+    [(2030, False), (1827, False), (2233, False), (1826, True), (2234, True)],
 )
 def test_calories_within_10_percent_of_the_grams_carry_no_warning(
     calories: int, warned: bool
@@ -181,7 +182,11 @@ def test_a_product_row_coerces_strings_and_falls_back_to_kilojoules() -> None:
         }
     )
     assert row is not None
-    assert (row["_id"], row["name"], row["servingQuantity"]) == ("0034000470693", "Peanut butter", 32.0)
+    assert (row["_id"], row["name"], row["servingQuantity"]) == (
+        "0034000470693",
+        "Peanut butter",
+        32.0,
+    )
     assert row["energyKcal100g"] == 599.9  # 2510 kJ / 4.184
     assert (row["proteins100g"], row["fat100g"]) == (25.1, 50.0)
     assert (row["sugars100g"], row["salt100g"], row["fiber100g"]) == (None, None, None)
@@ -198,7 +203,7 @@ def test_products_stream_from_json_lines_or_one_array(
     chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(openfoodfacts, "READ_CHUNK", chunk)
-    items = [{"code": str(10_000_000 + i), "product_name": f"P[{i}], \"x\""} for i in range(5)]
+    items = [{"code": str(10_000_000 + i), "product_name": f'P[{i}], "x"'} for i in range(5)]
     lines = "\n".join(json.dumps(i) for i in items) + "\n"
     assert list(read_products(io.StringIO(lines))) == items
     assert list(read_products(io.StringIO(json.dumps(items, indent=2)))) == items
