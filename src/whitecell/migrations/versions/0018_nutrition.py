@@ -1,5 +1,5 @@
 """The daily nutrition ledger: `food_library` (each user's foods logged before, kept by the
-meals' hooks), `food_products` (the shared Open Food Facts barcode cache) and the nutrition
+meals' hooks, and filled here from the meals already logged), `food_products` (the shared Open Food Facts barcode cache) and the nutrition
 goals' `warnings` (docs/fitness.md, "Nutrition").
 
 Revision ID: 0018
@@ -8,10 +8,14 @@ Create Date: 2026-12-03 12:05:35
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from whitecell.core.ids import new_id
 
 revision: str = "0018"
 down_revision: str | None = "0015"
@@ -149,6 +153,45 @@ def upgrade() -> None:
                 nullable=False,
             )
         )
+
+    _fill_food_library()
+
+
+# The library as the meals' hooks keep it (fitness/library.py), for the meals logged before it:
+# one entry per food name (case and spacing aside), counted, with the portion of its latest meal.
+PORTION = ("name", "quantity", "unit", "calories", "protein", "carbs", "fat", "fiber", "barcode")
+BATCH = 1000
+
+
+def _fill_food_library() -> None:
+    meals = sa.table(
+        "meals",
+        sa.column("_id", sa.String),
+        sa.column("userId", sa.String),
+        sa.column("date", sa.Date),
+        sa.column("foods", sa.JSON),
+    )
+    library = sa.table(
+        "food_library",
+        *(sa.column(name) for name in ("_id", "userId", "key", "timesLogged", *PORTION)),
+        sa.column("lastLoggedAt", sa.DateTime(timezone=True)),
+    )
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    query = sa.select(meals.c.userId, meals.c.date, meals.c.foods).order_by(
+        meals.c.date, meals.c._id
+    )
+    for user, day, foods in op.get_bind().execute(query):
+        for food in foods or []:
+            key = " ".join(str(food.get("name") or "").split()).casefold()
+            if not key or food.get("calories") is None:
+                continue
+            entry = entries.setdefault((user, key), {"_id": new_id(), "timesLogged": 0})
+            entry.update({name: food.get(name) for name in PORTION})
+            entry.update(userId=user, key=key, timesLogged=entry["timesLogged"] + 1)
+            entry["lastLoggedAt"] = datetime.combine(day, time(), UTC)
+    rows = list(entries.values())
+    for start in range(0, len(rows), BATCH):
+        op.get_bind().execute(library.insert(), rows[start : start + BATCH])
 
 
 def downgrade() -> None:
