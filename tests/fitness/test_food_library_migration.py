@@ -1,8 +1,10 @@
 """Revision 0018 fills each user's food library from the meals they logged before it, as the
-meals' hooks would have kept it (docs/fitness.md, "Nutrition")."""
+meals' hooks would have kept it, and recomputes the stored goals' percentages from their grams
+(docs/fitness.md, "Nutrition")."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -49,6 +51,14 @@ def test_the_library_is_filled_from_the_meals_already_logged(tmp_path: Path) -> 
                     ("m2", "u1", date(2026, 1, 5), [food("oats ", 60, 225)]),
                     ("m3", "u2", date(2026, 1, 3), [food("Oats", 40, 150)]),
                 ]
+                connection.execute(
+                    sa.text(
+                        'INSERT INTO nutrition_goals ("_id", "userId", "date", "dailyCalories", '
+                        '"proteinGrams", "carbsGrams", "fatsGrams", "proteinPercentage", '
+                        "\"carbsPercentage\", \"fatsPercentage\") VALUES ('g', 'u1', "
+                        "'2026-01-01', 1000, 150, 300, 80, 60, 100, 72)"
+                    )
+                )
                 for meal_id, user, day, foods in meals:
                     connection.execute(
                         MEALS.insert(),
@@ -64,6 +74,12 @@ def test_the_library_is_filled_from_the_meals_already_logged(tmp_path: Path) -> 
                         'ORDER BY "userId", key'
                     )
                 ).all()
+                goal = connection.execute(
+                    sa.text(
+                        'SELECT "proteinPercentage", "carbsPercentage", "fatsPercentage", '
+                        "warnings FROM nutrition_goals"
+                    )
+                ).one()
             migrations.downgrade(url, "0015")
         finally:
             engine.dispose()
@@ -72,3 +88,6 @@ def test_the_library_is_filled_from_the_meals_already_logged(tmp_path: Path) -> 
         ("u1", "oats", "oats ", 60.0, 2),
         ("u2", "oats", "Oats", 40.0, 1),
     ]
+    assert tuple(goal)[:3] == (23.8, 47.6, 28.6)  # the issue's 60/100/72 % no more
+    warnings = json.loads(goal[3]) if isinstance(goal[3], str) else goal[3]
+    assert [w["field"] for w in warnings] == ["dailyCalories"]

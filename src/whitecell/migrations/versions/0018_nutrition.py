@@ -16,6 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from whitecell.core.ids import new_id
+from whitecell.fitness.nutrition import goal_checks
 
 revision: str = "0018"
 down_revision: str | None = "0015"
@@ -155,6 +156,7 @@ def upgrade() -> None:
         )
 
     _fill_food_library()
+    _check_nutrition_goals()
 
 
 # The library as the meals' hooks keep it (fitness/library.py), for the meals logged before it:
@@ -192,6 +194,29 @@ def _fill_food_library() -> None:
     rows = list(entries.values())
     for start in range(0, len(rows), BATCH):
         op.get_bind().execute(library.insert(), rows[start : start + BATCH])
+
+
+def _check_nutrition_goals() -> None:
+    """The stored goals' percentages as shares of their grams' energy (they were shares of
+    `dailyCalories`, capped at 100), and their warnings."""
+    goals = sa.table(
+        "nutrition_goals",
+        *(sa.column(n) for n in ("_id", "dailyCalories", "proteinGrams", "carbsGrams")),
+        *(sa.column(n) for n in ("fatsGrams", "proteinPercentage", "carbsPercentage")),
+        sa.column("fatsPercentage"),
+        sa.column("warnings", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")),
+    )
+    bind = op.get_bind()
+    query = sa.select(
+        goals.c._id,
+        goals.c.dailyCalories,
+        goals.c.proteinGrams,
+        goals.c.carbsGrams,
+        goals.c.fatsGrams,
+    )
+    for row in bind.execute(query).mappings().all():
+        checked = goal_checks(dict(row))
+        bind.execute(goals.update().where(goals.c._id == row["_id"]).values(**checked))
 
 
 def downgrade() -> None:
