@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import local_today, user_zone
@@ -22,6 +22,7 @@ from whitecell.fitness.tables import FOOD_LIBRARY
 router = APIRouter(prefix="/api/v1/meals", tags=["fitness"])
 
 DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+BARCODE = r"^[0-9]{1,32}$"  # digits; at most 14 once leading zeros are stripped
 FOODS_SHOWN = 20
 MAX_FOODS_SHOWN = 100
 
@@ -108,7 +109,11 @@ async def foods(
     summary="A product from the local barcode cache, as a food to log",
     responses={404: {"description": "No product with this barcode in the local cache."}},
 )
-async def barcode(code: str, caller: SignedIn, ctx: Context) -> Response:
+async def barcode(
+    code: Annotated[str, Path(pattern=BARCODE, examples=["3017620422003"])],
+    caller: SignedIn,
+    ctx: Context,
+) -> Response:
     """The cached Open Food Facts product with this barcode (normalised: `034000470693` finds
     `0034000470693`) and `food`: one serving of it (`servingQuantity` g, else 100 g) as a meal
     food. Only the local cache is read (filled by `whitecell import openfoodfacts`)."""

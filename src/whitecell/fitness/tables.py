@@ -85,8 +85,8 @@ async def _meal(ctx: ComputeContext) -> None:
                 f"foods[{i}].calories", f"its macros come to more than {MAX_FOOD_KCAL} kcal"
             )
     ctx.document.update(foods=foods, **meal_totals(foods))
-    if ctx.previous is None or "foods" in ctx.sent:
-        previous = ctx.previous["foods"] if ctx.previous else None
+    previous = ctx.previous["foods"] if ctx.previous else None
+    if previous is None or foods != previous:  # the library counts what was logged, once
         await remember_foods(ctx.tx, FOOD_LIBRARY, ctx.document["userId"], foods, previous)
 
 
