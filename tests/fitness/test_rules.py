@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from whitecell.fitness.nutrition import KCAL_PER_GRAM
 from whitecell.fitness.rules import (
-    KCAL_PER_GRAM,
     LOWER_IS_BETTER,
     lower_is_better,
     macro_percentages,
@@ -67,7 +67,7 @@ def test_an_empty_meal_totals_zero() -> None:
 
 def test_the_energy_factors_are_the_reference_ones() -> None:
     # §8.1 (EU 1169/2011 Annex XIV, US labels alike): protein 4, carbohydrate 4, fat 9 kcal/g.
-    assert KCAL_PER_GRAM == {"protein": 4, "carbs": 4, "fats": 9}
+    assert KCAL_PER_GRAM == {"protein": 4, "carbs": 4, "fat": 9}
 
 
 def test_macro_percentages_match_the_reference_example_when_the_day_is_the_macros_energy() -> None:
@@ -76,25 +76,24 @@ def test_macro_percentages_match_the_reference_example_when_the_day_is_the_macro
         "proteinPercentage": 29.6,
         "carbsPercentage": 39.4,
         "fatsPercentage": 31.0,
+        "warnings": [],
     }
 
 
-def test_macro_percentages_are_shares_of_the_daily_calories_not_of_the_macros_sum() -> None:
-    # docs/api.md: each macro's energy as a share of `dailyCalories`, so a plan whose grams
-    # overshoot its calories shows it (the three need not add up to 100, unlike §8.2's divisor).
-    shares = macro_percentages(goal(2000, 150.0, 200.0, 70.0))
-    assert shares == {"proteinPercentage": 30.0, "carbsPercentage": 40.0, "fatsPercentage": 31.5}
+def test_macro_percentages_are_shares_of_the_macros_energy_and_sum_to_100() -> None:
+    # §8.2's divisor: the grams' own energy, whatever `dailyCalories` says (then a warning).
+    shares = macro_percentages(goal(1000, 150.0, 300.0, 80.0))
+    assert [shares[f"{m}Percentage"] for m in ("protein", "carbs", "fats")] == [23.8, 47.6, 28.6]
+    assert [w["field"] for w in shares["warnings"]] == ["dailyCalories"]
+    assert "2520 kcal" in shares["warnings"][0]["message"]
 
 
-def test_a_macro_share_stops_at_100_percent() -> None:
-    assert macro_percentages(goal(1000, 300.0, 0.0, 0.0))["proteinPercentage"] == 100.0
-
-
-def test_no_daily_calories_leaves_every_share_unknown() -> None:
-    assert macro_percentages(goal(0, 150.0, 200.0, 70.0)) == {
+def test_no_grams_leaves_every_share_unknown() -> None:
+    assert macro_percentages(goal(0, 0.0, 0.0, 0.0)) == {
         "proteinPercentage": None,
         "carbsPercentage": None,
         "fatsPercentage": None,
+        "warnings": [],
     }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import click
 import uvicorn
@@ -26,6 +27,8 @@ from whitecell.core.permissions import Caller
 from whitecell.core.search import fts_table
 from whitecell.core.tables import REGISTRY
 from whitecell.demo.command import demo
+from whitecell.fitness.openfoodfacts import ProductFileError
+from whitecell.fitness.products import import_products
 from whitecell.gamification.check import check
 from whitecell.gamification.engine import retry_set_aside, set_aside
 from whitecell.gamification.worker import Engine
@@ -239,6 +242,40 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
 
 import_group.add_command(import_strong)
 import_group.add_command(import_hevy)
+
+
+class _Progress:
+    """A text file that reports how many characters were read (about its bytes, for a bar)."""
+
+    def __init__(self, stream: IO[str], step: Callable[[int], None]) -> None:
+        self._stream, self._step = stream, step
+
+    def read(self, size: int = -1, /) -> str:
+        chunk = self._stream.read(size)
+        self._step(len(chunk))
+        return chunk
+
+
+@import_group.command("openfoodfacts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_openfoodfacts(settings: Settings, file: Path) -> None:
+    """Fill the shared barcode cache from FILE: Open Food Facts v2 products, as JSON lines or
+    one JSON array (docs/fitness.md, "Nutrition"). Running it again changes nothing."""
+
+    size = file.stat().st_size
+
+    async def work(context: AppContext) -> dict[str, int]:
+        with (
+            file.open(encoding="utf-8") as stream,
+            click.progressbar(length=size, label="products", file=sys.stderr) as bar,
+        ):
+            try:
+                return await import_products(context.store, _Progress(stream, bar.update))
+            except (ProductFileError, UnicodeDecodeError) as error:
+                raise click.ClickException(f"{file}: {error}") from None
+
+    click.echo(json.dumps(run_with_context(settings, work)))
 
 
 @cli.group()

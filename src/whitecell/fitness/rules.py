@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Atwater factors (kcal per gram), domain-rules.md §8.1.
-KCAL_PER_GRAM = {"protein": 4, "carbs": 4, "fats": 9}
+from whitecell.fitness.nutrition import goal_checks
 
 
 def meal_totals(foods: list[dict[str, Any]]) -> dict[str, Any]:
@@ -23,14 +22,9 @@ def meal_totals(foods: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def macro_percentages(goal: dict[str, Any]) -> dict[str, Any]:
-    """Each macro's share of the day's calories, from its grams."""
-    calories = goal["dailyCalories"]
-    result: dict[str, Any] = {}
-    for macro, factor in KCAL_PER_GRAM.items():
-        grams = goal[f"{macro}Grams"]
-        share = round(min(100.0, 100 * grams * factor / calories), 1) if calories else None
-        result[f"{macro}Percentage"] = share
-    return result
+    """Each macro's share of the energy of the goal's grams (summing to 100.0), and `warnings`
+    when its `dailyCalories` disagree with those grams (nutrition.py, `goal_checks`)."""
+    return goal_checks(goal)
 
 
 # Units where a smaller value is the better record (a faster 5 km); everything else (kg, lbs,

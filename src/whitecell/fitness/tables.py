@@ -1,16 +1,21 @@
 """Fitness module tables: workouts, measurements, personal_records, meals, nutrition_goals,
-progress_photos, fitness_goals."""
+progress_photos, fitness_goals; and the additions food_library (each user's foods logged before)
+and food_products (the shared barcode cache, docs/fitness.md "Nutrition")."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
+from whitecell.core.errors import ValidationFailed
 from whitecell.core.stamps import completion_stamp
+from whitecell.core.store import Tx
 from whitecell.core.tables import (
+    SERVER_WRITTEN,
+    Access,
     ComputeContext,
     Kind,
     Table,
@@ -30,6 +35,8 @@ from whitecell.core.tables import (
 )
 from whitecell.core.types import Int64, Number, Text
 from whitecell.fitness.hooks import previous_record
+from whitecell.fitness.library import forget_foods, remember_foods
+from whitecell.fitness.nutrition import food_with_calories
 from whitecell.fitness.rules import macro_percentages, meal_totals
 
 
@@ -56,7 +63,8 @@ class Food(StrictObject):
     name: Text = Field(min_length=1, max_length=300)
     quantity: Number = Field(ge=0, le=MAX_FOOD_QUANTITY)
     unit: Text = Field(min_length=1, max_length=32)
-    calories: Number = Field(ge=0, le=MAX_FOOD_KCAL)
+    # Omitted: computed from the macros at 4/4/9 kcal per gram (never a silent 0).
+    calories: Number | None = Field(None, ge=0, le=MAX_FOOD_KCAL)
     protein: Number = Field(ge=0, le=MAX_FOOD_GRAMS)
     carbs: Number = Field(ge=0, le=MAX_FOOD_GRAMS)
     fat: Number = Field(ge=0, le=MAX_FOOD_GRAMS)
@@ -64,8 +72,26 @@ class Food(StrictObject):
     barcode: Text | None = Field(None, max_length=32)
 
 
+class GoalWarning(StrictObject):
+    field: Text = Field(max_length=100)
+    message: Text = Field(max_length=1000)
+
+
 async def _meal(ctx: ComputeContext) -> None:
-    ctx.document.update(meal_totals(ctx.document["foods"]))
+    foods = [food_with_calories(f) for f in ctx.document["foods"]]
+    for i, food in enumerate(foods):
+        if food["calories"] > MAX_FOOD_KCAL:
+            raise ValidationFailed.field(
+                f"foods[{i}].calories", f"its macros come to more than {MAX_FOOD_KCAL} kcal"
+            )
+    ctx.document.update(foods=foods, **meal_totals(foods))
+    previous = ctx.previous["foods"] if ctx.previous else None
+    if previous is None or foods != previous:  # the library counts what was logged, once
+        await remember_foods(ctx.tx, FOOD_LIBRARY, ctx.document["userId"], foods, previous)
+
+
+async def _meal_deleted(tx: Tx, meal: dict[str, Any]) -> None:
+    await forget_foods(tx, FOOD_LIBRARY, meal)
 
 
 async def _nutrition_goal(ctx: ComputeContext) -> None:
@@ -156,6 +182,7 @@ MEALS = Table(
     indexes=[("userId", "date")],
     order="-date",
     compute=_meal,
+    on_delete=_meal_deleted,
 )
 
 NUTRITION_GOALS = Table(
@@ -170,6 +197,8 @@ NUTRITION_GOALS = Table(
         "proteinPercentage": number(required=False, ge=0, le=100, server=True),
         "carbsPercentage": number(required=False, ge=0, le=100, server=True),
         "fatsPercentage": number(required=False, ge=0, le=100, server=True),
+        # Addition: `dailyCalories` more than 10% away from the grams' energy (stored).
+        "warnings": objects(GoalWarning, required=False, server=True, max_items=10),
     },
     indexes=[("userId", "date")],
     order="-date",
@@ -211,6 +240,70 @@ FITNESS_GOALS = Table(
     compute=completion_stamp,  # a weight goal may be reached going down: completed by hand
 )
 
+# Addition: one row per food a user logged (by name, whatever the case), written by the meals'
+# hooks in the meal's transaction; read-only to its owner (GET /api/v1/meals/foods).
+FOOD_LIBRARY = Table(
+    "food_library",
+    "fitness",
+    {
+        "key": string(max_length=300),
+        "name": string(max_length=300),
+        "quantity": number(),
+        "unit": string(max_length=32),
+        "calories": number(),
+        "protein": number(),
+        "carbs": number(),
+        "fat": number(),
+        "fiber": number(required=False),
+        "barcode": string(required=False, max_length=32),
+        "timesLogged": integer(ge=None),
+        "lastLoggedAt": timestamp(),
+    },
+    access=SERVER_WRITTEN,
+    unique=[("userId", "key")],
+    indexes=[("userId", "lastLoggedAt"), ("userId", "timesLogged")],
+    order="-lastLoggedAt",
+)
+
+# Addition: the shared barcode cache, catalogue data owned by no user. `_id` is the normalised
+# barcode; any signed-in user reads it, only `whitecell import openfoodfacts` writes it.
+# Per-100 g values; `energyKcal100g` from energy (kJ) / 4.184 when the product gives no kcal.
+FOOD_PRODUCTS = Table(
+    "food_products",
+    "fitness",
+    {
+        "name": string(required=False, max_length=500),
+        "brands": string(required=False, max_length=500),
+        "quantity": string(required=False, max_length=200),
+        "servingSize": string(required=False, max_length=200),
+        "servingQuantity": number(required=False, le=MAX_FOOD_QUANTITY),
+        "nutritionDataPer": string(required=False, max_length=20),
+        "nutriscoreGrade": string(required=False, max_length=10),
+        "energyKcal100g": number(required=False, le=MAX_FOOD_KCAL),
+        "proteins100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "carbohydrates100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "sugars100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "fat100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "saturatedFat100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "fiber100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "salt100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "sodium100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "alcohol100g": number(required=False, le=MAX_FOOD_GRAMS),
+        "importedAt": timestamp(server=True),
+    },
+    access=Access(read="signed_in", create="nobody", update="nobody", delete="nobody"),
+    owned=False,
+    order="_id",
+)
+
 register(
-    WORKOUTS, MEASUREMENTS, PERSONAL_RECORDS, MEALS, NUTRITION_GOALS, PROGRESS_PHOTOS, FITNESS_GOALS
+    WORKOUTS,
+    MEASUREMENTS,
+    PERSONAL_RECORDS,
+    MEALS,
+    NUTRITION_GOALS,
+    PROGRESS_PHOTOS,
+    FITNESS_GOALS,
+    FOOD_LIBRARY,
+    FOOD_PRODUCTS,
 )

@@ -1,5 +1,6 @@
 """Fitness's part of the home screen (home/router.py): the day's meals summed against the
-latest nutrition goal, and the active fitness goals (docs/gamification.md, Reading progress)."""
+nutrition goal in force (the ledger of `GET /api/v1/meals/daily`, `ledger.py`), and the active
+fitness goals (docs/gamification.md, Reading progress)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,16 @@ from datetime import date
 from typing import Any
 
 from whitecell.core.crud import select_documents
-from whitecell.core.documents import codec
 from whitecell.core.store import Tx
-from whitecell.fitness.tables import FITNESS_GOALS, MEALS, NUTRITION_GOALS
+from whitecell.fitness.ledger import nutrition_day
+from whitecell.fitness.tables import FITNESS_GOALS
 
 GOALS_SHOWN = 10
-# Response key -> the meal field summed into it.
-EATEN = (
-    ("calories", "totalCalories"),
-    ("protein", "totalProtein"),
-    ("carbs", "totalCarbs"),
-    ("fat", "totalFat"),
-)
 
 
 async def today_summary(tx: Tx, user: dict[str, Any], day: date) -> dict[str, Any]:
-    """`nutrition` (meals, what was eaten, the goal in force that day) and the active fitness
-    goals, nearest deadline first (`goals`)."""
+    """`nutrition` (how many meals, what was eaten, the goal in force that day, what remains and
+    the percentages) and the active fitness goals, nearest deadline first (`goals`)."""
     me = user["_id"]
     goals = await select_documents(
         tx,
@@ -36,30 +30,5 @@ async def today_summary(tx: Tx, user: dict[str, Any], day: date) -> dict[str, An
 
 
 async def _nutrition(tx: Tx, me: str, day: date) -> dict[str, Any]:
-    meals = await select_documents(
-        tx,
-        MEALS.name,
-        '"userId" = :me AND "date" = :day',
-        {"me": me, "day": codec(MEALS.name, tx.dialect.name).bind("date", day.isoformat())},
-    )
-    eaten = {key: round(sum(float(m.get(field) or 0) for m in meals), 1) for key, field in EATEN}
-    goal_rows = await select_documents(
-        tx,
-        NUTRITION_GOALS.name,
-        '"userId" = :me AND "date" <= :day',
-        {
-            "me": me,
-            "day": codec(NUTRITION_GOALS.name, tx.dialect.name).bind("date", day.isoformat()),
-        },
-        'ORDER BY "date" DESC LIMIT 1',
-    )
-    goal = None
-    if goal_rows:
-        g = goal_rows[0]
-        goal = {
-            "calories": g["dailyCalories"],
-            "protein": g["proteinGrams"],
-            "carbs": g["carbsGrams"],
-            "fat": g["fatsGrams"],
-        }
-    return {"meals": len(meals), "eaten": eaten, "goal": goal}
+    ledger = await nutrition_day(tx, me, day)
+    return {**ledger, "meals": len(ledger["meals"])}
