@@ -66,10 +66,7 @@ def huge_png(width: int = 100_000, height: int = 100_000) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00" * 64)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 
@@ -97,7 +94,9 @@ async def rows(api: Api) -> int:
 
 async def fetch(api: Api, who: Person | None, photo: dict[str, Any], variant: str) -> Any:
     headers = who.headers if who else {}
-    return await api.client.get(f"/api/v1/progress_photos/{photo['_id']}/{variant}", headers=headers)
+    return await api.client.get(
+        f"/api/v1/progress_photos/{photo['_id']}/{variant}", headers=headers
+    )
 
 
 async def test_an_uploaded_photo_comes_back_upright_without_any_metadata(api: Api) -> None:

@@ -227,7 +227,7 @@ async def _received(
             yield image.form, paths, url, facts
         return
     async with received_pdf(request, settings) as pdf:
-        values = {upload.url: file_url(settings, table, doc_id)}
+        values: dict[str, Any] = {upload.url: file_url(settings, table, doc_id)}
         if upload.pages:
             values[upload.pages] = pdf.pages
         yield pdf.form, {"pdf": pdf.path}, values, {}
