@@ -275,3 +275,40 @@ async def test_pdfs_still_upload_beside_images(api: Api) -> None:
     assert photo.status_code == 201
     as_pdf = await upload(api, api.a, pdf_bytes(1), name="photo.jpg")
     assert as_pdf.status_code == 415
+
+
+async def test_two_photos_of_an_angle_are_compared_with_the_weight_between(api: Api) -> None:
+    async def photo(day: str, angle: str = "front", **more: Any) -> dict[str, Any]:
+        body = {"date": day, "angle": angle, "imageUrl": "https://example.com/p.jpg", **more}
+        return await api.create(api.a, "progress_photos", body)
+
+    september = await photo("2026-09-01", weight=90.0)
+    await photo("2026-10-15", angle="side")
+    november = await photo("2026-11-28", weight=84.0)
+    await photo("2026-12-02")  # after `to`: not the nearest on or before it
+    await api.create(api.a, "measurements", {"date": "2026-08-30", "weight": 198.0, "unit": "lbs"})
+    await api.create(api.a, "measurements", {"date": "2026-11-27", "weight": 83.5, "unit": "kg"})
+
+    params = {"angle": "front", "from": "2026-09-10", "to": "2026-12-01"}
+    answer = (await api.get(api.a, "progress_photos/compare", **params)).json()
+    assert (answer["from"]["_id"], answer["to"]["_id"]) == (september["_id"], november["_id"])
+    assert answer["days"] == 88
+    assert (answer["weightChange"], answer["unit"]) == (round(83.5 - 198 * 0.45359237, 2), "kg")
+
+    side = (await api.get(api.a, "progress_photos/compare", **{**params, "angle": "side"})).json()
+    assert side["from"] is None and side["to"] is not None and side["weightChange"] is None
+    others = (await api.get(api.b, "progress_photos/compare", **params)).json()
+    assert others["from"] is None and others["to"] is None  # nobody else's photos
+    backwards = await api.get(api.a, "progress_photos/compare", **{**params, "to": "2026-09-01"})
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "from"
+    bad_angle = await api.get(api.a, "progress_photos/compare", **{**params, "angle": "top"})
+    assert bad_angle.status_code == 422 and bad_angle.json()["errors"][0]["field"] == "angle"
+
+
+async def test_without_measurements_the_photos_own_weights_are_compared(api: Api) -> None:
+    for day, weight in (("2026-10-01", 70.0), ("2026-11-01", 72.5)):
+        body = {"date": day, "angle": "back", "imageUrl": "https://example.com/p.jpg"}
+        await api.create(api.a, "progress_photos", {**body, "weight": weight})
+    params = {"angle": "back", "from": "2026-10-01", "to": "2026-11-30"}
+    answer = (await api.get(api.a, "progress_photos/compare", **params)).json()
+    assert (answer["weightChange"], answer["unit"], answer["days"]) == (2.5, None, 31)

@@ -114,7 +114,9 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
     upload_document.__doc__ = (upload_document.__doc__ or "").format(what=what, sets=sets)
 
     for variant in upload.variants:
-        media = "image/*" if upload.kind == "image" else "application/pdf"
+        media: dict[str, Any] = (
+            {t: {} for t in EXTENSIONS} if upload.kind == "image" else {"application/pdf": {}}
+        )
 
         def fetcher(variant: str = variant) -> Callable[..., Any]:
             async def fetch_file(
@@ -172,8 +174,8 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
             summary=f"The {variant} of one of {table.name}, with byte ranges",
             response_class=Response,
             responses={
-                200: {"content": {media: {}}},
-                206: {"description": "The range asked for", "content": {media: {}}},
+                200: {"content": media},
+                206: {"description": "The range asked for", "content": media},
                 304: {"description": "Unchanged since the `If-None-Match` ETag"},
                 416: {},
             },
