@@ -8,6 +8,7 @@ import io
 import os
 import struct
 import time
+import uuid
 import zlib
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from PIL import ExifTags, Image, ImageCms
 from tests.pdfs import pdf_bytes
 from tests.samples import sample_body
 from tests.support import Api, ClientFactory, Person, api_with
+from tests.support_s3 import S3Server
 from whitecell.cleanup import cleanup
 from whitecell.core import files, images
 from whitecell.core.tables import REGISTRY
@@ -312,3 +314,21 @@ async def test_without_measurements_the_photos_own_weights_are_compared(api: Api
     params = {"angle": "back", "from": "2026-10-01", "to": "2026-11-30"}
     answer = (await api.get(api.a, "progress_photos/compare", **params)).json()
     assert (answer["weightChange"], answer["unit"], answer["days"]) == (2.5, None, 31)
+
+
+async def test_photos_in_an_s3_bucket_work_the_same(
+    make_client: ClientFactory, s3: S3Server
+) -> None:
+    bucket = f"wc-{uuid.uuid4().hex[:12]}"
+    s3.client().create_bucket(Bucket=bucket)
+    api = await api_with(make_client, **s3.settings(bucket, "whitecell"))
+    photo = (await upload(api, api.a, photo_bytes())).json()
+    prefix = f"whitecell/progress_photos/{api.a.id}/{photo['_id']}"
+    listed = s3.client().list_objects_v2(Bucket=bucket)["Contents"]
+    assert sorted(item["Key"] for item in listed) == [f"{prefix}.image", f"{prefix}.thumbnail"]
+    served = await fetch(api, api.a, photo, "image")
+    assert served.status_code == 200 and len(Image.open(io.BytesIO(served.content)).getexif()) == 0
+    assert (await fetch(api, api.b, photo, "thumbnail")).status_code == 404
+    await api.client.delete(f"/api/v1/progress_photos/{photo['_id']}", headers=api.a.headers)
+    await api.context.reaper.drain()
+    assert s3.client().list_objects_v2(Bucket=bucket).get("KeyCount") == 0

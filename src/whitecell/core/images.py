@@ -144,7 +144,7 @@ def _stripped(image: Image.Image, stored_format: str) -> Image.Image:
 
 def _save(image: Image.Image, path: Path, stored_format: str) -> None:
     if stored_format == "PNG":
-        image.save(path, "PNG", optimize=True)
+        image.save(path, "PNG")
     else:
         image.save(path, stored_format, quality=QUALITY)
 
