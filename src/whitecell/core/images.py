@@ -48,6 +48,7 @@ FORMATS = {
     **({"HEIF": ("JPEG", "image/jpeg")} if HEIC else {}),
 }
 ACCEPTED = "JPEG, PNG, WebP" + (" or HEIC" if HEIC else "")
+DAMAGED = "the image is damaged and cannot be read"
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -83,8 +84,8 @@ def clean_image(source: Path, image_out: Path, thumbnail_out: Path, max_pixels: 
         raise NotAnImage(f"the file is not an image ({ACCEPTED} expected)") from None
     except Image.DecompressionBombError:
         raise UnreadableImage(_too_many(None, max_pixels)) from None
-    except (OSError, SyntaxError, ValueError):
-        raise UnreadableImage("the image is damaged and cannot be read") from None
+    except Exception:  # a damaged file's parser may fail in any way (a bad EXIF value...)
+        raise UnreadableImage(DAMAGED) from None
     with opened:
         if opened.format not in FORMATS:
             raise NotAnImage(f"{opened.format} images are not accepted ({ACCEPTED} expected)")
@@ -96,8 +97,8 @@ def clean_image(source: Path, image_out: Path, thumbnail_out: Path, max_pixels: 
             opened.load()
             upright = ImageOps.exif_transpose(opened)  # before the EXIF goes
             pixels = _in_srgb(upright, opened.info.get("icc_profile"))
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise UnreadableImage("the image is damaged and cannot be read") from None
+        except Exception:  # as above: the decoders' errors are no contract
+            raise UnreadableImage(DAMAGED) from None
     pixels = _stripped(pixels, stored_format)
     _save(pixels, image_out, stored_format)
     thumbnail = pixels.copy()

@@ -97,12 +97,13 @@ async def refresh_goals(tx: Tx, user_id: str) -> None:
     """Recompute `currentValue` (and completion) of the user's active measurable goals, writing
     only the goals that change (each with its change event)."""
     table = REGISTRY["fitness_goals"]
+    kinds = {f"kind{n}": kind for n, kind in enumerate(MEASURED_TYPES)}
+    followed = ", ".join(f":{name}" for name in kinds)
     goals = await select_documents(
         tx,
         table.name,
-        '"userId" = :me AND status = :active AND "goalType" IN (:weight, :body, :strength)',
-        {"me": user_id, "active": "active", "weight": "weight", "body": "body_composition"}
-        | {"strength": "strength"},
+        f'"userId" = :me AND status = :active AND "goalType" IN ({followed})',
+        {"me": user_id, "active": "active", **kinds},
     )
     readings = _Readings(tx, user_id)
     for goal in goals:
