@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from whitecell.core import defaults
 from whitecell.core.crud import select_documents, update_server_row
 from whitecell.core.stamps import completion_stamp
 from whitecell.core.store import Tx
@@ -111,8 +110,10 @@ async def refresh_goals(tx: Tx, user_id: str) -> None:
         if value is None:
             continue
         changes = _progress(goal, value)
-        if changes.get("status") == "completed":
-            changes["completedAt"] = defaults.now()
+        if changes.get("status") == "completed":  # stamped by the one rule for every goal
+            after = {**goal, **changes}
+            await completion_stamp(ComputeContext(tx, table, after, goal, None))
+            changes["completedAt"] = after["completedAt"]
         if changes:
             await update_server_row(tx, table, goal, changes)
 
