@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     storage_s3_access_key_id: str = ""
     storage_s3_secret_access_key: SecretStr = SecretStr("")
     max_upload_mb: int = Field(100, ge=1, le=10_000)
+    # Images (progress photos, docs/files.md): the file's size, and its pixels (width x height,
+    # read from its header before decoding: a small file may declare a huge canvas).
+    max_image_mb: int = Field(25, ge=1, le=10_000)
+    max_image_pixels: int = Field(50_000_000, ge=1, le=170_000_000)
     signed_link_seconds: int = Field(600, ge=10, le=7 * 24 * 3600)  # file links without a token
     # Request bodies (docs/api.md): refused while they arrive, before anything parses them.
     # A document route takes `body_limit_kb` unless its table declares more; the sign-in routes,

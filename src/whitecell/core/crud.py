@@ -3,8 +3,8 @@ change event that the change log, realtime and gamification live on.
 
 - For a caller (the generated routes, hand-written routes): `get`, `load_for_write`, `create`,
   `update`, `delete`, applying the table's access (`whitecell.core.permissions`), references,
-  server-owned fields, compute hooks (`compute` before an insert or update, `on_delete` after a
-  delete) and the admin audit log.
+  server-owned fields, compute hooks (`compute` before an insert or update, `after_write`
+  after it, `on_delete` after a delete) and the admin audit log.
 - For the server's own rows (sessions, XP, badges, streaks, links it maintains):
   `insert_server_row`, `insert_server_row_once`, `update_server_row`, `update_server_rows`,
   `delete_server_rows`, `amend_new_row`. No caller, no hook; the event is recorded all the same.
@@ -275,6 +275,8 @@ async def create(
     stored = await _insert(tx, table, document)
     assert stored is not None
     _record(tx, table, "insert", stored)
+    if table.after_write:
+        await table.after_write(tx, stored)
     if capacity == "admin":
         await audit(
             tx, caller, f"{table.name}.create", stored["_id"], _kind(table), {"after": stored}
@@ -311,6 +313,8 @@ async def update(
     if not changed:
         return previous
     stored = await update_server_row(tx, table, previous, changed)
+    if table.after_write:
+        await table.after_write(tx, stored)
     if capacity == "admin":
         # The audit shows what the admin changed; the timestamp bump is not news.
         after = {k: v for k, v in changed.items() if k != table.updated_at}

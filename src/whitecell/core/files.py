@@ -1,5 +1,6 @@
-"""Uploaded PDFs: receiving one safely, serving it to its owner in ranges, signed links, and
-removing files whose row is gone (docs/files.md)."""
+"""Uploaded files (PDFs, images): receiving one safely, serving it to its owner in ranges,
+signed links, and removing files whose row is gone (docs/files.md). What an image goes through
+before it is kept is `core/images.py`."""
 
 from __future__ import annotations
 
@@ -45,35 +46,53 @@ FORM_OVERHEAD = 1024 * 1024
 ORPHAN_GRACE = timedelta(hours=1)
 
 
-def file_key(table: Table, user_id: str, doc_id: str) -> str:
-    return f"{table.name}/{user_id}/{doc_id}.pdf"
+# Every variant a table's upload may keep (`Upload.variants`): a key's suffix, a URL's segment.
+VARIANTS = ("pdf", "image", "thumbnail")
 
 
-def file_url(settings: Settings, table: Table, doc_id: str) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/api/v1/{table.name}/{doc_id}/pdf"
+def file_key(table: Table, user_id: str, doc_id: str, variant: str = "pdf") -> str:
+    return f"{table.name}/{user_id}/{doc_id}.{variant}"
+
+
+def file_keys(table: Table, user_id: str, doc_id: str) -> list[str]:
+    """Every file a row of `table` may keep."""
+    assert table.upload is not None
+    return [file_key(table, user_id, doc_id, variant) for variant in table.upload.variants]
+
+
+def file_url(settings: Settings, table: Table, doc_id: str, variant: str = "pdf") -> str:
+    return f"{settings.public_base_url.rstrip('/')}/api/v1/{table.name}/{doc_id}/{variant}"
 
 
 # -- signed links ------------------------------------------------------------------------------
 
 
-def signature(secret: bytes, table: Table, doc_id: str, expires: int) -> str:
-    message = f"file:{table.name}:{doc_id}:{expires}".encode()
+def signature(secret: bytes, table: Table, doc_id: str, expires: int, variant: str = "pdf") -> str:
+    # A PDF's message predates variants (links already given keep working); an image's names
+    # its variant, so a thumbnail's link does not open the full image.
+    name = doc_id if variant == "pdf" else f"{doc_id}:{variant}"
+    message = f"file:{table.name}:{name}:{expires}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def signed_url(settings: Settings, table: Table, doc_id: str) -> tuple[str, datetime]:
+def signed_url(
+    settings: Settings, table: Table, doc_id: str, variant: str = "pdf"
+) -> tuple[str, datetime]:
     expires_at = utcnow().replace(microsecond=0) + timedelta(seconds=settings.signed_link_seconds)
     expires = int(expires_at.timestamp())
-    mac = signature(settings.secret, table, doc_id, expires)
-    return f"{file_url(settings, table, doc_id)}?expires={expires}&signature={mac}", expires_at
+    mac = signature(settings.secret, table, doc_id, expires, variant)
+    url = file_url(settings, table, doc_id, variant)
+    return f"{url}?expires={expires}&signature={mac}", expires_at
 
 
-def signature_valid(secret: bytes, table: Table, doc_id: str, expires: int, mac: str) -> bool:
+def signature_valid(
+    secret: bytes, table: Table, doc_id: str, expires: int, mac: str, variant: str = "pdf"
+) -> bool:
     if expires < utcnow().timestamp():
         return False
     # Compared as bytes: `compare_digest` refuses str holding anything but ASCII, and a forged
     # signature may hold anything (it is then simply wrong).
-    expected = signature(secret, table, doc_id, expires).encode()
+    expected = signature(secret, table, doc_id, expires, variant).encode()
     return hmac.compare_digest(expected, mac.encode("utf-8", "surrogatepass"))
 
 
@@ -107,19 +126,21 @@ class ReceivedPdf(ReceivedFile):
 
 @asynccontextmanager
 async def received_file(
-    request: Request, settings: Settings, what: str
+    request: Request, settings: Settings, what: str, *, limit_mb: int | None = None
 ) -> AsyncIterator[ReceivedFile]:
-    """The multipart request's `file` part, copied to a temporary file within the size limit.
+    """The multipart request's `file` part, copied to a temporary file within the size limit
+    (`limit_mb`, else `max_upload_mb`).
 
     The size is refused from `Content-Length` before a byte is read, and counted again while the
     part is copied out; the temporary copy is removed when the block ends.
     """
-    limit = settings.max_upload_mb * 1024 * 1024
+    limit_mb = min(limit_mb or settings.max_upload_mb, settings.max_upload_mb)
+    limit = limit_mb * 1024 * 1024
     declared = request.headers.get("content-length")
     if declared is None or not declared.isdigit():
         raise LengthRequired("Send the upload with a Content-Length header.")
     if int(declared) > limit + FORM_OVERHEAD:
-        raise upload_too_large(settings.max_upload_mb)
+        raise upload_too_large(limit_mb)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise UnsupportedMediaType(
             f"Send the upload as multipart/form-data with the {what} in a part named `file`."
@@ -130,7 +151,7 @@ async def received_file(
             raise ValidationFailed.field("file", f"a {what} file part named `file` is required")
         with tempfile.TemporaryDirectory(prefix="whitecell-upload-") as directory:
             path = Path(directory) / "upload"
-            await anyio.to_thread.run_sync(_copy_out, upload, path, limit, settings)
+            await anyio.to_thread.run_sync(_copy_out, upload, path, limit_mb)
             yield ReceivedFile(path, form)
 
 
@@ -149,14 +170,15 @@ async def received_pdf(request: Request, settings: Settings) -> AsyncIterator[Re
         yield ReceivedPdf(received.path, received.form, pages)
 
 
-def _copy_out(upload: UploadFile, path: Path, limit: int, settings: Settings) -> None:
+def _copy_out(upload: UploadFile, path: Path, limit_mb: int) -> None:
+    limit = limit_mb * 1024 * 1024
     upload.file.seek(0)
     copied = 0
     with path.open("wb") as out:
         while chunk := upload.file.read(1024 * 1024):
             copied += len(chunk)
             if copied > limit:
-                raise upload_too_large(settings.max_upload_mb)
+                raise upload_too_large(limit_mb)
             out.write(chunk)
     if copied == 0:
         raise ValidationFailed.field("file", "the file is empty")
@@ -174,8 +196,13 @@ def _etag(stored: StoredFile) -> str:
     return f'"{stored.size:x}-{int(stored.modified.timestamp() * 1000):x}"'
 
 
-def pdf_response(
-    request: Request, storage: Storage, stored: StoredFile, filename: str, cache: str
+def file_response(
+    request: Request,
+    storage: Storage,
+    stored: StoredFile,
+    filename: str,
+    cache: str,
+    media_type: str = "application/pdf",
 ) -> Response:
     """The file, or the one byte range asked for, with validators for conditional requests."""
     etag = _etag(stored)
@@ -205,9 +232,9 @@ def pdf_response(
         headers["Content-Range"] = f"bytes {start}-{end}/{stored.size}"
     headers["Content-Length"] = str(end - start + 1)
     if request.method == "HEAD":
-        return Response(status_code=status, headers=headers, media_type="application/pdf")
+        return Response(status_code=status, headers=headers, media_type=media_type)
     body = storage.read(stored.key, start, end - start + 1)
-    return StreamingResponse(body, status, headers=headers, media_type="application/pdf")
+    return StreamingResponse(body, status, headers=headers, media_type=media_type)
 
 
 def content_disposition(disposition: str, filename: str) -> str:
@@ -236,7 +263,7 @@ def download_name(document: dict[str, Any]) -> str:
 
 
 class FileReaper:
-    """Deletes a row's file once the row's deletion is committed (a change-store subscriber).
+    """Deletes a row's files once the row's deletion is committed (a change-store subscriber).
 
     A file whose deletion is lost (a crash, an account removed by cascade) is found later by
     `sweep_orphans`, so this only has to be prompt, not perfect.
@@ -251,11 +278,10 @@ class FileReaper:
             table = REGISTRY.get(event.table)
             if event.op != "delete" or table is None or table.upload is None or not event.userId:
                 continue
-            task = asyncio.get_running_loop().create_task(
-                self._delete(file_key(table, event.userId, event.id))
-            )
-            self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
+            for key in file_keys(table, event.userId, event.id):
+                task = asyncio.get_running_loop().create_task(self._delete(key))
+                self._pending.add(task)
+                task.add_done_callback(self._pending.discard)
 
     async def _delete(self, key: str) -> None:
         try:
@@ -275,9 +301,12 @@ async def sweep_orphans(store: Store, storage: Storage) -> int:
     for table in REGISTRY.values():
         if table.upload is None:
             continue
-        files = {_doc_id(item.key): item for item in await storage.list(table.name)}
-        files.pop(None, None)
-        ids = [doc_id for doc_id, item in files.items() if item.modified < cutoff]
+        files: dict[str, list[StoredFile]] = {}
+        for item in await storage.list(table.name):
+            doc_id = _doc_id(item.key)
+            if doc_id is not None:
+                files.setdefault(doc_id, []).append(item)
+        ids = [doc_id for doc_id, items in files.items() if max(i.modified for i in items) < cutoff]
         for batch_start in range(0, len(ids), 500):
             batch = ids[batch_start : batch_start + 500]
             names = {f"i{n}": doc_id for n, doc_id in enumerate(batch)}
@@ -289,11 +318,12 @@ async def sweep_orphans(store: Store, storage: Storage) -> int:
             alive = {row[0] for row in rows}
             for doc_id in batch:
                 if doc_id not in alive:
-                    await storage.delete(files[doc_id].key)
-                    removed += 1
+                    for item in files[doc_id]:
+                        await storage.delete(item.key)
+                        removed += 1
     return removed
 
 
 def _doc_id(key: str) -> str | None:
-    name = key.rsplit("/", 1)[-1]
-    return name.removesuffix(".pdf") if name.endswith(".pdf") else None
+    doc_id, _, variant = key.rsplit("/", 1)[-1].rpartition(".")
+    return doc_id if doc_id and variant in VARIANTS else None

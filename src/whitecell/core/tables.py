@@ -202,6 +202,9 @@ ComputeHook = Callable[["ComputeContext"], Awaitable[None]]
 # Runs in the transaction of a caller's delete (`crud.delete`), after the row is gone; it gets
 # the row as it was (rows other rows are computed from: a recovery check-in's later streaks).
 DeleteHook = Callable[["Tx", dict[str, Any]], Awaitable[None]]
+# Runs in the transaction of a caller's create or update (`crud.create`, `crud.update`), once the
+# row is stored; it gets the row as stored (rows computed from it: a fitness goal's progress).
+WriteHook = Callable[["Tx", dict[str, Any]], Awaitable[None]]
 
 
 @dataclass
@@ -218,10 +221,20 @@ class ComputeContext:
 
 @dataclass(frozen=True)
 class Upload:
-    """Rows that may carry an uploaded PDF, served to the owner at `/api/v1/{table}/{id}/pdf`."""
+    """Rows that may carry an uploaded file, served to the owner (core/uploads.py): a PDF at
+    `/api/v1/{table}/{id}/pdf`, or an image at `.../{id}/image` and its thumbnail at
+    `.../{id}/thumbnail` (an image table has `width`, `height` and `contentType` columns, which
+    the server fills from the image)."""
 
     url: str  # the column that holds the file's URL
     pages: str | None = None  # the column the PDF's own page count fills
+    kind: Literal["pdf", "image"] = "pdf"
+    thumbnail: str | None = None  # an image's: the column that holds the thumbnail's URL
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The files a row keeps, each named as its key's suffix and its URL's last segment."""
+        return ("image", "thumbnail") if self.kind == "image" else ("pdf",)
 
 
 @dataclass
@@ -248,6 +261,7 @@ class Table:
     max_body_bytes: int | None = None
     compute: ComputeHook | None = None
     on_delete: DeleteHook | None = None
+    after_write: WriteHook | None = None
     # Shapes a stored document for one caller (e.g. hides other users' ids), or None.
     present: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     created_at: str | None = None  # set on insert

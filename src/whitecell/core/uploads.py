@@ -1,32 +1,38 @@
-"""HTTP routes of the tables whose rows carry a PDF: upload, fetch (ranges), signed links."""
+"""HTTP routes of the tables whose rows carry a file (a PDF, an image): upload, fetch (ranges),
+signed links (docs/files.md)."""
 
 # No `from __future__ import annotations`: the handlers' annotations name dependencies built per
 # call of `build_upload_router`, which FastAPI must see as real objects.
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from whitecell.core import crud
 from whitecell.core.bodies import create_body, document_model
 from whitecell.core.clock import isoformat_z
+from whitecell.core.config import Settings
 from whitecell.core.context import AppContext, get_context
 from whitecell.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from whitecell.core.files import (
     download_name,
     file_key,
+    file_response,
     file_url,
-    pdf_response,
     received_pdf,
     receives_file,
     signature_valid,
     signed_url,
 )
 from whitecell.core.ids import new_id
+from whitecell.core.images import EXTENSIONS, received_image
 from whitecell.core.openapi import SIGN_IN_OPTIONAL, multipart_body
 from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
@@ -47,48 +53,51 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
 
     SignedIn = Annotated[Caller, Depends(signed_in)]
     upload = table.upload
+    what = "image" if upload.kind == "image" else "PDF"
     router = APIRouter(prefix=f"/api/v1/{table.name}", tags=[table.module])
     present = table.present or (lambda document, _caller: document)
-    title = '"title"' if "title" in table.columns else "NULL"  # names the downloaded file
+    # What a signed link's fetch reads beside the owner: the title naming a PDF, an image's type.
+    named = "contentType" if upload.kind == "image" else "title"
+    name_sql = f'"{named}"' if named in table.columns else "NULL"
 
     @router.post(
         "/upload",
         status_code=201,
-        summary=f"Create one of {table.name} from an uploaded PDF (multipart)",
+        summary=f"Create one of {table.name} from an uploaded {what} (multipart)",
         responses={201: {"model": document_model(table)}, 411: {}},
-        openapi_extra=multipart_body("PDF", with_document=True),
+        openapi_extra=multipart_body(what, with_document=True),
     )
     @receives_file
     async def upload_document(request: Request, caller: SignedIn, ctx: Context) -> Response:
-        """`multipart/form-data` with the PDF in `file` and the other fields as JSON in
-        `document`. The server sets `{url}`{pages}; the file is refused (413, 415, 422) before
-        anything is stored."""
+        """`multipart/form-data` with the {what} in `file` and the other fields as JSON in
+        `document`. The server sets {sets}; the file is refused (413, 415, 422) before anything
+        is stored."""
         may_write(table, caller, "create")
-        async with received_pdf(request, ctx.settings) as pdf:
-            doc_id = new_id()
-            values = _document_field(pdf.form.get("document"))
-            values[upload.url] = file_url(ctx.settings, table, doc_id)
-            if upload.pages:
-                values[upload.pages] = pdf.pages
+        doc_id = new_id()
+        async with _received(request, ctx.settings, table, doc_id) as received:
+            form, paths, values, facts = received
+            values = {**_document_field(form.get("document")), **values}
             try:
                 body = create_body(table.name).model_validate(values)
             except ValidationError as error:
                 raise RequestValidationError(
                     [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
                 ) from None
-            key = file_key(table, str(caller.id), doc_id)
-            await ctx.storage.put(key, pdf.path)
+            keys = [file_key(table, str(caller.id), doc_id, variant) for variant in paths]
             try:
+                for key, path in zip(keys, paths.values(), strict=True):
+                    await ctx.storage.put(key, path)
                 async with ctx.store.write() as tx:
                     document = await crud.create(
                         tx,
                         table,
                         caller,
-                        body.model_dump(mode="json", exclude_unset=True),
+                        {**body.model_dump(mode="json", exclude_unset=True), **facts},
                         document_id=doc_id,
                     )
             except BaseException:
-                await ctx.storage.delete(key)  # nothing stored half-way
+                for key in keys:  # nothing stored half-way
+                    await ctx.storage.delete(key)
                 raise
         return json_response(
             present(document, caller),
@@ -96,74 +105,134 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
             {CHANGE_SEQ_HEADER: str(tx.seq), "Location": f"/api/v1/{table.name}/{doc_id}"},
         )
 
-    upload_document.__doc__ = (upload_document.__doc__ or "").format(
-        url=upload.url, pages=f" and `{upload.pages}` from the PDF" if upload.pages else ""
+    sets = (
+        f"`{upload.url}`, `{upload.thumbnail}`, `width`, `height` and `contentType` from the "
+        "image, which is re-encoded without its metadata"
+        if upload.kind == "image"
+        else f"`{upload.url}`" + (f" and `{upload.pages}` from the PDF" if upload.pages else "")
     )
+    upload_document.__doc__ = (upload_document.__doc__ or "").format(what=what, sets=sets)
 
-    @router.get(
-        "/{doc_id}/pdf",
-        summary=f"The PDF of one of {table.name}, with byte ranges",
-        response_class=Response,
-        responses={
-            200: {"content": {"application/pdf": {}}},
-            206: {"description": "The range asked for", "content": {"application/pdf": {}}},
-            304: {"description": "Unchanged since the `If-None-Match` ETag"},
-            416: {},
-        },
-        openapi_extra=SIGN_IN_OPTIONAL,  # a signed link opens it without a token
-    )
-    async def fetch_pdf(
-        doc_id: str,
-        request: Request,
-        caller: OptionalCaller,
-        ctx: Context,
-        expires: Annotated[int | None, Query()] = None,
-        signature: Annotated[str | None, Query(max_length=128)] = None,
-    ) -> Response:
-        """For the owner (with the session token), or for anyone holding a signed link from
-        `POST /{doc_id}/pdf/link` until it expires. `Range: bytes=a-b` answers 206."""
-        if signature is not None or expires is not None:
-            if (
-                expires is None
-                or signature is None
-                or not signature_valid(ctx.settings.secret, table, doc_id, expires, signature)
-            ):
-                raise Forbidden("This link is invalid or has expired: ask for a new one.")
-            async with ctx.store.read() as tx:
-                row = await tx.one(
-                    f'SELECT "userId", {title} FROM "{table.name}" WHERE "_id" = :id',
-                    {"id": doc_id},
-                )
-            if row is None:
-                raise NotFound(f"No such {table.name} document.")
-            owner, document = str(row[0]), {"title": row[1]}
-            cache = "private, max-age=60"
-        else:
-            if caller.id is None:
-                raise Unauthorized("Sign in, or use a signed link.")
-            async with ctx.store.read() as tx:
-                document = await crud.get(tx, table, caller, doc_id)
-            owner, cache = str(document["userId"]), "private, no-cache"
-        stored = await ctx.storage.stat(file_key(table, owner, doc_id))
-        if stored is None:
-            raise NotFound(f"This {table.name} document has no uploaded PDF.")
-        return pdf_response(request, ctx.storage, stored, download_name(document), cache)
+    for variant in upload.variants:
+        media: dict[str, Any] = (
+            {t: {} for t in EXTENSIONS} if upload.kind == "image" else {"application/pdf": {}}
+        )
 
-    # HEAD (a reader sizing the file first) answers like GET, without the body.
-    router.add_api_route("/{doc_id}/pdf", fetch_pdf, methods=["HEAD"], include_in_schema=False)
+        def fetcher(variant: str = variant) -> Callable[..., Any]:
+            async def fetch_file(
+                doc_id: str,
+                request: Request,
+                caller: OptionalCaller,
+                ctx: Context,
+                expires: Annotated[int | None, Query()] = None,
+                signature: Annotated[str | None, Query(max_length=128)] = None,
+            ) -> Response:
+                """For the owner (with the session token), or for anyone holding a signed link
+                from `POST /{doc_id}/<file>/link` until it expires. `Range: bytes=a-b` answers
+                206."""
+                if signature is not None or expires is not None:
+                    if (
+                        expires is None
+                        or signature is None
+                        or not signature_valid(
+                            ctx.settings.secret, table, doc_id, expires, signature, variant
+                        )
+                    ):
+                        raise Forbidden("This link is invalid or has expired: ask for a new one.")
+                    async with ctx.store.read() as tx:
+                        row = await tx.one(
+                            f'SELECT "userId", {name_sql} FROM "{table.name}" WHERE "_id" = :id',
+                            {"id": doc_id},
+                        )
+                    if row is None:
+                        raise NotFound(f"No such {table.name} document.")
+                    owner, document = str(row[0]), {named: row[1]}
+                    cache = "private, max-age=60"
+                else:
+                    if caller.id is None:
+                        raise Unauthorized("Sign in, or use a signed link.")
+                    async with ctx.store.read() as tx:
+                        document = await crud.get(tx, table, caller, doc_id)
+                    owner, cache = str(document["userId"]), "private, no-cache"
+                stored = await ctx.storage.stat(file_key(table, owner, doc_id, variant))
+                if stored is None:
+                    raise NotFound(f"This {table.name} document has no uploaded {what}.")
+                if upload.kind == "image":
+                    media_type = str(document.get("contentType") or "image/jpeg")
+                    name = f"{table.name}-{doc_id}-{variant}.{EXTENSIONS.get(media_type, 'img')}"
+                    return file_response(request, ctx.storage, stored, name, cache, media_type)
+                return file_response(request, ctx.storage, stored, download_name(document), cache)
 
-    @router.post("/{doc_id}/pdf/link", summary="A short-lived link to the PDF, without a token")
-    async def link_pdf(doc_id: str, caller: SignedIn, ctx: Context) -> Response:
-        """For a PDF viewer that cannot send the token: the link works for anyone who has it,
-        until `expiresAt` (`WHITECELL_SIGNED_LINK_SECONDS`)."""
-        async with ctx.store.read() as tx:
-            await crud.get(tx, table, caller, doc_id)
-        if await ctx.storage.stat(file_key(table, str(caller.id), doc_id)) is None:
-            raise NotFound(f"This {table.name} document has no uploaded PDF.")
-        url, expires_at = signed_url(ctx.settings, table, doc_id)
-        return json_response({"url": url, "expiresAt": isoformat_z(expires_at)})
+            return fetch_file
+
+        fetch = fetcher()
+        path = f"/{{doc_id}}/{variant}"
+        router.add_api_route(
+            path,
+            fetch,
+            methods=["GET"],
+            summary=f"The {variant} of one of {table.name}, with byte ranges",
+            response_class=Response,
+            responses={
+                200: {"content": media},
+                206: {"description": "The range asked for", "content": media},
+                304: {"description": "Unchanged since the `If-None-Match` ETag"},
+                416: {},
+            },
+            openapi_extra=SIGN_IN_OPTIONAL,  # a signed link opens it without a token
+        )
+        # HEAD (a reader sizing the file first) answers like GET, without the body.
+        router.add_api_route(path, fetch, methods=["HEAD"], include_in_schema=False)
+
+        def linker(variant: str = variant) -> Callable[..., Any]:
+            async def link_file(doc_id: str, caller: SignedIn, ctx: Context) -> Response:
+                """For a viewer that cannot send the token (an `<img>`, a PDF viewer): the link
+                works for anyone who has it, until `expiresAt` (`WHITECELL_SIGNED_LINK_SECONDS`)."""
+                async with ctx.store.read() as tx:
+                    await crud.get(tx, table, caller, doc_id)
+                if await ctx.storage.stat(file_key(table, str(caller.id), doc_id, variant)) is None:
+                    raise NotFound(f"This {table.name} document has no uploaded {what}.")
+                url, expires_at = signed_url(ctx.settings, table, doc_id, variant)
+                return json_response({"url": url, "expiresAt": isoformat_z(expires_at)})
+
+            return link_file
+
+        router.add_api_route(
+            f"{path}/link",
+            linker(),
+            methods=["POST"],
+            summary=f"A short-lived link to the {variant}, without a token",
+        )
 
     return router
+
+
+@asynccontextmanager
+async def _received(
+    request: Request, settings: Settings, table: Table, doc_id: str
+) -> AsyncIterator[tuple[FormData, dict[str, Path], dict[str, Any], dict[str, Any]]]:
+    """The upload's form, its files to store by variant, the fields the server sets that are
+    validated with the client's (the file's URL, a PDF's pages), and the server-owned ones."""
+    upload = table.upload
+    assert upload is not None
+    if upload.kind == "image":
+        async with received_image(request, settings) as image:
+            facts: dict[str, Any] = {
+                "width": image.facts.width,
+                "height": image.facts.height,
+                "contentType": image.facts.content_type,
+            }
+            if upload.thumbnail:
+                facts[upload.thumbnail] = file_url(settings, table, doc_id, "thumbnail")
+            paths = {"image": image.image, "thumbnail": image.thumbnail}
+            url = {upload.url: file_url(settings, table, doc_id, "image")}
+            yield image.form, paths, url, facts
+        return
+    async with received_pdf(request, settings) as pdf:
+        values: dict[str, Any] = {upload.url: file_url(settings, table, doc_id)}
+        if upload.pages:
+            values[upload.pages] = pdf.pages
+        yield pdf.form, {"pdf": pdf.path}, values, {}
 
 
 def _document_field(raw: object) -> dict[str, object]:

@@ -11,7 +11,6 @@ from pydantic import Field
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.stamps import completion_stamp
 from whitecell.core.store import Tx
 from whitecell.core.tables import (
     SERVER_WRITTEN,
@@ -19,6 +18,7 @@ from whitecell.core.tables import (
     ComputeContext,
     Kind,
     Table,
+    Upload,
     choice,
     clock_time,
     day,
@@ -34,6 +34,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Int64, Number, Text
+from whitecell.fitness.goals import goal_progress, goals_follow
 from whitecell.fitness.hooks import previous_record
 from whitecell.fitness.library import forget_foods, remember_foods
 from whitecell.fitness.nutrition import food_with_calories
@@ -146,6 +147,8 @@ MEASUREMENTS = Table(
     },
     indexes=[("userId", "date")],
     order="-date",
+    after_write=goals_follow,  # weight and body-composition goals move (fitness/goals.py)
+    on_delete=goals_follow,
 )
 
 PERSONAL_RECORDS = Table(
@@ -163,6 +166,8 @@ PERSONAL_RECORDS = Table(
     indexes=[("userId", "exercise"), ("userId", "date")],
     order="-date",
     compute=_personal_record,
+    after_write=goals_follow,  # strength goals move (fitness/goals.py)
+    on_delete=goals_follow,
 )
 
 MEALS = Table(
@@ -215,9 +220,15 @@ PROGRESS_PHOTOS = Table(
         "weight": number(required=False, ge=0, le=1000),
         "notes": text(required=False, max_length=5000),
         "tags": list_of(Kind.STRING, max_length=50, max_items=50),
+        # Additions, set by the server from an uploaded image (docs/fitness.md, Progress photos).
+        "thumbnailUrl": string(required=False, max_length=2048, server=True),
+        "width": integer(required=False, ge=1, server=True),
+        "height": integer(required=False, ge=1, server=True),
+        "contentType": string(required=False, max_length=32, server=True),
     },
-    indexes=[("userId", "date"), ("userId", "angle")],
+    indexes=[("userId", "date"), ("userId", "angle"), ("userId", "angle", "date")],
     order="-date",
+    upload=Upload("imageUrl", kind="image", thumbnail="thumbnailUrl"),
 )
 
 FITNESS_GOALS = Table(
@@ -233,11 +244,15 @@ FITNESS_GOALS = Table(
         "status": choice("active", "completed", "abandoned", default="active"),
         "createdAt": timestamp(),
         "completedAt": timestamp(required=False, server=True),
+        # Additions (docs/fitness.md, Fitness goals): the exercise a strength goal follows, and
+        # the measured value when the goal was set, which says whether it counts down.
+        "exercise": string(required=False, max_length=200),
+        "startValue": number(required=False, ge=None, server=True),
     },
     indexes=[("userId", "status"), ("userId", "deadline"), ("userId", "createdAt")],
     order="deadline",
     created_at="createdAt",
-    compute=completion_stamp,  # a weight goal may be reached going down: completed by hand
+    compute=goal_progress,  # measured progress, then `completion_stamp`
 )
 
 # Addition: one row per food a user logged (by name, whatever the case), written by the meals'

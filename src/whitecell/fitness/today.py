@@ -1,6 +1,7 @@
 """Fitness's part of the home screen (home/router.py): the day's meals summed against the
-nutrition goal in force (the ledger of `GET /api/v1/meals/daily`, `ledger.py`), and the active
-fitness goals (docs/gamification.md, Reading progress)."""
+nutrition goal in force (the ledger of `GET /api/v1/meals/daily`, `ledger.py`), the active
+fitness goals (docs/gamification.md, Reading progress), and the latest body measurements
+(docs/fitness.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from whitecell.core.crud import select_documents
 from whitecell.core.store import Tx
+from whitecell.fitness.body import latest_values
 from whitecell.fitness.ledger import nutrition_day
 from whitecell.fitness.tables import FITNESS_GOALS
 
@@ -17,7 +19,8 @@ GOALS_SHOWN = 10
 
 async def today_summary(tx: Tx, user: dict[str, Any], day: date) -> dict[str, Any]:
     """`nutrition` (how many meals, what was eaten, the goal in force that day, what remains and
-    the percentages) and the active fitness goals, nearest deadline first (`goals`)."""
+    the percentages), the active fitness goals, nearest deadline first (`goals`), and the latest
+    body values (`body`, or null)."""
     me = user["_id"]
     goals = await select_documents(
         tx,
@@ -26,7 +29,11 @@ async def today_summary(tx: Tx, user: dict[str, Any], day: date) -> dict[str, An
         {"me": me, "active": "active"},
         f"ORDER BY deadline LIMIT {GOALS_SHOWN}",
     )
-    return {"nutrition": await _nutrition(tx, me, day), "goals": goals}
+    return {
+        "nutrition": await _nutrition(tx, me, day),
+        "goals": goals,
+        "body": await latest_values(tx, me),
+    }
 
 
 async def _nutrition(tx: Tx, me: str, day: date) -> dict[str, Any]:
