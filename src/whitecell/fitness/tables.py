@@ -11,9 +11,11 @@ from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
 from whitecell.core.stamps import completion_stamp
 from whitecell.core.tables import (
+    SERVER_WRITTEN,
     ComputeContext,
     Kind,
     Table,
+    boolean,
     choice,
     clock_time,
     day,
@@ -29,20 +31,36 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Int64, Number, Text
-from whitecell.fitness.hooks import previous_record
+from whitecell.fitness.detection import RECORD_TYPES
+from whitecell.fitness.records import TIME_UNITS_TYPE, manual_record, record_deleted
 from whitecell.fitness.rules import macro_percentages, meal_totals
+from whitecell.fitness.workouts import prepare_workout, workout_deleted
+
+
+class WorkoutSet(StrictObject):
+    """One set of an exercise (an addition: docs/fitness.md, "Workouts, sets and exercises")."""
+
+    reps: Int64 | None = Field(None, ge=0, le=10_000)
+    weight: Number | None = Field(None, ge=0, le=10_000)
+    unit: Literal["kg", "lbs"] | None = None
+    distance: Number | None = Field(None, ge=0, le=1_000_000)  # metres
+    time: Number | None = Field(None, ge=0, le=7 * 86_400)  # seconds
+    type: Literal["normal", "warmup", "drop", "failure"] = "normal"
+    rpe: Number | None = Field(None, ge=1, le=10)
 
 
 class Exercise(StrictObject):
     name: Text = Field(min_length=1, max_length=200)
-    sets: Int64 = Field(ge=0, le=1000)
-    reps: Int64 = Field(ge=0, le=10_000)
+    # The spec's summary; filled by the server from `setList` (fitness/sets.py).
+    sets: Int64 | None = Field(None, ge=0, le=1000)
+    reps: Int64 | None = Field(None, ge=0, le=10_000)
     weight: Number | None = Field(None, ge=0, le=10_000)
     unit: Literal["kg", "lbs"] | None = None
     distance: Number | None = Field(None, ge=0)
     time: Number | None = Field(None, ge=0)
     rpe: Number | None = Field(None, ge=1, le=10)
     notes: Text | None = Field(None, max_length=2000)
+    setList: list[WorkoutSet] | None = Field(None, max_length=100)
 
 
 # One food of a meal, within what any real portion holds, so a meal's totals (at most 100
@@ -72,10 +90,6 @@ async def _nutrition_goal(ctx: ComputeContext) -> None:
     ctx.document.update(macro_percentages(ctx.document))
 
 
-async def _personal_record(ctx: ComputeContext) -> None:
-    ctx.document.update(await previous_record(ctx.tx, ctx.document))
-
-
 WORKOUTS = Table(
     "workouts",
     "fitness",
@@ -91,10 +105,16 @@ WORKOUTS = Table(
         # The spec has no workout-template table: a workout is repeated from an earlier workout.
         "templateId": reference("workouts"),
         "createdAt": timestamp(),
+        # Additions (docs/fitness.md, "Templates and calories"): a saved template (no sets,
+        # records or XP of its own), and whether `calories` is the server's estimate.
+        "isTemplate": boolean(),
+        "caloriesEstimated": boolean(server=True),
     },
     indexes=[("userId", "date"), ("userId", "type"), ("templateId",)],
     order="-date",
     created_at="createdAt",
+    compute=prepare_workout,
+    on_delete=workout_deleted,
 )
 
 MEASUREMENTS = Table(
@@ -128,10 +148,70 @@ PERSONAL_RECORDS = Table(
         "previousPR": number(required=False, server=True),
         "improvement": number(required=False, ge=None, server=True),
         "notes": text(required=False, max_length=5000),
+        # Additions (docs/fitness.md, "Personal records"): the kind of record (given or inferred
+        # for a manual one), who found it, the workout and set that set it, the exercise's key
+        # and the value normalised for comparison (kg, m, s, s/km, reps).
+        "recordType": choice(*RECORD_TYPES, TIME_UNITS_TYPE, required=False),
+        "source": choice("workout", "import", "manual", default="manual", server=True),
+        "workoutId": string(required=False, max_length=64, server=True),
+        "exerciseIndex": integer(required=False, server=True),
+        "setIndex": integer(required=False, server=True),
+        "exerciseKey": string(max_length=200, server=True),
+        "normalizedValue": number(ge=None, server=True),
     },
-    indexes=[("userId", "exercise"), ("userId", "date")],
+    indexes=[
+        ("userId", "exercise"),
+        ("userId", "date"),
+        ("userId", "exerciseKey", "recordType", "date"),
+        ("userId", "source"),
+    ],
     order="-date",
-    compute=_personal_record,
+    compute=manual_record,
+    on_delete=record_deleted,
+)
+
+# Derived and server-written (docs/fitness.md, "Workouts, sets and exercises"): a user's
+# exercises by key, and every set of every workout, kept in the workout's own transaction.
+EXERCISES = Table(
+    "exercises",
+    "fitness",
+    {
+        "name": string(max_length=200, server=True),
+        "key": string(max_length=200, server=True),
+        "usageCount": integer(server=True),
+        "lastUsed": day(required=False, server=True),
+    },
+    access=SERVER_WRITTEN,
+    indexes=[("userId", "key"), ("userId", "usageCount")],
+    unique=[("userId", "key")],
+    order="-usageCount",
+)
+
+WORKOUT_SETS = Table(
+    "workout_sets",
+    "fitness",
+    {
+        "workoutId": string(max_length=64, server=True),
+        "exerciseKey": string(max_length=200, server=True),
+        "exercise": string(max_length=200, server=True),
+        "date": day(server=True),
+        "exerciseIndex": integer(server=True),
+        "setIndex": integer(server=True),
+        "type": choice("normal", "warmup", "drop", "failure", server=True),
+        "source": choice("workout", "import", server=True),
+        "reps": integer(required=False, server=True),
+        "weight": number(required=False, server=True),
+        "unit": choice("kg", "lbs", required=False, server=True),
+        "weightKg": number(required=False, server=True),
+        "distance": number(required=False, server=True),
+        "time": number(required=False, server=True),
+        "e1rm": number(required=False, server=True),
+        "volume": number(required=False, server=True),
+        "pace": number(required=False, server=True),
+    },
+    access=SERVER_WRITTEN,
+    indexes=[("userId", "exerciseKey", "date"), ("userId", "workoutId"), ("userId", "date")],
+    order="-date",
 )
 
 MEALS = Table(
@@ -209,3 +289,4 @@ FITNESS_GOALS = Table(
 register(
     WORKOUTS, MEASUREMENTS, PERSONAL_RECORDS, MEALS, NUTRITION_GOALS, PROGRESS_PHOTOS, FITNESS_GOALS
 )
+register(EXERCISES, WORKOUT_SETS)
