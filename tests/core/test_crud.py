@@ -124,7 +124,7 @@ def _query(value: Any) -> str:
 
 
 def test_every_table_of_the_spec_is_declared() -> None:
-    # Additions: task_recurrences (docs/discipline.md); exercises and workout_sets (docs/fitness.md).
+    # Additions: task_recurrences (docs/discipline.md), exercises and workout_sets (fitness.md).
     assert len(REGISTRY) == 38 + 3
 
 

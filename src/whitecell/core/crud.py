@@ -173,9 +173,7 @@ async def insert_server_row(tx: Tx, table: Table, document: Document) -> Documen
     return stored
 
 
-async def insert_server_rows(
-    tx: Tx, table: Table, documents: Sequence[Document]
-) -> list[Document]:
+async def insert_server_rows(tx: Tx, table: Table, documents: Sequence[Document]) -> list[Document]:
     """Many rows the server writes itself (rows derived from one caller's write), in one INSERT
     statement; one change event per row, as `insert_server_row` records."""
     if not documents:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
 
-from whitecell.fitness.rules import from_kg
+from whitecell.fitness.rules import COMPARE_DECIMALS, from_kg
 
 Document = dict[str, Any]
 
@@ -72,7 +72,7 @@ def _workout_bests(sets: list[Document]) -> dict[str, tuple[float, Document | No
                 bests[record_type] = (float(value), entry)
     volume = sum(float(s["volume"]) for s in sets if s.get("volume"))
     if volume > 0:
-        bests["sessionVolume"] = (round(volume, 6), None)
+        bests["sessionVolume"] = (round(volume, COMPARE_DECIMALS), None)
     return bests
 
 

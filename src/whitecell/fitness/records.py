@@ -61,9 +61,7 @@ async def _baseline(tx: Tx, user_id: str, key: str, since: str) -> dict[str, flo
         'AND "date" < :since AND source <> :manual GROUP BY "recordType"',
         {"me": user_id, "key": key, "since": c.bind("date", since), "manual": "manual"},
     )
-    return {
-        kind: float(low if kind in LOWER_IS_BETTER_TYPES else high) for kind, high, low in rows
-    }
+    return {kind: float(low if kind in LOWER_IS_BETTER_TYPES else high) for kind, high, low in rows}
 
 
 async def recompute_records(tx: Tx, user_id: str, key: str, name: str, since: str) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from whitecell.fitness import history, templates
+
 router = APIRouter()
 # The features' own route objects are appended here, in order (`include_router` would wrap them
 # in one route that `core/dispatch.py` cannot index by table):
 # for feature in (...):
 #     router.routes.extend(feature.router.routes)
+for feature in (history, templates):
+    router.routes.extend(feature.router.routes)

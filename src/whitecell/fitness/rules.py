@@ -66,7 +66,7 @@ def lower_is_better(unit: str) -> bool:
 KG_PER_LB = 0.45359237  # exact, by definition (international yard and pound, 1959)
 # Normalised values are rounded to this many decimals before they are compared, so the same
 # weight written in kg and in lbs compares equal (100 lbs = 45.359237 kg: a tie, not a record).
-COMPARE_DECIMALS = 6
+COMPARE_DECIMALS = 9
 
 # Common names of one lift, after case, punctuation and spacing are normalised: alias -> key.
 # Kept small on purpose (docs/fitness.md lists it); anything else is its own exercise.

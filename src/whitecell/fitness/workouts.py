@@ -65,9 +65,8 @@ async def prepare_workout(ctx: ComputeContext) -> None:
     creation. Then its derived rows and records, in the same transaction."""
     workout, previous, sent = ctx.document, ctx.previous, ctx.sent
     user = ctx.caller.user or {}
-    if previous is not None and "exercises" not in sent and previous["type"] == workout["type"]:
-        pass  # the stored sets stand as they are
-    else:
+    # Stored sets stand as they are unless the exercises or the type they are checked for change.
+    if previous is None or "exercises" in sent or previous["type"] != workout["type"]:
         workout["exercises"] = normalise_exercises(workout, user.get("weightUnit") or "kg")
     if "calories" in sent:
         workout["caloriesEstimated"] = False
@@ -79,11 +78,11 @@ async def prepare_workout(ctx: ComputeContext) -> None:
             await _body_kg(ctx.tx, workout["userId"]),
         )
         workout["caloriesEstimated"] = True
-    if previous is not None and "templateId" in sent:
-        if workout.get("templateId") != previous.get("templateId"):
-            raise ValidationFailed.field(
-                "templateId", "is set when the workout is created and cannot change"
-            )
+    changed_template = workout.get("templateId") != (previous or {}).get("templateId")
+    if previous is not None and "templateId" in sent and changed_template:
+        raise ValidationFailed.field(
+            "templateId", "is set when the workout is created and cannot change"
+        )
     await sync_workout(ctx.tx, workout, previous)
 
 
@@ -103,8 +102,9 @@ async def sync_workout(tx: Tx, workout: Document | None, previous: Document | No
     await lock_records(tx, user_id)
     sets = REGISTRY["workout_sets"]
     if before:
+        gone = before[0]["workoutId"]
         await crud.delete_server_rows(
-            tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": previous["_id"]}
+            tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
         )
     await crud.insert_server_rows(tx, sets, after)
     # Each touched exercise from the earliest day the write changed.

@@ -49,7 +49,7 @@ def _fill_records() -> None:
         key = " ".join(cleaned.split())[:200] or "exercise"
         unit_key = unit.strip().lower()
         kind = "weight" if unit_key in ("kg", "lbs") else "time" if unit_key in TIME_UNITS else None
-        normalised = round(value * KG_PER_LB, 6) if unit_key == "lbs" else value
+        normalised = round(value * KG_PER_LB, 9) if unit_key == "lbs" else value
         connection.execute(
             sa.text(
                 'UPDATE personal_records SET "exerciseKey" = :key, "recordType" = :kind, '
@@ -186,7 +186,6 @@ def upgrade() -> None:
             "workouts",
             sa.Column(name, sa.Boolean(), server_default=sa.text("false"), nullable=False),
         )
-
 
 
 def downgrade() -> None:
