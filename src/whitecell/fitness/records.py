@@ -1,11 +1,14 @@
 """Personal records kept by the server (docs/fitness.md, "Personal records"): for one exercise of
-one user, the workout-derived record rows from a day on, recomputed from the derived
-`workout_sets` rows and the best values before that day; and manual records checked against the
-best known value.
+one user, the workout-derived record rows from a point of its history on, recomputed from the
+derived `workout_sets` rows and the best values before that point; and manual records checked
+against the best known value.
 
-Nothing here reads a user's whole history: the best value before the day is an indexed aggregate
-over the record rows (`userId, exerciseKey, recordType, date`), and only the sets of the
-exercise dated on or after the day (`userId, exerciseKey, date`) are read again.
+Workouts are in order of (`date`, `workoutId`): ids sort by creation, so of two workouts on one
+day the one logged first comes first. A point is such a pair. Nothing here reads a user's whole
+history: the best value before the point is an indexed aggregate over the record rows (which are
+the running bests: `userId, exerciseKey, recordType, date`), and only the exercise's sets from
+the point on (`userId, exerciseKey, date`) are read again. A workout logged today, after every
+other, reads back its own sets only.
 """
 
 from __future__ import annotations
@@ -52,29 +55,35 @@ async def lock_records(tx: Tx, user_id: str) -> None:
         )
 
 
-async def _baseline(tx: Tx, user_id: str, key: str, since: str) -> dict[str, float]:
-    """The best normalised value of each record type dated before `since`, from workouts."""
-    c = codec("personal_records", tx.dialect.name)
+Point = tuple[str, str]  # (date, workoutId): a place in a user's workout history
+# Rows at or after the point (:day, :workout), for tables with "date" and "workoutId"; before it.
+# Each opens with a plain range on "date", which the (..., date) indexes answer.
+FROM_POINT = '"date" >= :day AND ("date" > :day OR "workoutId" >= :workout)'
+BEFORE_POINT = '"date" <= :day AND ("date" < :day OR "workoutId" < :workout)'
+
+
+async def _baseline(tx: Tx, user_id: str, key: str, params: dict[str, Any]) -> dict[str, float]:
+    """The best normalised value of each record type before the point, from workouts."""
     rows = await tx.all(
         'SELECT "recordType", max("normalizedValue"), min("normalizedValue") '
         'FROM personal_records WHERE "userId" = :me AND "exerciseKey" = :key '
-        'AND "date" < :since AND source <> :manual GROUP BY "recordType"',
-        {"me": user_id, "key": key, "since": c.bind("date", since), "manual": "manual"},
+        f"AND source <> :manual AND {BEFORE_POINT} GROUP BY \"recordType\"",
+        {**params, "manual": "manual"},
     )
     return {kind: float(low if kind in LOWER_IS_BETTER_TYPES else high) for kind, high, low in rows}
 
 
-async def recompute_records(tx: Tx, user_id: str, key: str, name: str, since: str) -> None:
-    """Make the workout-derived records of exercise `key` dated `since` or later what its sets
-    say: new records inserted, changed ones updated, records no longer set deleted (the XP
+async def recompute_records(tx: Tx, user_id: str, key: str, name: str, since: Point) -> None:
+    """Make the workout-derived records of exercise `key` from the point `since` on what its
+    sets say: new records inserted, changed ones updated, records no longer set deleted (the XP
     engine follows each change: a deleted record's XP is taken back)."""
     c = codec("workout_sets", tx.dialect.name)
-    params = {"me": user_id, "key": key, "since": c.bind("date", since)}
-    baseline = await _baseline(tx, user_id, key, since)
+    params = {"me": user_id, "key": key, "day": c.bind("date", since[0]), "workout": since[1]}
+    baseline = await _baseline(tx, user_id, key, params)
     sets = await crud.select_documents(
         tx,
         "workout_sets",
-        '"userId" = :me AND "exerciseKey" = :key AND "date" >= :since AND type <> :warmup',
+        f'"userId" = :me AND "exerciseKey" = :key AND {FROM_POINT} AND type <> :warmup',
         {**params, "warmup": "warmup"},
         'ORDER BY "date", "workoutId", "exerciseIndex", "setIndex"',
     )
@@ -82,7 +91,7 @@ async def recompute_records(tx: Tx, user_id: str, key: str, name: str, since: st
     existing = await crud.select_documents(
         tx,
         "personal_records",
-        '"userId" = :me AND "exerciseKey" = :key AND "date" >= :since AND source <> :manual',
+        f'"userId" = :me AND "exerciseKey" = :key AND {FROM_POINT} AND source <> :manual',
         {**params, "manual": "manual"},
     )
     table = REGISTRY["personal_records"]

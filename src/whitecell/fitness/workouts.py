@@ -12,7 +12,7 @@ from whitecell.core.errors import ValidationFailed
 from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
 from whitecell.fitness.calories import DEFAULT_BODY_KG, estimate_calories
-from whitecell.fitness.records import lock_records, recompute_records
+from whitecell.fitness.records import Point, lock_records, recompute_records
 from whitecell.fitness.rules import exercise_key, to_kg
 from whitecell.fitness.sets import normalise_exercises, set_rows
 
@@ -107,11 +107,11 @@ async def sync_workout(tx: Tx, workout: Document | None, previous: Document | No
             tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
         )
     await crud.insert_server_rows(tx, sets, after)
-    # Each touched exercise from the earliest day the write changed.
-    since: dict[str, str] = {}
+    # Each touched exercise from the earliest point of its history the write changed.
+    since: dict[str, Point] = {}
     for row in (*before, *after):
-        key, day = row["exerciseKey"], str(row["date"])
-        since[key] = min(since.get(key, day), day)
+        key, point = row["exerciseKey"], (str(row["date"]), row["workoutId"])
+        since[key] = min(since.get(key, point), point)
     names = await _count_exercises(tx, user_id, workout, previous)
     for key in sorted(since):
         await recompute_records(tx, user_id, key, names.get(key, key), since[key])
