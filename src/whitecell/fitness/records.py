@@ -23,6 +23,7 @@ from whitecell.core.tables import REGISTRY, ComputeContext
 from whitecell.fitness.detection import (
     FIXED_UNITS,
     LOWER_IS_BETTER_TYPES,
+    RECORD_TYPES,
     WEIGHT_TYPES,
     better,
     detect_records,
@@ -62,15 +63,23 @@ FROM_POINT = '"date" >= :day AND ("date" > :day OR "workoutId" >= :workout)'
 BEFORE_POINT = '"date" <= :day AND ("date" < :day OR "workoutId" < :workout)'
 
 
+# The latest workout-derived record of one type before the point: workouts' and imports' records
+# are the running bests, each better than the one before, so the latest is the best. One index
+# seek per type (userId, exerciseKey, recordType, date), all in one statement.
+_LATEST = (
+    'SELECT * FROM (SELECT "recordType", "normalizedValue" FROM personal_records '
+    'WHERE "userId" = :me AND "exerciseKey" = :key AND "recordType" = :t{i} '
+    f"AND source <> :manual AND {BEFORE_POINT} "
+    'ORDER BY "date" DESC, "workoutId" DESC LIMIT 1) AS latest{i}'
+)
+BASELINE = " UNION ALL ".join(_LATEST.format(i=i) for i in range(len(RECORD_TYPES)))
+
+
 async def _baseline(tx: Tx, user_id: str, key: str, params: dict[str, Any]) -> dict[str, float]:
     """The best normalised value of each record type before the point, from workouts."""
-    rows = await tx.all(
-        'SELECT "recordType", max("normalizedValue"), min("normalizedValue") '
-        'FROM personal_records WHERE "userId" = :me AND "exerciseKey" = :key '
-        f"AND source <> :manual AND {BEFORE_POINT} GROUP BY \"recordType\"",
-        {**params, "manual": "manual"},
-    )
-    return {kind: float(low if kind in LOWER_IS_BETTER_TYPES else high) for kind, high, low in rows}
+    types = {f"t{i}": kind for i, kind in enumerate(RECORD_TYPES)}
+    rows = await tx.all(BASELINE, {**params, **types, "manual": "manual"})
+    return {kind: float(value) for kind, value in rows}
 
 
 async def recompute_records(tx: Tx, user_id: str, key: str, name: str, since: Point) -> None:

@@ -210,7 +210,12 @@ WORKOUT_SETS = Table(
         "pace": number(required=False, server=True),
     },
     access=SERVER_WRITTEN,
-    indexes=[("userId", "exerciseKey", "date"), ("userId", "workoutId"), ("userId", "date")],
+    # (date, workoutId) is the order of a user's history (fitness/records.py).
+    indexes=[
+        ("userId", "exerciseKey", "date", "workoutId"),
+        ("userId", "workoutId"),
+        ("userId", "date"),
+    ],
     order="-date",
 )
 

@@ -164,7 +164,8 @@ async def _count_exercises(
         if count <= 0:
             await crud.delete_server_rows(tx, table, '"_id" = :id', {"id": row["_id"]})
             continue
-        last = await _last_used(tx, user_id, key)
+        # A new workout only moves the day on; an edit or a deletion may move it back.
+        last = row["lastUsed"] if previous is None else await _last_used(tx, user_id, key)
         if key in after and day is not None and (last is None or day > last):
             last = day
         changes = {n: v for n, v in (("usageCount", count), ("lastUsed", last)) if row[n] != v}

@@ -143,8 +143,8 @@ def upgrade() -> None:
             "ix_workout_sets_userId_date", ["userId", "date", "_id"], unique=False
         )
         batch_op.create_index(
-            "ix_workout_sets_userId_exerciseKey_date",
-            ["userId", "exerciseKey", "date", "_id"],
+            "ix_workout_sets_userId_exerciseKey_date_workoutId",
+            ["userId", "exerciseKey", "date", "workoutId", "_id"],
             unique=False,
         )
         batch_op.create_index(
@@ -208,7 +208,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("workout_sets", schema=None) as batch_op:
         batch_op.drop_index("ix_workout_sets_userId_workoutId")
-        batch_op.drop_index("ix_workout_sets_userId_exerciseKey_date")
+        batch_op.drop_index("ix_workout_sets_userId_exerciseKey_date_workoutId")
         batch_op.drop_index("ix_workout_sets_userId_date")
 
     op.drop_table("workout_sets")
