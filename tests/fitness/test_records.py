@@ -201,3 +201,15 @@ async def test_a_workout_s_record_follows_the_workout_only(api: Api) -> None:
         headers=api.a.headers,
     )
     assert server.status_code == 422 and server.json()["errors"][0]["field"] == "source"
+
+
+async def test_a_manual_record_s_notes_can_change_after_a_workout_beat_it(api: Api) -> None:
+    body = {"exercise": "Squat", "value": 100.0, "unit": "kg", "date": "2026-11-01"}
+    manual = await api.create(api.a, "personal_records", body)
+    await api.create(api.a, "workouts", strength("2026-11-05", lift("Squat", (110.0, 3))))
+    path = f"/api/v1/personal_records/{manual['_id']}"
+    noted = await api.client.patch(path, json={"notes": "regionals"}, headers=api.a.headers)
+    assert noted.status_code == 200 and noted.json()["previousPR"] is None
+    lower = await api.client.patch(path, json={"value": 90.0}, headers=api.a.headers)
+    assert lower.status_code == 422
+    assert (await api.client.delete(path, headers=api.a.headers)).status_code == 204

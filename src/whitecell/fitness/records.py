@@ -13,6 +13,7 @@ other, reads back its own sets only.
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
 from whitecell.core import crud
@@ -63,70 +64,92 @@ FROM_POINT = '"date" >= :day AND ("date" > :day OR "workoutId" >= :workout)'
 BEFORE_POINT = '"date" <= :day AND ("date" < :day OR "workoutId" < :workout)'
 
 
-# The latest workout-derived record of one type before the point: workouts' and imports' records
-# are the running bests, each better than the one before, so the latest is the best. One index
-# seek per type (userId, exerciseKey, recordType, date), all in one statement.
+# The latest workout-derived record of one exercise and type before the point: workouts' and
+# imports' records are the running bests, each better than the one before, so the latest is the
+# best. One index seek each (userId, exerciseKey, recordType, date), all in one statement.
 _LATEST = (
-    'SELECT * FROM (SELECT "recordType", "normalizedValue" FROM personal_records '
-    'WHERE "userId" = :me AND "exerciseKey" = :key AND "recordType" = :t{i} '
+    'SELECT * FROM (SELECT "exerciseKey", "recordType", "normalizedValue" FROM personal_records '
+    'WHERE "userId" = :me AND "exerciseKey" = :k{k} AND "recordType" = :t{t} '
     f"AND source <> :manual AND {BEFORE_POINT} "
-    'ORDER BY "date" DESC, "workoutId" DESC LIMIT 1) AS latest{i}'
+    'ORDER BY "date" DESC, "workoutId" DESC LIMIT 1) AS latest_{k}_{t}'
 )
-BASELINE = " UNION ALL ".join(_LATEST.format(i=i) for i in range(len(RECORD_TYPES)))
+KEYS_PER_STATEMENT = 50  # x 8 record types: within SQLite's 500 terms of a compound SELECT
 
 
-async def _baseline(tx: Tx, user_id: str, key: str, params: dict[str, Any]) -> dict[str, float]:
-    """The best normalised value of each record type before the point, from workouts."""
-    types = {f"t{i}": kind for i, kind in enumerate(RECORD_TYPES)}
-    rows = await tx.all(BASELINE, {**params, **types, "manual": "manual"})
-    return {kind: float(value) for kind, value in rows}
+def _in(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
+    """`(:p0, :p1, ...)` and its parameters."""
+    names = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return "(" + ", ".join(f":{n}" for n in names) + ")", names
 
 
-async def recompute_records(tx: Tx, user_id: str, key: str, name: str, since: Point) -> None:
-    """Make the workout-derived records of exercise `key` from the point `since` on what its
-    sets say: new records inserted, changed ones updated, records no longer set deleted (the XP
-    engine follows each change: a deleted record's XP is taken back)."""
+async def _baselines(
+    tx: Tx, keys: list[str], params: dict[str, Any]
+) -> dict[str, dict[str, float]]:
+    """Per exercise, the best normalised value of each record type before the point."""
+    best: dict[str, dict[str, float]] = {key: {} for key in keys}
+    types = {f"t{t}": kind for t, kind in enumerate(RECORD_TYPES)}
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        chunk = keys[start : start + KEYS_PER_STATEMENT]
+        sql = " UNION ALL ".join(
+            _LATEST.format(k=k, t=t) for k in range(len(chunk)) for t in range(len(types))
+        )
+        named = {f"k{k}": key for k, key in enumerate(chunk)}
+        for key, kind, value in await tx.all(sql, {**params, **types, **named}):
+            best[key][kind] = float(value)
+    return best
+
+
+async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: Point) -> None:
+    """Make the workout-derived records of the exercises `names` (key -> name shown) from the
+    point `since` on what their sets say: new records inserted, changed ones updated, records
+    no longer set deleted (the XP engine follows each change: a deleted record's XP is taken
+    back). Three reads for all the exercises, whatever their number."""
+    keys = sorted(names)
+    if not keys:
+        return
     c = codec("workout_sets", tx.dialect.name)
-    params = {"me": user_id, "key": key, "day": c.bind("date", since[0]), "workout": since[1]}
-    baseline = await _baseline(tx, user_id, key, params)
+    params = {"me": user_id, "day": c.bind("date", since[0]), "workout": since[1]}
+    params["manual"] = "manual"
+    baselines = await _baselines(tx, keys, params)
+    among, named = _in("key", keys)
     sets = await crud.select_documents(
         tx,
         "workout_sets",
-        f'"userId" = :me AND "exerciseKey" = :key AND {FROM_POINT} AND type <> :warmup',
-        {**params, "warmup": "warmup"},
-        'ORDER BY "date", "workoutId", "exerciseIndex", "setIndex"',
+        f'"userId" = :me AND "exerciseKey" IN {among} AND {FROM_POINT} AND type <> :warmup',
+        {**params, **named, "warmup": "warmup"},
+        'ORDER BY "exerciseKey", "date", "workoutId", "exerciseIndex", "setIndex"',
     )
-    found = detect_records(baseline, sets, lambda s: (s["date"], s["workoutId"]))
     existing = await crud.select_documents(
         tx,
         "personal_records",
-        f'"userId" = :me AND "exerciseKey" = :key AND {FROM_POINT} AND source <> :manual',
-        {**params, "manual": "manual"},
+        f'"userId" = :me AND "exerciseKey" IN {among} AND {FROM_POINT} AND source <> :manual',
+        {**params, **named},
     )
     table = REGISTRY["personal_records"]
-    held = {(r["recordType"], r["workoutId"]): r for r in existing}
-    for record in found:
-        record["exercise"] = name
-        before = held.pop((record["recordType"], record["workoutId"]), None)
-        if before is None:
-            await crud.insert_server_row(
-                tx, table, {"userId": user_id, "exerciseKey": key, "notes": None, **record}
-            )
-            continue
-        changes = {f: record[f] for f in DERIVED if before.get(f) != record[f]}
-        if changes:
-            await crud.update_server_row(tx, table, before, changes)
+    held = {(r["exerciseKey"], r["recordType"], r["workoutId"]): r for r in existing}
+    new: list[Document] = []
+    for key, group in groupby(sets, key=lambda s: s["exerciseKey"]):
+        found = detect_records(baselines[key], group, lambda s: (s["date"], s["workoutId"]))
+        for record in found:
+            record["exercise"] = names[key]
+            before = held.pop((key, record["recordType"], record["workoutId"]), None)
+            if before is None:
+                new.append({"userId": user_id, "exerciseKey": key, "notes": None, **record})
+                continue
+            changes = {f: record[f] for f in DERIVED if before.get(f) != record[f]}
+            if changes:
+                await crud.update_server_row(tx, table, before, changes)
+    await crud.insert_server_rows(tx, table, new)
     gone = [r["_id"] for r in held.values()]
     if gone:
-        marks = ", ".join(f":g{i}" for i in range(len(gone)))
-        await crud.delete_server_rows(
-            tx, table, f'"_id" IN ({marks})', {f"g{i}": g for i, g in enumerate(gone)}
-        )
+        marks, ids = _in("gone", gone)
+        await crud.delete_server_rows(tx, table, f'"_id" IN {marks}', ids)
 
 
 # -- manual records ----------------------------------------------------------------------------
 
 TIME_UNITS_TYPE = "time"  # a manual record of a fixed effort timed (a 5 km in seconds)
+COMPARED = ("exercise", "value", "unit", "recordType")  # what a manual record is checked on
 
 
 def _record_type(record: Document) -> str:
@@ -170,6 +193,8 @@ async def manual_record(ctx: ComputeContext) -> None:
         raise Conflict(
             "This record follows the workout that set it: change or delete the workout instead."
         )
+    if previous is not None and all(record.get(f) == previous.get(f) for f in COMPARED):
+        return  # notes or the day changed: the record stands as it was checked
     record_type = _record_type(record)
     record["recordType"] = record_type
     record["source"] = "manual"

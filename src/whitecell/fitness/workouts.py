@@ -107,14 +107,14 @@ async def sync_workout(tx: Tx, workout: Document | None, previous: Document | No
             tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
         )
     await crud.insert_server_rows(tx, sets, after)
-    # Each touched exercise from the earliest point of its history the write changed.
-    since: dict[str, Point] = {}
-    for row in (*before, *after):
-        key, point = row["exerciseKey"], (str(row["date"]), row["workoutId"])
-        since[key] = min(since.get(key, point), point)
+    # The touched exercises from the earliest point of the history the write changed (for an
+    # edit that moves the workout, a few sets more are read again than the least needed).
     names = await _count_exercises(tx, user_id, workout, previous)
-    for key in sorted(since):
-        await recompute_records(tx, user_id, key, names.get(key, key), since[key])
+    rows = (*before, *after)
+    if rows:
+        since: Point = min((str(row["date"]), row["workoutId"]) for row in rows)
+        touched = {row["exerciseKey"] for row in rows}
+        await recompute_records(tx, user_id, {k: names.get(k, k) for k in touched}, since)
     # Helper D (fitness goals): `whitecell.fitness.goals.refresh_goals(tx, user_id)` is called
     # here, once the records above have changed (wired at merge).
 
@@ -148,6 +148,18 @@ async def _count_exercises(
     )
     held = {row["key"]: row for row in rows}
     day = str(workout["date"]) if workout is not None else None
+    if previous is None and day is not None and _only_later(held, after, day):
+        # The everyday case, a new workout of known exercises: one statement for them all.
+        marks = ", ".join(f":k{i}" for i in range(len(touched)))
+        await crud.update_server_rows(
+            tx,
+            table,
+            f'"userId" = :me AND "key" IN ({marks})',
+            params,
+            {"lastUsed": day},
+            increments={"usageCount": 1},
+        )
+        return {key: row["name"] for key, row in held.items()}
     for key in touched:
         row = held.get(key)
         step = (key in after) - (key in before)
@@ -172,6 +184,11 @@ async def _count_exercises(
         if changes:
             await crud.update_server_row(tx, table, row, changes)
     return {key: row["name"] for key, row in held.items()}
+
+
+def _only_later(held: dict[str, Document], keys: dict[str, str], day: str) -> bool:
+    """Every exercise of `keys` is known and was last used on `day` or before."""
+    return all(key in held and (held[key]["lastUsed"] or "") <= day for key in keys)
 
 
 async def _last_used(tx: Tx, user_id: str, key: str) -> str | None:
