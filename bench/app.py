@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bench.floor import PostgresFloor, SqliteFloor, create_floor
+from bench.floor_history import add_history_floor
 from whitecell.app import create_app
 from whitecell.core.config import get_settings
 from whitecell.core.logging import configure_logging
@@ -47,4 +48,6 @@ def create() -> Dispatch:
     def api_lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         return api.router.lifespan_context(api)
 
-    return Dispatch(api, create_floor(database, api_lifespan))
+    floor = create_floor(database, api_lifespan)
+    add_history_floor(floor, database)
+    return Dispatch(api, floor)

@@ -24,6 +24,7 @@ import whitecell.models  # noqa: F401  (declares every table)
 from whitecell.core.db import SQLITE_PRAGMAS
 from whitecell.core.ids import new_id
 from whitecell.core.tables import JSON_KINDS, REGISTRY, Kind
+from whitecell.fitness.sets import normalise_exercises
 
 Row = tuple[Any, ...]
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -98,11 +99,11 @@ def _cursor(value: Any) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
 
 
-def _json_response(payload: Any, status: int = 200) -> Response:
+def json_response(payload: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(payload), status_code=status, media_type="application/json")
 
 
-def _token_digest(request: Request) -> str | None:
+def token_digest(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if not header.startswith("Bearer "):
         return None
@@ -205,6 +206,9 @@ class SqliteFloor:
         match = f'userId : "{user}" AND ({" ".join(terms)})'
         return self._all(self.q.search, (user, match, limit))
 
+    async def rows(self, statement: str, params: tuple[Any, ...]) -> list[Row]:
+        return self._all(statement, params)
+
     async def insert_workout(self, values: list[Any]) -> Row:
         assert self.connection is not None
         self.connection.execute("BEGIN IMMEDIATE")
@@ -261,6 +265,9 @@ class PostgresFloor:
     async def search(self, user: str, words: str, limit: int) -> list[Row]:
         return await self._all(self.q.search, {"u": user, "q": words, "n": limit})
 
+    async def rows(self, statement: str, params: tuple[Any, ...]) -> list[Row]:
+        return await self._all(statement, params)
+
     async def insert_workout(self, values: list[Any]) -> Row:
         rows = await self._all(self.q.insert_workout, values)
         return rows[0]
@@ -273,8 +280,8 @@ class PostgresFloor:
 
 # -- the routes ---------------------------------------------------------------------------------
 
-UNAUTHORIZED = _json_response({"error": "unauthorized"}, 401)
-NOT_FOUND = _json_response({"error": "not_found"}, 404)
+UNAUTHORIZED = json_response({"error": "unauthorized"}, 401)
+NOT_FOUND = json_response({"error": "not_found"}, 404)
 
 
 def create_floor(
@@ -295,7 +302,7 @@ def create_floor(
     app = FastAPI(lifespan=both, openapi_url=None, docs_url=None, redoc_url=None)
 
     async def caller(request: Request) -> str | None:
-        digest = _token_digest(request)
+        digest = token_digest(request)
         return await database.user(digest) if digest else None
 
     @app.get("/floor/flashcards")
@@ -310,7 +317,7 @@ def create_floor(
         following = None
         if len(rows) > limit:
             following = _cursor([items[-1]["nextReviewDate"], items[-1]["_id"]])
-        return _json_response({"items": items, "nextCursor": following})
+        return json_response({"items": items, "nextCursor": following})
 
     @app.get("/floor/notes/{note_id}")
     async def note(note_id: str, request: Request) -> Response:
@@ -318,7 +325,7 @@ def create_floor(
         if user is None:
             return UNAUTHORIZED
         rows = await database.note(user, note_id)
-        return _json_response(q.notes.document(rows[0])) if rows else NOT_FOUND
+        return json_response(q.notes.document(rows[0])) if rows else NOT_FOUND
 
     @app.get("/floor/notes")
     async def search(request: Request) -> Response:
@@ -327,7 +334,7 @@ def create_floor(
             return UNAUTHORIZED
         rows = await database.search(user, request.query_params["search"].strip(), LIMIT + 1)
         items = [q.notes.document(row) for row in rows[:LIMIT]]
-        return _json_response(
+        return json_response(
             {"items": items, "nextCursor": _cursor(LIMIT) if len(rows) > LIMIT else None}
         )
 
@@ -340,9 +347,11 @@ def create_floor(
         now = datetime.now(UTC)
         document = {
             "name": None, "calories": 0, "notes": None, "templateId": None,
-            "date": now.date().isoformat(), **body,
-            "_id": new_id(), "userId": user, "createdAt": _pg_ts(now),
+            "date": now.date().isoformat(), "isTemplate": False, **body,
+            "_id": new_id(), "userId": user, "createdAt": _pg_ts(now), "caloriesEstimated": False,
         }  # fmt: skip
+        # What the answer needs: the set lists and the spec's summary filled (fitness/sets.py).
+        document["exercises"] = normalise_exercises(document, "kg")
         values: list[Any] = []
         for name in q.workout_columns:
             value = document[name]
@@ -354,6 +363,6 @@ def create_floor(
                 value = date.fromisoformat(value)
             values.append(value)
         row = await database.insert_workout(values)
-        return _json_response(q.workouts.document(row), 201)
+        return json_response(q.workouts.document(row), 201)
 
     return app

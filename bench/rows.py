@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bench.corpus import SUBJECTS, Corpus
+from bench.history import HISTORY_USERS, history_rows
 from whitecell.core import security
 from whitecell.core.clock import isoformat_z
 from whitecell.core.ids import new_id
@@ -340,4 +341,7 @@ def user_rows(
         "study_sessions": _study_sessions(rng, uid, now, per_user["study_sessions"]),
         "xp_logs": _xp_logs(rng, uid, now, per_user["xp_logs"]),
     }
+    if index < HISTORY_USERS:  # three years of sets and the records found in them
+        for table, rows in history_rows(index, uid, now).items():
+            tables[table] = tables.get(table, []) + rows
     return UserRows(token=token, user=user, tables=tables)

@@ -3,7 +3,8 @@
 Settings (environment):
 - BENCH_DURATION: seconds measured per endpoint (8); BENCH_WARMUP: seconds of warm-up (2);
 - BENCH_CONNECTIONS: concurrent connections (8); BENCH_USERS: users (1000: 500,000 flashcards);
-- BENCH_DATABASES ("sqlite,postgresql"); BENCH_CASES ("due,note,search,workout");
+- BENCH_DATABASES ("sqlite,postgresql"); BENCH_CASES
+  ("due,note,search,workout,workout5x4,history");
 - BENCH_POSTGRES_URL (postgresql://127.0.0.1:5432/test): where to create and drop the database
   `whitecell_bench` (nothing else there is touched); BENCH_KEEP_POSTGRES=1 keeps it afterwards;
 - BENCH_LOADGEN=python: the fallback load generator even when wrk is installed.
@@ -26,6 +27,7 @@ from urllib.parse import quote, urlencode
 
 from bench import dataset
 from bench.dataset import DATA_DIR, Manifest
+from bench.history import PROGRAM, five_by_four
 from bench.load import Measurement, PythonLoad, Request, Wrk, load_generator, write_requests
 from bench.rows import exercise
 from bench.server import running_server
@@ -33,7 +35,7 @@ from whitecell.core.clock import isoformat_z, utcnow
 
 SERVER_CPU, LOAD_CPU = 0, 1
 PG_DATABASE = "whitecell_bench"
-READS = ("due flashcards", "note by id", "notes search")
+READS = ("due flashcards", "note by id", "notes search", "exercise history (3y)")
 QUIET = 0.15  # the busiest the CPUs may be, from other work, when a measurement starts
 
 
@@ -59,7 +61,9 @@ class Options:
             users=int(env("BENCH_USERS", "1000")),
             databases=tuple(env("BENCH_DATABASES", "sqlite,postgresql").split(",")),
             postgres_url=env("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test"),
-            cases=tuple(env("BENCH_CASES", "due,note,search,workout").split(",")),
+            cases=tuple(
+                env("BENCH_CASES", "due,note,search,workout,workout5x4,history").split(",")
+            ),
             python_load=env("BENCH_LOADGEN", "wrk") == "python",
             keep_postgres=env("BENCH_KEEP_POSTGRES", "") == "1",
         )
@@ -117,10 +121,46 @@ def create_workout(manifest: Manifest) -> tuple[list[Request], list[Request]]:
             "name": "Leg day",
             "duration": 50,
             "intensity": "high",
+            "calories": 450,
             "exercises": [exercise(rng) for _ in range(4)],
         }
         pairs.append(_pair("POST", "workouts", user.token, json.dumps(body)))
     return _split(pairs)
+
+
+BODIES_PER_HISTORY_USER = 10
+
+
+def create_workout_5x4(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    """5 lifts x 4 sets on users with three years of them (bench/history.py): each create
+    finds its records against that history."""
+    rng = random.Random(5)
+    today = utcnow().date().isoformat()
+    pairs = []
+    for _ in range(BODIES_PER_HISTORY_USER):
+        for user in (u for u in manifest.users if u.history):
+            body = {
+                "date": today,
+                "type": "strength",
+                "name": "Strength A",
+                "duration": 60,
+                "calories": 450,
+                "intensity": "high",
+                "exercises": five_by_four(user.index, rng, today),
+            }
+            pairs.append(_pair("POST", "workouts", user.token, json.dumps(body)))
+    return _split(pairs)
+
+
+def exercise_history(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    return _split(
+        [
+            _pair("GET", f"workouts/exercises/{quote(name)}/history", user.token)
+            for user in manifest.users
+            if user.history
+            for name, _ in PROGRAM
+        ]
+    )
 
 
 CASES = (
@@ -128,6 +168,8 @@ CASES = (
     Case("note", "note by id", note_by_id),
     Case("search", "notes search", notes_search),
     Case("workout", "create workout", create_workout),
+    Case("workout5x4", "create workout 5x4 (3y history)", create_workout_5x4),
+    Case("history", "exercise history (3y)", exercise_history),
 )
 
 

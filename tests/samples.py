@@ -95,11 +95,14 @@ def sample_body(table: Table | str, **overrides: Any) -> dict[str, Any]:
             body[column.name] = value
     body.update(FIXED.get(table.name, {}))
     body.update(_distinct_days(table))
+    if table.name == "personal_records":
+        body["value"] = float(100 + next(_HEAVIER))
     body.update(overrides)
     return body
 
 
 _EARLIER = itertools.count()
+_HEAVIER = itertools.count()
 
 
 def _distinct_days(table: Table) -> dict[str, str]:
@@ -122,6 +125,27 @@ FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
     "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
     "notes": {"isArchived": False},  # archived notes leave the default list
+    # A performed workout (a template earns nothing) without sets, so it derives no rows (sets,
+    # exercises, records: tests/fitness); a manual record of a weight in kg (each sample heavier
+    # than the last: a record must beat the best before it).
+    "workouts": {"isTemplate": False, "exercises": []},
+    "personal_records": {"unit": "kg", "recordType": "weight"},
+    # Server-written rows derived from workouts, as the isolation tests insert them.
+    "exercises": {"name": "Squat", "key": "back squat", "usageCount": 1, "lastUsed": SAMPLE_DAY},
+    "workout_sets": {
+        "workoutId": "01m8xwvangrxyq9wc1h2zwx9h4",
+        "exerciseKey": "back squat",
+        "exercise": "Squat",
+        "date": SAMPLE_DAY,
+        "exerciseIndex": 0,
+        "setIndex": 0,
+        "type": "normal",
+        "source": "workout",
+        "reps": 5,
+        "weight": 100.0,
+        "unit": "kg",
+        "weightKg": 100.0,
+    },
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},
     "content_templates": {"platforms": ["youtube"]},

@@ -3,6 +3,8 @@ against the best before them (the rules themselves: tests/fitness/test_rules.py)
 
 from __future__ import annotations
 
+from httpx import Response
+
 from tests.samples import sample_body
 from tests.support import Api
 
@@ -43,18 +45,23 @@ async def test_macro_percentages_come_from_grams(api: Api) -> None:
     )
 
 
-async def test_a_personal_record_is_compared_with_the_best_before_it(api: Api) -> None:
-    async def record(value: float, unit: str, day: str) -> dict[str, object]:
-        body = sample_body("personal_records", exercise="5 km", value=value, unit=unit, date=day)
-        return await api.create(api.a, "personal_records", body)
+async def test_a_manual_record_is_compared_with_the_best_known_and_must_beat_it(
+    api: Api,
+) -> None:
+    async def record(value: float, unit: str, day: str) -> Response:
+        body = {"exercise": "5 km", "value": value, "unit": unit, "date": day}
+        return await api.client.post("/api/v1/personal_records", json=body, headers=api.a.headers)
 
-    first = await record(1500.0, "seconds", "2026-10-01")
+    first = (await record(1500.0, "seconds", "2026-10-01")).json()
     assert (first["previousPR"], first["improvement"]) == (None, None)
+    assert (first["recordType"], first["source"]) == ("time", "manual")
     await record(1380.0, "seconds", "2026-10-15")
-    await record(1450.0, "seconds", "2026-11-01")  # an off day: not the record to beat
-    faster = await record(1350.0, "seconds", "2026-11-20")
+    off_day = await record(1450.0, "seconds", "2026-11-01")  # slower: not a record
+    assert off_day.status_code == 422
+    assert off_day.json()["errors"][0]["field"] == "value"
+    faster = (await record(1350.0, "seconds", "2026-11-20")).json()
     assert (faster["previousPR"], faster["improvement"]) == (1380.0, 30.0)
 
     await record(100.0, "kg", "2026-10-01")
-    heavier = await record(105.0, "kg", "2026-11-01")
+    heavier = (await record(105.0, "kg", "2026-11-01")).json()
     assert (heavier["previousPR"], heavier["improvement"]) == (100.0, 5.0)

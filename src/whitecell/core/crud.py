@@ -173,6 +173,36 @@ async def insert_server_row(tx: Tx, table: Table, document: Document) -> Documen
     return stored
 
 
+async def insert_server_rows(tx: Tx, table: Table, documents: Sequence[Document]) -> list[Document]:
+    """Many rows the server writes itself (rows derived from one caller's write), in one INSERT
+    statement; one change event per row, as `insert_server_row` records."""
+    if not documents:
+        return []
+    c = _codec(tx, table)
+    rows = [_server_document(table, document) for document in documents]
+    names = [n for n in table.columns if n in rows[0]]
+    params: dict[str, Any] = {}
+    values = []
+    for r, row in enumerate(rows):
+        if [n for n in table.columns if n in row] != names:
+            raise ValueError(f"{table.name}: rows of one insert must have the same columns")
+        values.append("(" + ", ".join(f":v{r}_{i}" for i in range(len(names))) + ")")
+        params.update({f"v{r}_{i}": c.bind(n, row[n]) for i, n in enumerate(names)})
+    columns = ", ".join(f'"{n}"' for n in names)
+    try:
+        stored_rows = await tx.all(
+            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join(values)} '
+            f"RETURNING {c.select_list}",
+            params,
+        )
+    except INTEGRITY_ERRORS as error:
+        raise conflict(table, error) from error
+    stored = [c.document(row) for row in stored_rows]
+    for document in stored:
+        _record(tx, table, "insert", document)
+    return stored
+
+
 async def insert_server_row_once(
     tx: Tx, table: Table, document: Document, *, unique: Sequence[str]
 ) -> Document | None:

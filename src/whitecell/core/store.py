@@ -44,6 +44,7 @@ Row = tuple[Any, ...]
 
 # Any constant: serializes the tail of write transactions (change log + COMMIT) on PostgreSQL.
 CHANGE_LOG_LOCK = 0x57C311
+CHANGE_LOG_ROWS_PER_INSERT = 500  # 6 parameters a row: within both databases' limits
 # The PostgreSQL NOTIFY channel that announces new change-log rows to every server process.
 CHANGES_CHANNEL = "whitecell_changes"
 
@@ -141,22 +142,33 @@ class Tx:
             return
         if not self.dialect.is_sqlite:
             await self.all("SELECT pg_advisory_xact_lock(:key)", {"key": CHANGE_LOG_LOCK})
-        now = utcnow()
-        for event in self.events:
-            event.seq = await self.scalar(
+        at = self.store.bind_timestamp(utcnow())
+        # Many events (a workout's derived sets) go in a few multi-row INSERTs. Sequences are
+        # handed out in VALUES order, and nobody else writes the log meanwhile (the lock above;
+        # SQLite has one writer), so the returned numbers, sorted, are the events' in order.
+        for start in range(0, len(self.events), CHANGE_LOG_ROWS_PER_INSERT):
+            chunk = self.events[start : start + CHANGE_LOG_ROWS_PER_INSERT]
+            params: dict[str, Any] = {"at": at}
+            values = []
+            for i, event in enumerate(chunk):
+                values.append(f"(:t{i}, :o{i}, :i{i}, :u{i}, :d{i}, :p{i}, :at)")
+                params.update(
+                    {
+                        f"t{i}": event.table,
+                        f"o{i}": event.op,
+                        f"i{i}": event.id,
+                        f"u{i}": event.userId,
+                        f"d{i}": _json(event.document),
+                        f"p{i}": _json(event.previous),
+                    }
+                )
+            rows = await self.all(
                 'INSERT INTO change_log ("table", op, "docId", "userId", document, previous, '
-                '"committedAt") VALUES (:table, :op, :docId, :userId, :document, :previous, :at) '
-                "RETURNING seq",
-                {
-                    "table": event.table,
-                    "op": event.op,
-                    "docId": event.id,
-                    "userId": event.userId,
-                    "document": _json(event.document),
-                    "previous": _json(event.previous),
-                    "at": self.store.bind_timestamp(now),
-                },
+                f'"committedAt") VALUES {", ".join(values)} RETURNING seq',
+                params,
             )
+            for event, seq in zip(chunk, sorted(row[0] for row in rows), strict=True):
+                event.seq = seq
         self.seq = self.events[-1].seq
         if not self.dialect.is_sqlite:
             # Delivered at COMMIT only (never for a rollback): wakes every process's feed.

@@ -47,7 +47,6 @@ PROGRAM: dict[int, tuple[str, str, tuple[Lift, ...]]] = {  # weekday -> (name, t
         ),
     ),
 }
-RECORD_LIFTS = ("Bench Press", "Deadlift", "Back Squat")
 # When sessions start (local time): weekday evenings, the weekend mornings.
 SESSION_START = {0: (18, 30), 2: (18, 30), 4: (18, 30), 5: (9, 30), 6: (10, 30)}
 

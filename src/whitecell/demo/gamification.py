@@ -5,7 +5,9 @@ walks the demo's rows in the order they pretend to have happened and grants what
 rule table says each is owed (gamification/rules.py), at that moment, with the streak multiplier
 of that day. Each source then holds exactly what it is owed, so when the engine later reads the
 demo's change events it finds nothing to add. Caps are not applied: the demo's days stay under
-them. Badges and totals come from the engine's own functions.
+them, except the personal records a progressing program sets (several a session), which are paid
+in full so that the engine finds nothing left to pay. Badges and totals come from the engine's
+own functions.
 """
 
 from __future__ import annotations

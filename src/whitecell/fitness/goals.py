@@ -13,7 +13,6 @@ from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
 from whitecell.fitness.progress import (
     best_record,
-    exercise_name_key,
     goal_exercise,
     measured_field,
     measured_value,
@@ -61,21 +60,18 @@ class _Readings:
         return self._latest[field]
 
     async def records(self) -> dict[str, list[tuple[str, float]]]:
-        """Each exercise's (by name key) best record value per unit: heaviest-weight records,
-        or records of no kind (manual and older ones)."""
+        """Each exercise's (by `exerciseKey`) best record value per unit: heaviest-weight
+        records, or records of no kind (manual ones that name none)."""
         if self._records is None:
-            kinds = ""
-            if "recordType" in REGISTRY["personal_records"].columns:
-                kinds = ' AND ("recordType" = \'weight\' OR "recordType" IS NULL)'
             rows = await self.tx.all(
-                'SELECT exercise, unit, max("value") FROM personal_records '
-                f'WHERE "userId" = :me{kinds} GROUP BY exercise, unit',
+                'SELECT "exerciseKey", unit, max("value") FROM personal_records '
+                'WHERE "userId" = :me AND ("recordType" = \'weight\' OR "recordType" IS NULL) '
+                'GROUP BY "exerciseKey", unit',
                 {"me": self.user_id},
             )
             self._records = {}
-            for exercise, unit, value in rows:
-                key = exercise_name_key(str(exercise))
-                self._records.setdefault(key, []).append((str(unit), float(value)))
+            for key, unit, value in rows:
+                self._records.setdefault(str(key), []).append((str(unit), float(value)))
         return self._records
 
 

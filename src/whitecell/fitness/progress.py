@@ -3,17 +3,12 @@ value a goal follows, which way it counts, when it is reached, and exercise name
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from whitecell.fitness.rules import EXERCISE_ALIASES, exercise_key, exercise_phrase
 from whitecell.fitness.trends import convert_mass, mass_unit
 
 PERCENT_UNITS = frozenset({"%", "percent", "pct"})
-
-
-def exercise_name_key(name: str) -> str:
-    """An exercise name compared without case or spacing ("Bench  Press" = "bench press")."""
-    return " ".join(name.casefold().split())
 
 
 def measured_field(goal: dict[str, Any]) -> str | None:
@@ -41,13 +36,16 @@ def measured_value(field: str, measurement: dict[str, Any], goal_unit: str) -> f
 
 def goal_exercise(goal: dict[str, Any], exercises: list[str]) -> str | None:
     """The key of the exercise a strength goal follows: its `exercise`, else the longest known
-    exercise whose name stands as whole words in the goal's name ("Bench press 100 kg")."""
+    exercise (by key, or by one of its aliases) that stands as whole words in the goal's name
+    ("Bench 100 kg" follows "bench press")."""
     if goal.get("exercise"):
-        return exercise_name_key(goal["exercise"])
-    words = re.sub(r"[^\w\s-]", " ", goal.get("name") or "")
-    name = f" {exercise_name_key(words)} "
-    found = [key for key in exercises if key and f" {key} " in name]
-    return max(found, key=len) if found else None
+        return exercise_key(goal["exercise"])
+    known = set(exercises)
+    phrases = {key: key for key in known if key}
+    phrases.update({alias: key for alias, key in EXERCISE_ALIASES.items() if key in known})
+    name = f" {exercise_phrase(goal.get('name') or '')} "
+    found = [phrase for phrase in phrases if f" {phrase} " in name]
+    return phrases[max(found, key=len)] if found else None
 
 
 def best_record(records: list[tuple[str, float]], goal_unit: str) -> float | None:

@@ -19,6 +19,7 @@ from whitecell.core.tables import (
     Kind,
     Table,
     Upload,
+    boolean,
     choice,
     clock_time,
     day,
@@ -34,23 +35,39 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Int64, Number, Text
+from whitecell.fitness.detection import RECORD_TYPES
 from whitecell.fitness.goals import goal_progress, goals_follow
-from whitecell.fitness.hooks import previous_record
 from whitecell.fitness.library import forget_foods, remember_foods
 from whitecell.fitness.nutrition import food_with_calories
+from whitecell.fitness.records import TIME_UNITS_TYPE, manual_record, record_deleted
 from whitecell.fitness.rules import macro_percentages, meal_totals
+from whitecell.fitness.workouts import prepare_workout, workout_deleted
+
+
+class WorkoutSet(StrictObject):
+    """One set of an exercise (an addition: docs/fitness.md, "Workouts, sets and exercises")."""
+
+    reps: Int64 | None = Field(None, ge=0, le=10_000)
+    weight: Number | None = Field(None, ge=0, le=10_000)
+    unit: Literal["kg", "lbs"] | None = None
+    distance: Number | None = Field(None, ge=0, le=1_000_000)  # metres
+    time: Number | None = Field(None, ge=0, le=7 * 86_400)  # seconds
+    type: Literal["normal", "warmup", "drop", "failure"] = "normal"
+    rpe: Number | None = Field(None, ge=1, le=10)
 
 
 class Exercise(StrictObject):
     name: Text = Field(min_length=1, max_length=200)
-    sets: Int64 = Field(ge=0, le=1000)
-    reps: Int64 = Field(ge=0, le=10_000)
+    # The spec's summary; filled by the server from `setList` (fitness/sets.py).
+    sets: Int64 | None = Field(None, ge=0, le=1000)
+    reps: Int64 | None = Field(None, ge=0, le=10_000)
     weight: Number | None = Field(None, ge=0, le=10_000)
     unit: Literal["kg", "lbs"] | None = None
     distance: Number | None = Field(None, ge=0)
     time: Number | None = Field(None, ge=0)
     rpe: Number | None = Field(None, ge=1, le=10)
     notes: Text | None = Field(None, max_length=2000)
+    setList: list[WorkoutSet] | None = Field(None, max_length=100)
 
 
 # One food of a meal, within what any real portion holds, so a meal's totals (at most 100
@@ -91,16 +108,17 @@ async def _meal(ctx: ComputeContext) -> None:
         await remember_foods(ctx.tx, FOOD_LIBRARY, ctx.document["userId"], foods, previous)
 
 
+async def _record_deleted(tx: Tx, record: dict[str, Any]) -> None:
+    await record_deleted(tx, record)  # only a manual record may go by itself
+    await goals_follow(tx, record)
+
+
 async def _meal_deleted(tx: Tx, meal: dict[str, Any]) -> None:
     await forget_foods(tx, FOOD_LIBRARY, meal)
 
 
 async def _nutrition_goal(ctx: ComputeContext) -> None:
     ctx.document.update(macro_percentages(ctx.document))
-
-
-async def _personal_record(ctx: ComputeContext) -> None:
-    ctx.document.update(await previous_record(ctx.tx, ctx.document))
 
 
 WORKOUTS = Table(
@@ -122,11 +140,17 @@ WORKOUTS = Table(
         # stable key of the source workout so that importing the same file twice adds nothing.
         "importSource": choice("strong", "hevy", required=False, server=True),
         "importKey": string(required=False, max_length=64, server=True),
+        # Additions (docs/fitness.md, "Templates and calories"): a saved template (no sets,
+        # records or XP of its own), and whether `calories` is the server's estimate.
+        "isTemplate": boolean(),
+        "caloriesEstimated": boolean(server=True),
     },
     indexes=[("userId", "date"), ("userId", "type"), ("templateId",)],
     unique=[("userId", "importKey")],
     order="-date",
     created_at="createdAt",
+    compute=prepare_workout,
+    on_delete=workout_deleted,
 )
 
 MEASUREMENTS = Table(
@@ -162,12 +186,76 @@ PERSONAL_RECORDS = Table(
         "previousPR": number(required=False, server=True),
         "improvement": number(required=False, ge=None, server=True),
         "notes": text(required=False, max_length=5000),
+        # Additions (docs/fitness.md, "Personal records"): the kind of record (given or inferred
+        # for a manual one), who found it, the workout and set that set it, the exercise's key
+        # and the value normalised for comparison (kg, m, s, s/km, reps).
+        "recordType": choice(*RECORD_TYPES, TIME_UNITS_TYPE, required=False),
+        "source": choice("workout", "import", "manual", default="manual", server=True),
+        "workoutId": string(required=False, max_length=64, server=True),
+        "exerciseIndex": integer(required=False, server=True),
+        "setIndex": integer(required=False, server=True),
+        "exerciseKey": string(max_length=200, server=True),
+        "normalizedValue": number(ge=None, server=True),
     },
-    indexes=[("userId", "exercise"), ("userId", "date")],
+    indexes=[
+        ("userId", "exercise"),
+        ("userId", "date"),
+        ("userId", "exerciseKey", "recordType", "date"),
+        ("userId", "source"),
+    ],
     order="-date",
-    compute=_personal_record,
+    compute=manual_record,
     after_write=goals_follow,  # strength goals move (fitness/goals.py)
-    on_delete=goals_follow,
+    on_delete=_record_deleted,
+)
+
+# Derived and server-written (docs/fitness.md, "Workouts, sets and exercises"): a user's
+# exercises by key, and every set of every workout, kept in the workout's own transaction.
+EXERCISES = Table(
+    "exercises",
+    "fitness",
+    {
+        "name": string(max_length=200, server=True),
+        "key": string(max_length=200, server=True),
+        "usageCount": integer(server=True),
+        "lastUsed": day(required=False, server=True),
+    },
+    access=SERVER_WRITTEN,
+    indexes=[("userId", "key"), ("userId", "usageCount")],
+    unique=[("userId", "key")],
+    order="-usageCount",
+)
+
+WORKOUT_SETS = Table(
+    "workout_sets",
+    "fitness",
+    {
+        "workoutId": string(max_length=64, server=True),
+        "exerciseKey": string(max_length=200, server=True),
+        "exercise": string(max_length=200, server=True),
+        "date": day(server=True),
+        "exerciseIndex": integer(server=True),
+        "setIndex": integer(server=True),
+        "type": choice("normal", "warmup", "drop", "failure", server=True),
+        "source": choice("workout", "import", server=True),
+        "reps": integer(required=False, server=True),
+        "weight": number(required=False, server=True),
+        "unit": choice("kg", "lbs", required=False, server=True),
+        "weightKg": number(required=False, server=True),
+        "distance": number(required=False, server=True),
+        "time": number(required=False, server=True),
+        "e1rm": number(required=False, server=True),
+        "volume": number(required=False, server=True),
+        "pace": number(required=False, server=True),
+    },
+    access=SERVER_WRITTEN,
+    # (date, workoutId) is the order of a user's history (fitness/records.py).
+    indexes=[
+        ("userId", "exerciseKey", "date", "workoutId"),
+        ("userId", "workoutId"),
+        ("userId", "date"),
+    ],
+    order="-date",
 )
 
 MEALS = Table(
@@ -322,3 +410,4 @@ register(
     FOOD_LIBRARY,
     FOOD_PRODUCTS,
 )
+register(EXERCISES, WORKOUT_SETS)

@@ -285,7 +285,7 @@ METRICS: dict[str, Metric] = {
     "study_minutes": _sum("study_sessions", "duration"),
     "workouts": _count("workouts"),
     "meals": _count("meals"),
-    "records": _count("personal_records"),
+    "records": _count("personal_records", "source = 'workout' AND improvement > 0"),
     "chess_solved": _count("chess_puzzles", "solved = :yes", yes=True),
     "logic_solved": _count("logic_puzzles", "solved = :yes", yes=True),
     "cube_solves": _count("cube_times", "dnf = :no", no=False),

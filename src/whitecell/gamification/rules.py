@@ -105,8 +105,17 @@ def _chess_xp(puzzle: Document) -> int:
 def _workout_xp(workout: Document) -> int:
     if workout.get("importSource"):
         return 0  # history imported from Strong or Hevy earns nothing for the past
+    if workout.get("isTemplate"):
+        return 0  # a saved template is a plan, not a workout done
     minutes = int(workout.get("duration") or 0)
     return 0 if minutes < 10 else 20 + min(40, minutes // 2)
+
+
+def _record_xp(record: Document) -> int:
+    """Only a record a logged workout beat (docs/gamification.md, "Records"): not a baseline,
+    not a manual or an imported one."""
+    improved = (record.get("improvement") or 0) > 0
+    return 30 if record.get("source") == "workout" and improved else 0
 
 
 def _fixed(amount: int) -> Callable[[Document], int]:
@@ -185,11 +194,11 @@ RULES: tuple[Rule, ...] = (
         "personal_record",
         "fitness",
         "personal_records",
-        _fixed(30),
+        _record_xp,
         lambda record: (
             f"New record: {record.get('exercise')} {record.get('value')} {record.get('unit')}"
         ),
-        "a personal record: 30",
+        "a personal record a logged workout beat: 30",
         daily_cap=90,
     ),
     Rule(

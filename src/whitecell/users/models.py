@@ -54,6 +54,8 @@ class User(Base):
     newCardsPerDay: Mapped[int] = mapped_column(default=20, server_default="20")
     # Which spaced-repetition scheduler reviews use: "sm2" or "fsrs" (docs/study.md).
     scheduler: Mapped[str] = mapped_column(String(8), default="sm2", server_default="sm2")
+    # The unit a weight without one is read in: "kg" or "lbs" (docs/fitness.md).
+    weightUnit: Mapped[str] = mapped_column(String(3), default="kg", server_default="kg")
     passwordHash: Mapped[str | None] = mapped_column(String(255))
 
     __table_args__ = (

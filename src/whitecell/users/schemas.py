@@ -42,6 +42,7 @@ class UserOut(PublicProfile):
     timezone: str
     newCardsPerDay: int
     scheduler: str
+    weightUnit: str = "kg"
     hasPassword: bool = False
 
 
@@ -53,6 +54,7 @@ class _ProfileChanges(WriteModel):
     timezone: Timezone | None = None
     newCardsPerDay: int | None = Field(None, ge=0, le=9999, strict=True)
     scheduler: Literal["sm2", "fsrs"] | None = None
+    weightUnit: Literal["kg", "lbs"] | None = None
 
 
 # Every other field of the document is the server's: sending one is a 422 naming it.

@@ -146,7 +146,14 @@ async def create_user(
 
 
 async def update_profile(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    for field in ("name", "username", "timezone", "newCardsPerDay", "scheduler"):
+    for field in (
+        "name",
+        "username",
+        "timezone",
+        "newCardsPerDay",
+        "scheduler",
+        "weightUnit",
+    ):
         if field in changes and changes[field] is None:
             raise ValidationFailed.field(field, "cannot be null")
     if "username" in changes and await username_taken(tx, changes["username"], except_id=user_id):

@@ -43,6 +43,7 @@ USERS = Table(
         "timezone": string(max_length=64, default="UTC", server=True),
         "newCardsPerDay": integer(ge=0, le=9999, default=20, server=True),
         "scheduler": choice("sm2", "fsrs", default="sm2", server=True),
+        "weightUnit": choice("kg", "lbs", default="kg", server=True),
         "passwordHash": string(required=False, max_length=255, private=True),
     },
     access=Access(read="admin", create="nobody", update="admin", delete="nobody"),

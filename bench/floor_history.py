@@ -1,0 +1,81 @@
+"""The floor of the exercise history (`bench.floor`'s rules): the caller and their weight unit in
+one indexed query, the exercise's name, and the API's aggregate over `workout_sets`, written
+with orjson as the API writes it (`whitecell/fitness/history.py`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from bench.floor import (
+    NOT_FOUND,
+    SESSION_IDLE,
+    SQLITE_TIME,
+    UNAUTHORIZED,
+    PostgresFloor,
+    SqliteFloor,
+    json_response,
+    token_digest,
+)
+from whitecell.fitness.history import SESSIONS_SHOWN
+from whitecell.fitness.rules import exercise_key, from_kg
+
+
+def _in(unit: str, kilograms: Any) -> float | None:
+    return None if kilograms is None else round(from_kg(float(kilograms), unit), 2)
+
+
+def add_history_floor(app: FastAPI, database: SqliteFloor | PostgresFloor) -> None:
+    sqlite = isinstance(database, SqliteFloor)
+    p = "?" if sqlite else "%s"
+    yes = "1" if sqlite else "true"
+    caller_sql = (
+        'SELECT s."userId", u."weightUnit" FROM sessions s JOIN users u ON u."_id" = s."userId" '
+        f'WHERE s.token = {p} AND s."isValid" = {yes} AND s."expiresAt" > {p} '
+        f'AND s."lastSeenAt" > {p} AND u."isActive" = {yes} AND u."isBanned" <> {yes}'
+    )
+    name_sql = f'SELECT name FROM exercises WHERE "userId" = {p} AND "key" = {p}'
+    sessions_sql = (
+        'SELECT "date", "workoutId", count(*), max("weightKg"), max(reps), max(e1rm), '
+        f'sum(volume) FROM workout_sets WHERE "userId" = {p} AND "exerciseKey" = {p} '
+        f'AND type <> {p} GROUP BY "date", "workoutId" '
+        f'ORDER BY "date" DESC, "workoutId" DESC LIMIT {SESSIONS_SHOWN}'
+    )
+
+    def moment(value: datetime) -> Any:
+        return value.astimezone(UTC).strftime(SQLITE_TIME) if sqlite else value
+
+    @app.get("/floor/workouts/exercises/{key}/history")
+    async def exercise_history(key: str, request: Request) -> Response:
+        digest = token_digest(request)
+        now = datetime.now(UTC)
+        found = (
+            await database.rows(caller_sql, (digest, moment(now), moment(now - SESSION_IDLE)))
+            if digest
+            else []
+        )
+        if not found:
+            return UNAUTHORIZED
+        user, unit = found[0]
+        wanted = exercise_key(key)
+        names = await database.rows(name_sql, (user, wanted))
+        if not names:
+            return NOT_FOUND
+        rows = await database.rows(sessions_sql, (user, wanted, "warmup"))
+        sessions = [
+            {
+                "date": day if isinstance(day, str) else day.isoformat(),
+                "workoutId": workout,
+                "sets": int(count),
+                "topWeight": _in(unit, top),
+                "topReps": None if reps is None else int(reps),
+                "e1rm": _in(unit, best),
+                "volume": _in(unit, volume),
+            }
+            for day, workout, count, top, reps, best, volume in rows
+        ]
+        return json_response(
+            {"exercise": names[0][0], "key": wanted, "unit": unit, "sessions": sessions}
+        )

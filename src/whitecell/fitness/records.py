@@ -1,0 +1,235 @@
+"""Personal records kept by the server (docs/fitness.md, "Personal records"): for one exercise of
+one user, the workout-derived record rows from a point of its history on, recomputed from the
+derived `workout_sets` rows and the best values before that point; and manual records checked
+against the best known value.
+
+Workouts are in order of (`date`, `workoutId`): ids sort by creation, so of two workouts on one
+day the one logged first comes first. A point is such a pair. Nothing here reads a user's whole
+history: the best value before the point is an indexed aggregate over the record rows (which are
+the running bests: `userId, exerciseKey, recordType, date`), and only the exercise's sets from
+the point on (`userId, exerciseKey, date`) are read again. A workout logged today, after every
+other, reads back its own sets only.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from whitecell.core import crud
+from whitecell.core.documents import codec
+from whitecell.core.errors import Conflict, ValidationFailed
+from whitecell.core.store import Tx
+from whitecell.core.tables import REGISTRY, ComputeContext
+from whitecell.fitness.detection import (
+    FIXED_UNITS,
+    LOWER_IS_BETTER_TYPES,
+    RECORD_TYPES,
+    WEIGHT_TYPES,
+    better,
+    detect_records,
+    shown,
+)
+from whitecell.fitness.rules import COMPARE_DECIMALS, exercise_key, lower_is_better, to_kg
+
+Document = dict[str, Any]
+
+# The fields of a workout-derived record that follow from its sets (compared before a write).
+DERIVED = (
+    "exercise",
+    "date",
+    "value",
+    "unit",
+    "normalizedValue",
+    "previousPR",
+    "improvement",
+    "setIndex",
+    "exerciseIndex",
+    "source",
+)
+
+
+async def lock_records(tx: Tx, user_id: str) -> None:
+    """One writer of a user's records at a time (PostgreSQL; SQLite writes one at a time)."""
+    if not tx.dialect.is_sqlite:
+        await tx.all(
+            "SELECT pg_advisory_xact_lock(hashtext(:key))", {"key": f"fitness_records:{user_id}"}
+        )
+
+
+Point = tuple[str, str]  # (date, workoutId): a place in a user's workout history
+# Rows at or after the point (:day, :workout), for tables with "date" and "workoutId"; before it.
+# Each opens with a plain range on "date", which the (..., date) indexes answer.
+FROM_POINT = '"date" >= :day AND ("date" > :day OR "workoutId" >= :workout)'
+BEFORE_POINT = '"date" <= :day AND ("date" < :day OR "workoutId" < :workout)'
+
+
+# The latest workout-derived record of one exercise and type before the point: workouts' and
+# imports' records are the running bests, each better than the one before, so the latest is the
+# best. One index seek each (userId, exerciseKey, recordType, date), all in one statement.
+_LATEST = (
+    'SELECT * FROM (SELECT "exerciseKey", "recordType", "normalizedValue" FROM personal_records '
+    'WHERE "userId" = :me AND "exerciseKey" = :k{k} AND "recordType" = :t{t} '
+    f"AND source <> :manual AND {BEFORE_POINT} "
+    'ORDER BY "date" DESC, "workoutId" DESC LIMIT 1) AS latest_{k}_{t}'
+)
+KEYS_PER_STATEMENT = 50  # x 8 record types: within SQLite's 500 terms of a compound SELECT
+
+
+def _in(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
+    """`(:p0, :p1, ...)` and its parameters."""
+    names = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return "(" + ", ".join(f":{n}" for n in names) + ")", names
+
+
+async def _baselines(
+    tx: Tx, keys: list[str], params: dict[str, Any]
+) -> dict[str, dict[str, float]]:
+    """Per exercise, the best normalised value of each record type before the point."""
+    best: dict[str, dict[str, float]] = {key: {} for key in keys}
+    types = {f"t{t}": kind for t, kind in enumerate(RECORD_TYPES)}
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        chunk = keys[start : start + KEYS_PER_STATEMENT]
+        sql = " UNION ALL ".join(
+            _LATEST.format(k=k, t=t) for k in range(len(chunk)) for t in range(len(types))
+        )
+        named = {f"k{k}": key for k, key in enumerate(chunk)}
+        for key, kind, value in await tx.all(sql, {**params, **types, **named}):
+            best[key][kind] = float(value)
+    return best
+
+
+async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: Point) -> None:
+    """Make the workout-derived records of the exercises `names` (key -> name shown) from the
+    point `since` on what their sets say: new records inserted, changed ones updated, records
+    no longer set deleted (the XP engine follows each change: a deleted record's XP is taken
+    back). Three reads for all the exercises, whatever their number."""
+    keys = sorted(names)
+    if not keys:
+        return
+    c = codec("workout_sets", tx.dialect.name)
+    params = {"me": user_id, "day": c.bind("date", since[0]), "workout": since[1]}
+    params["manual"] = "manual"
+    baselines = await _baselines(tx, keys, params)
+    among, named = _in("key", keys)
+    sets = await crud.select_documents(
+        tx,
+        "workout_sets",
+        f'"userId" = :me AND "exerciseKey" IN {among} AND {FROM_POINT} AND type <> :warmup',
+        {**params, **named, "warmup": "warmup"},
+        'ORDER BY "exerciseKey", "date", "workoutId", "exerciseIndex", "setIndex"',
+    )
+    existing = await crud.select_documents(
+        tx,
+        "personal_records",
+        f'"userId" = :me AND "exerciseKey" IN {among} AND {FROM_POINT} AND source <> :manual',
+        {**params, **named},
+    )
+    table = REGISTRY["personal_records"]
+    held = {(r["exerciseKey"], r["recordType"], r["workoutId"]): r for r in existing}
+    new: list[Document] = []
+    for key, group in groupby(sets, key=lambda s: s["exerciseKey"]):
+        found = detect_records(baselines[key], group, lambda s: (s["date"], s["workoutId"]))
+        for record in found:
+            record["exercise"] = names[key]
+            before = held.pop((key, record["recordType"], record["workoutId"]), None)
+            if before is None:
+                new.append({"userId": user_id, "exerciseKey": key, "notes": None, **record})
+                continue
+            changes = {f: record[f] for f in DERIVED if before.get(f) != record[f]}
+            if changes:
+                await crud.update_server_row(tx, table, before, changes)
+    await crud.insert_server_rows(tx, table, new)
+    gone = [r["_id"] for r in held.values()]
+    if gone:
+        marks, ids = _in("gone", gone)
+        await crud.delete_server_rows(tx, table, f'"_id" IN {marks}', ids)
+
+
+# -- manual records ----------------------------------------------------------------------------
+
+TIME_UNITS_TYPE = "time"  # a manual record of a fixed effort timed (a 5 km in seconds)
+COMPARED = ("exercise", "value", "unit", "recordType")  # what a manual record is checked on
+
+
+def _record_type(record: Document) -> str:
+    """A manual record's kind: as given, else from its unit (kg/lbs: heaviest weight; a time
+    unit: a time where lower is better; reps; metres: distance)."""
+    given = record.get("recordType")
+    if given:
+        return str(given)
+    unit = str(record["unit"]).strip().lower()
+    if unit in ("kg", "lbs"):
+        return "weight"
+    if lower_is_better(unit):
+        return TIME_UNITS_TYPE
+    if unit in ("rep", "reps"):
+        return "reps"
+    if unit in ("m", "metres", "meters"):
+        return "distance"
+    raise ValidationFailed.field(
+        "recordType", "give the kind of record (weight, e1rm, reps, ...) for this unit"
+    )
+
+
+def _normalised(record_type: str, value: float, unit: str) -> float:
+    if record_type in WEIGHT_TYPES:
+        if unit not in ("kg", "lbs"):
+            raise ValidationFailed.field("unit", "a weight record is in kg or lbs")
+        return to_kg(value, unit)
+    expected = FIXED_UNITS.get(record_type)
+    if expected and unit != expected:
+        raise ValidationFailed.field("unit", f"a {record_type} record is in {expected}")
+    return round(value, COMPARE_DECIMALS)
+
+
+async def manual_record(ctx: ComputeContext) -> None:
+    """A record the client writes (a competition lift never logged as a workout): marked
+    `source: "manual"`, refused with a 422 unless strictly better than the best known value of
+    the exercise and type (every record, workouts' and manual ones). A workout-derived record
+    follows its workout: it cannot be edited."""
+    record, previous = ctx.document, ctx.previous
+    if previous is not None and previous.get("source") != "manual":
+        raise Conflict(
+            "This record follows the workout that set it: change or delete the workout instead."
+        )
+    if previous is not None and all(record.get(f) == previous.get(f) for f in COMPARED):
+        return  # notes or the day changed: the record stands as it was checked
+    record_type = _record_type(record)
+    record["recordType"] = record_type
+    record["source"] = "manual"
+    record["exerciseKey"] = key = exercise_key(record["exercise"])
+    if not key:
+        raise ValidationFailed.field("exercise", "must name an exercise")
+    for name in ("workoutId", "setIndex", "exerciseIndex"):
+        record[name] = None
+    unit = str(record["unit"])
+    normalised = _normalised(record_type, float(record["value"]), unit)
+    record["normalizedValue"] = normalised
+    lower = record_type in LOWER_IS_BETTER_TYPES
+    best = await ctx.tx.scalar(
+        f'SELECT {"min" if lower else "max"}("normalizedValue") FROM personal_records '
+        'WHERE "userId" = :me AND "exerciseKey" = :key AND "recordType" = :type AND "_id" <> :id',
+        {"me": record["userId"], "key": key, "type": record_type, "id": record["_id"]},
+    )
+    if best is not None and not better(record_type, normalised, float(best)):
+        raise ValidationFailed.field(
+            "value",
+            f"not better than your best {record_type} of {shown(record_type, float(best), unit)} "
+            f"{unit}: a record must beat it",
+        )
+    if best is None:
+        record["previousPR"], record["improvement"] = None, None
+        return
+    previous_shown = shown(record_type, float(best), unit)
+    gain = previous_shown - float(record["value"])
+    record["previousPR"] = previous_shown
+    record["improvement"] = round(gain if lower else -gain, 3)
+
+
+async def record_deleted(tx: Tx, record: Document) -> None:
+    """A client deletes manual records only: workout-derived ones follow their workouts."""
+    if record.get("source") != "manual":
+        raise Conflict(
+            "This record follows the workout that set it: change or delete the workout instead."
+        )

@@ -1,0 +1,208 @@
+"""What the server does around a workout write (docs/fitness.md): its sets normalised and its
+calories estimated before it is stored; in the same transaction its derived rows kept in step
+(`workout_sets`, the user's `exercises`) and the personal records of the exercises it touches
+recomputed from its date on (`fitness/records.py`); the same again when it is deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whitecell.core import crud
+from whitecell.core.errors import ValidationFailed
+from whitecell.core.store import Tx
+from whitecell.core.tables import REGISTRY, ComputeContext
+from whitecell.fitness.calories import DEFAULT_BODY_KG, estimate_calories
+from whitecell.fitness.goals import refresh_goals
+from whitecell.fitness.records import Point, lock_records, recompute_records
+from whitecell.fitness.rules import exercise_key, to_kg
+from whitecell.fitness.sets import normalise_exercises, set_rows
+
+Document = dict[str, Any]
+
+# What makes two derived set rows the same (ids aside): an edit that changes none of it (notes,
+# duration) touches no set, exercise or record.
+SET_IDENTITY = (
+    "exerciseKey",
+    "exercise",
+    "date",
+    "exerciseIndex",
+    "setIndex",
+    "type",
+    "source",
+    "reps",
+    "weight",
+    "unit",
+    "distance",
+    "time",
+)
+
+
+def _source(workout: Document) -> str:
+    """Records found in an imported workout are "import" (no XP), others "workout"."""
+    return "import" if workout.get("importSource") else "workout"
+
+
+def _derived(workout: Document | None) -> list[Document]:
+    if workout is None or workout.get("isTemplate"):
+        return []
+    return set_rows(workout, _source(workout))
+
+
+async def _body_kg(tx: Tx, user_id: str) -> float:
+    """The user's latest measured weight in kg, else the documented default."""
+    row = await tx.one(
+        'SELECT weight, unit FROM measurements WHERE "userId" = :me '
+        'ORDER BY "date" DESC, "_id" DESC LIMIT 1',
+        {"me": user_id},
+    )
+    if row is None or not row[0]:
+        return DEFAULT_BODY_KG
+    return to_kg(float(row[0]), row[1])
+
+
+async def prepare_workout(ctx: ComputeContext) -> None:
+    """Before a workout is stored: full set lists and summaries; calories estimated unless the
+    user gave them (and re-estimated when an estimate's inputs change); `templateId` fixed at
+    creation. Then its derived rows and records, in the same transaction."""
+    workout, previous, sent = ctx.document, ctx.previous, ctx.sent
+    user = ctx.caller.user or {}
+    # Stored sets stand as they are unless the exercises or the type they are checked for change.
+    if previous is None or "exercises" in sent or previous["type"] != workout["type"]:
+        workout["exercises"] = normalise_exercises(workout, user.get("weightUnit") or "kg")
+    if "calories" in sent:
+        workout["caloriesEstimated"] = False
+    elif previous is None or previous.get("caloriesEstimated"):
+        workout["calories"] = estimate_calories(
+            workout["type"],
+            workout["intensity"],
+            workout["duration"],
+            await _body_kg(ctx.tx, workout["userId"]),
+        )
+        workout["caloriesEstimated"] = True
+    changed_template = workout.get("templateId") != (previous or {}).get("templateId")
+    if previous is not None and "templateId" in sent and changed_template:
+        raise ValidationFailed.field(
+            "templateId", "is set when the workout is created and cannot change"
+        )
+    await sync_workout(ctx.tx, workout, previous)
+
+
+def _same(a: list[Document], b: list[Document]) -> bool:
+    return [[r.get(f) for f in SET_IDENTITY] for r in a] == [
+        [r.get(f) for f in SET_IDENTITY] for r in b
+    ]
+
+
+async def sync_workout(tx: Tx, workout: Document | None, previous: Document | None) -> None:
+    """Bring `workout_sets`, `exercises` and the records in step with a workout written as
+    `workout` (None: deleted) over `previous` (None: new)."""
+    before, after = _derived(previous), _derived(workout)
+    if previous is not None and _same(before, after):
+        return
+    user_id = (workout or previous or {})["userId"]
+    await lock_records(tx, user_id)
+    sets = REGISTRY["workout_sets"]
+    if before:
+        gone = before[0]["workoutId"]
+        await crud.delete_server_rows(
+            tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
+        )
+    await crud.insert_server_rows(tx, sets, after)
+    # The touched exercises from the earliest point of the history the write changed (for an
+    # edit that moves the workout, a few sets more are read again than the least needed).
+    names = await _count_exercises(tx, user_id, workout, previous)
+    rows = (*before, *after)
+    if rows:
+        since: Point = min((str(row["date"]), row["workoutId"]) for row in rows)
+        touched = {row["exerciseKey"] for row in rows}
+        await recompute_records(tx, user_id, {k: names.get(k, k) for k in touched}, since)
+        await refresh_goals(tx, user_id)  # strength goals follow the records (fitness/goals.py)
+
+
+def _keys(workout: Document | None) -> dict[str, str]:
+    """Exercise key -> the name as written, for a workout's exercises (a template has none)."""
+    if workout is None or workout.get("isTemplate"):
+        return {}
+    keys: dict[str, str] = {}
+    for exercise in workout.get("exercises") or []:
+        key = exercise_key(exercise["name"])
+        if key:
+            keys.setdefault(key, exercise["name"])
+    return keys
+
+
+async def _count_exercises(
+    tx: Tx, user_id: str, workout: Document | None, previous: Document | None
+) -> dict[str, str]:
+    """The user's exercise list: one row per key with the name first written, the number of
+    workouts using it and the last day it was used. Returns key -> that name."""
+    table = REGISTRY["exercises"]
+    after, before = _keys(workout), _keys(previous)
+    touched = sorted({*after, *before})
+    if not touched:
+        return {}
+    marks = ", ".join(f":k{i}" for i in range(len(touched)))
+    params: dict[str, Any] = {"me": user_id, **{f"k{i}": k for i, k in enumerate(touched)}}
+    rows = await crud.select_documents(
+        tx, "exercises", f'"userId" = :me AND "key" IN ({marks})', params
+    )
+    held = {row["key"]: row for row in rows}
+    day = str(workout["date"]) if workout is not None else None
+    if previous is None and day is not None and _only_later(held, after, day):
+        # The everyday case, a new workout of known exercises: one statement for them all.
+        marks = ", ".join(f":k{i}" for i in range(len(touched)))
+        await crud.update_server_rows(
+            tx,
+            table,
+            f'"userId" = :me AND "key" IN ({marks})',
+            params,
+            {"lastUsed": day},
+            increments={"usageCount": 1},
+        )
+        return {key: row["name"] for key, row in held.items()}
+    for key in touched:
+        row = held.get(key)
+        step = (key in after) - (key in before)
+        if row is None:
+            if key in after:
+                held[key] = await crud.insert_server_row(
+                    tx,
+                    table,
+                    {"userId": user_id, "name": after[key], "key": key, "usageCount": 1,
+                     "lastUsed": day},
+                )  # fmt: skip
+            continue
+        count = int(row["usageCount"]) + step
+        if count <= 0:
+            await crud.delete_server_rows(tx, table, '"_id" = :id', {"id": row["_id"]})
+            continue
+        # A new workout only moves the day on; an edit or a deletion may move it back.
+        last = row["lastUsed"] if previous is None else await _last_used(tx, user_id, key)
+        if key in after and day is not None and (last is None or day > last):
+            last = day
+        changes = {n: v for n, v in (("usageCount", count), ("lastUsed", last)) if row[n] != v}
+        if changes:
+            await crud.update_server_row(tx, table, row, changes)
+    return {key: row["name"] for key, row in held.items()}
+
+
+def _only_later(held: dict[str, Document], keys: dict[str, str], day: str) -> bool:
+    """Every exercise of `keys` is known and was last used on `day` or before."""
+    return all(key in held and (held[key]["lastUsed"] or "") <= day for key in keys)
+
+
+async def _last_used(tx: Tx, user_id: str, key: str) -> str | None:
+    """The last day with a set of the exercise (an indexed read of one row)."""
+    value = await tx.scalar(
+        'SELECT max("date") FROM workout_sets WHERE "userId" = :me AND "exerciseKey" = :key',
+        {"me": user_id, "key": key},
+    )
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+async def workout_deleted(tx: Tx, workout: Document) -> None:
+    """After a workout is deleted: its sets go, its exercises count one use less, and the
+    records it set give way to the ones before them."""
+    await sync_workout(tx, None, workout)
