@@ -192,3 +192,29 @@ async def test_goals_that_name_nothing_measurable_stay_by_hand(game: Api) -> Non
         headers=game.a.headers,
     )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "startValue"
+
+
+async def test_a_strength_goal_moves_with_the_records_a_workout_sets(game: Api) -> None:
+    """The issue's "bench 100 kg" goal: named by an alias, moved by logged sets, not by hand."""
+    goal = await _goal(game, game.a, goalType="strength", name="bench 100 kg", targetValue=100.0)
+
+    async def bench(day: str, kilograms: float) -> dict[str, Any]:
+        sets = [{"reps": 5, "weight": kilograms, "unit": "kg"} for _ in range(3)]
+        body = {
+            "date": day,
+            "type": "strength",
+            "duration": 50,
+            "intensity": "high",
+            "exercises": [{"name": "Bench Press", "sets": 3, "reps": 5, "setList": sets}],
+        }
+        return dict(await game.create(game.a, "workouts", body))
+
+    await bench("2026-11-20", 90.0)
+    assert (await _read(game, game.a, goal))["currentValue"] == 90.0
+    heavy = await bench("2026-11-27", 100.0)
+    done = await _read(game, game.a, goal)
+    assert done["currentValue"] == 100.0 and done["status"] == "completed"
+    assert await _xp(game, game.a, goal) == [50]
+    deleted = await game.client.delete(f"/api/v1/workouts/{heavy['_id']}", headers=game.a.headers)
+    assert deleted.status_code in (200, 204)
+    assert (await _read(game, game.a, goal))["status"] == "completed"  # a reached goal stays
