@@ -150,7 +150,6 @@ async def _count_exercises(
     day = str(workout["date"]) if workout is not None else None
     if previous is None and day is not None and _only_later(held, after, day):
         # The everyday case, a new workout of known exercises: one statement for them all.
-        marks = ", ".join(f":k{i}" for i in range(len(touched)))
         await crud.update_server_rows(
             tx,
             table,
