@@ -5,8 +5,10 @@ WHITECELL_TEST_DATABASE_URL is set) it migrates, starts `whitecell serve` on loo
 up through the API as an administrator (the code comes from the development outbox), so that
 admin-only operations are fuzzed too, and runs schemathesis with every
 check, a fixed seed and 20 examples per operation, authenticated with that user's bearer token.
-The two operations that end the fuzzer's own session (log out, delete my account) run last, in a
-second pass as a second account, so that they cannot turn the rest of the run anonymous. The
+The operations that can end the fuzzer's own session (log out, delete my account, revoke a session
+by id, which schemathesis finds by replaying ids from `GET /auth/sessions`) run last, each in a
+pass of its own as an account of its own, so that they cannot turn the rest of the run anonymous;
+the fuzzer's session is checked to be alive and an administrator's after the main pass. The
 summary of each run is written to `bench/.data/fuzz/fuzz-<database>.txt`; the exit status is
 non-zero if any run failed.
 
@@ -44,8 +46,16 @@ CODE_IN_MAIL = re.compile(r"code is (\d{6})")
 
 FUZZER = "fuzz@example.com"
 
-# Operations that end the session the fuzzer signs in with; fuzzed last, in a pass of their own.
-SELF_ENDING = ("POST /api/v1/auth/logout", "DELETE /api/v1/users/me")
+# Operations that can end the session the fuzzer signs in with; fuzzed last, each in a pass of
+# its own as an account of its own (one operation ending its session would leave the others only
+# 401s). Revoking a session by id is one: schemathesis replays the ids `GET /auth/sessions` and
+# `GET /sessions` answered, the fuzzer's own among them.
+SELF_ENDING = (
+    "POST /api/v1/auth/logout",
+    "DELETE /api/v1/users/me",
+    "DELETE /api/v1/auth/sessions/{session_id}",
+    "DELETE /api/v1/sessions/{doc_id}",
+)
 
 # Every check runs except these, each one a behaviour the API does not have on purpose:
 EXCLUDED_CHECKS = {
@@ -123,10 +133,30 @@ def sign_up(base: str, outbox: Path, email: str) -> str:
     raise RuntimeError(f"no sign-in code arrived in {outbox}")
 
 
+def _get(url: str, token: str) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, {}
+
+
+def still_signed_in(base: str, token: str) -> str | None:
+    """None if `token` still opens an administrator's session; else what went wrong."""
+    status, me = _get(f"{base}/api/v1/users/me", token)
+    if status != 200:
+        return f"the fuzzer's session ended during the run (GET /users/me: {status})"
+    if me.get("role") != "admin":
+        return f"the fuzzer is no longer an administrator (role {me.get('role')!r})"
+    return None
+
+
 def schemathesis(
-    base: str, token: str, args: argparse.Namespace, report: Path, *, only: bool
+    base: str, token: str, args: argparse.Namespace, report: Path, *, only: str | None = None
 ) -> tuple[int, str]:
-    """One schemathesis run; its exit status and its output."""
+    """One schemathesis run over every operation but the self-ending ones, or over `only`; its
+    exit status and its output."""
     command = [
         str(SCHEMATHESIS),
         "--config-file",
@@ -155,8 +185,11 @@ def schemathesis(
         "--report-junit-path",
         str(report),
     ]
-    for operation in SELF_ENDING:
-        command += ["--include-name" if only else "--exclude-name", operation]
+    if only is not None:
+        command += ["--include-name", only]
+    else:
+        for operation in SELF_ENDING:
+            command += ["--exclude-name", operation]
     environment = {**os.environ, "SCHEMATHESIS_WAIT_FOR_SCHEMA": "30"}
     done = subprocess.run(
         command, env=environment, capture_output=True, text=True, check=False, cwd=ROOT
@@ -171,16 +204,29 @@ def fuzz(database: str, args: argparse.Namespace) -> bool:
     with tempfile.TemporaryDirectory(prefix="whitecell-fuzz-") as directory:
         data_dir = Path(directory)
         with _database(database, data_dir) as url, serving(url, data_dir) as base:
-            # Both accounts are made first: fuzzing the sign-in routes soon meets their limits.
+            # Every account is made first: fuzzing the sign-in routes soon meets their limits.
             fuzzer = sign_up(base, data_dir / "outbox", FUZZER)
-            leaver = sign_up(base, data_dir / "outbox", "fuzz-leaver@example.com")
+            leavers = [
+                sign_up(base, data_dir / "outbox", f"fuzz-leaver-{n}@example.com")
+                for n in range(len(SELF_ENDING))
+            ]
             main_status, main_output = schemathesis(
-                base, fuzzer, args, RESULTS / f"fuzz-{database}.xml", only=False
+                base, fuzzer, args, RESULTS / f"fuzz-{database}.xml"
             )
-            end_status, end_output = schemathesis(
-                base, leaver, args, RESULTS / f"fuzz-{database}-self-ending.xml", only=True
-            )
+            lost = still_signed_in(base, fuzzer)
+            if lost:
+                main_status, main_output = 1, f"{main_output}\n\nFAILED: {lost}\n"
+            ending = [
+                schemathesis(
+                    base, leaver, args, RESULTS / f"fuzz-{database}-self-ending-{n}.xml", only=name
+                )
+                for n, (name, leaver) in enumerate(zip(SELF_ENDING, leavers, strict=True))
+            ]
         server_log = (data_dir / "server.log").read_text(errors="replace")
+    end_status = max(status for status, _ in ending)
+    end_output = "\n\n".join(
+        f"## {name}\n\n{out}" for name, (_, out) in zip(SELF_ENDING, ending, strict=True)
+    )
     (RESULTS / f"fuzz-{database}-server.log").write_text(server_log)
     minutes = (time.monotonic() - started) / 60
     summary = (

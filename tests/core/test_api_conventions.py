@@ -9,9 +9,11 @@ from typing import Any
 
 import httpx
 
-from tests.support import scratch_database
+from tests.samples import sample_body
+from tests.support import Api, scratch_database
 from whitecell.app import create_app
 from whitecell.core.config import Settings
+from whitecell.core.tables import REGISTRY
 from whitecell.core.types import safe_link
 
 
@@ -209,3 +211,28 @@ async def test_the_openapi_document_states_what_the_validator_checks(
         except ValueError:
             accepted = False
         assert bool(link.search(value)) is accepted, value
+
+
+async def test_an_update_schema_says_a_required_field_may_be_left_out_but_never_null(
+    api: Api,
+) -> None:
+    schemas = (await api.client.get("/openapi.json")).json()["components"]["schemas"]
+    update = schemas["CubeTimesUpdate"]
+    assert "required" not in update  # every field may be left out
+    # Required by the table: not nullable, as the 422 below; optional: null clears it.
+    assert update["properties"]["time"]["type"] == "integer"
+    assert "anyOf" not in update["properties"]["time"]
+    assert "default" not in update["properties"]["time"]
+    assert {"type": "null"} in update["properties"]["sessionId"]["anyOf"]
+    for table in REGISTRY.values():
+        model = schemas.get("".join(p.capitalize() for p in table.name.split("_")) + "Update")
+        for name, field in (model or {}).get("properties", {}).items():
+            column = table.columns.get(name)
+            if column is not None and column.required and not column.server:
+                assert {"type": "null"} not in field.get("anyOf", []), (table.name, name)
+    created = await api.create(api.a, "cube_times", sample_body("cube_times", sessionId="s1"))
+    path = f"/api/v1/cube_times/{created['_id']}"
+    nulled = await api.client.patch(path, json={"time": None}, headers=api.a.headers)
+    assert nulled.status_code == 422 and nulled.json()["errors"][0]["field"] == "time"
+    cleared = await api.client.patch(path, json={"sessionId": None}, headers=api.a.headers)
+    assert cleared.status_code == 200 and cleared.json()["sessionId"] is None

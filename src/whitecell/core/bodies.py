@@ -14,6 +14,7 @@ from pydantic import (
     StrictBool,
     create_model,
 )
+from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
 from whitecell.core.jsonsize import size_capped
@@ -104,10 +105,32 @@ def value_type(column: Column) -> Any:
             return _SCALARS[column.kind]
 
 
-def _field(name: str, annotation: Any, default: Any) -> tuple[str, tuple[Any, Any]]:
+def _field(
+    name: str, annotation: Any, default: Any, *, not_null: bool = False
+) -> tuple[str, tuple[Any, Any]]:
+    extra = _not_null if not_null else None
     if name.startswith("_"):
-        return name.lstrip("_") + "_", (annotation, Field(default, alias=name))
-    return name, (annotation, default)
+        return name.lstrip("_") + "_", (
+            annotation,
+            Field(default, alias=name, json_schema_extra=extra),
+        )
+    return name, (annotation, Field(default, json_schema_extra=extra) if extra else default)
+
+
+def _not_null(schema: JsonDict) -> None:
+    """The document's schema of a required field in an update: it may be left out, never null.
+
+    The field validates as `T | None` (None when left out) and a null sent is refused by
+    `refuse_nulls` with a 422 naming it; the schema states that rule instead of the
+    `anyOf [T, null]` it would otherwise show (issue 10: the document states the constraints
+    the validator applies)."""
+    branches = schema.pop("anyOf", None)
+    if isinstance(branches, list):
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
 
 
 def _build(table: Table, *, for_update: bool) -> type[WriteModel]:
@@ -118,7 +141,10 @@ def _build(table: Table, *, for_update: bool) -> type[WriteModel]:
         if column.server:
             key, spec = _field(column.name, ServerOwned, None)
         elif for_update or not column.required or column.has_default:
-            key, spec = _field(column.name, size_capped(column, value_type(column)) | None, None)
+            annotation = size_capped(column, value_type(column)) | None
+            key, spec = _field(
+                column.name, annotation, None, not_null=for_update and column.required
+            )
         else:
             key, spec = _field(column.name, size_capped(column, value_type(column)), ...)
         fields[key] = spec
