@@ -94,6 +94,8 @@ def _owner(table: Table, document: Document) -> str | None:
 def _record(
     tx: Tx, table: Table, op: str, document: Document | None, previous: Document | None = None
 ) -> None:
+    if not table.events:
+        return  # a derived index: its source row's event stands for it
     row = document if document is not None else previous
     assert row is not None
     tx.record(
@@ -175,7 +177,8 @@ async def insert_server_row(tx: Tx, table: Table, document: Document) -> Documen
 
 async def insert_server_rows(tx: Tx, table: Table, documents: Sequence[Document]) -> list[Document]:
     """Many rows the server writes itself (rows derived from one caller's write), in one INSERT
-    statement; one change event per row, as `insert_server_row` records."""
+    statement; one change event per row, as `insert_server_row` records (none for a table
+    declared without events: then the rows come back as written, not read back)."""
     if not documents:
         return []
     c = _codec(tx, table)
@@ -189,12 +192,12 @@ async def insert_server_rows(tx: Tx, table: Table, documents: Sequence[Document]
         values.append("(" + ", ".join(f":v{r}_{i}" for i in range(len(names))) + ")")
         params.update({f"v{r}_{i}": c.bind(n, row[n]) for i, n in enumerate(names)})
     columns = ", ".join(f'"{n}"' for n in names)
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join(values)}'
     try:
-        stored_rows = await tx.all(
-            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join(values)} '
-            f"RETURNING {c.select_list}",
-            params,
-        )
+        if not table.events:
+            await tx.execute(sql, params)
+            return rows
+        stored_rows = await tx.all(f"{sql} RETURNING {c.select_list}", params)
     except INTEGRITY_ERRORS as error:
         raise conflict(table, error) from error
     stored = [c.document(row) for row in stored_rows]

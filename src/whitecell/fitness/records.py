@@ -99,14 +99,14 @@ async def _baselines(
     return best
 
 
-async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: Point) -> None:
+async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: Point) -> bool:
     """Make the workout-derived records of the exercises `names` (key -> name shown) from the
     point `since` on what their sets say: new records inserted, changed ones updated, records
     no longer set deleted (the XP engine follows each change: a deleted record's XP is taken
-    back). Three reads for all the exercises, whatever their number."""
+    back). Three reads for all the exercises, whatever their number. Whether any changed."""
     keys = sorted(names)
     if not keys:
-        return
+        return False
     c = codec("workout_sets", tx.dialect.name)
     params = {"me": user_id, "day": c.bind("date", since[0]), "workout": since[1]}
     params["manual"] = "manual"
@@ -128,6 +128,7 @@ async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: 
     table = REGISTRY["personal_records"]
     held = {(r["exerciseKey"], r["recordType"], r["workoutId"]): r for r in existing}
     new: list[Document] = []
+    changed = False
     for key, group in groupby(sets, key=lambda s: s["exerciseKey"]):
         found = detect_records(baselines[key], group, lambda s: (s["date"], s["workoutId"]))
         for record in found:
@@ -139,11 +140,40 @@ async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: 
             changes = {f: record[f] for f in DERIVED if before.get(f) != record[f]}
             if changes:
                 await crud.update_server_row(tx, table, before, changes)
+                changed = True
     await crud.insert_server_rows(tx, table, new)
     gone = [r["_id"] for r in held.values()]
     if gone:
         marks, ids = _in("gone", gone)
         await crud.delete_server_rows(tx, table, f'"_id" IN {marks}', ids)
+    return changed or bool(new) or bool(gone)
+
+
+async def records_of_latest(
+    tx: Tx, user_id: str, names: dict[str, str], sets: list[Document]
+) -> bool:
+    """`recompute_records` for a new workout that comes after every set of its exercises
+    (`sets`: its `workout_sets` rows as written): its records follow from those sets and the
+    best values before it, and no later record can change. One read. Whether any was set."""
+    if not sets:
+        return False
+    keys = sorted(names)
+    c = codec("workout_sets", tx.dialect.name)
+    first = sets[0]
+    params = {"me": user_id, "day": c.bind("date", first["date"]), "workout": first["workoutId"]}
+    params["manual"] = "manual"
+    baselines = await _baselines(tx, keys, params)
+    working = sorted(
+        (s for s in sets if s["type"] != "warmup"),
+        key=lambda s: (s["exerciseKey"], s["exerciseIndex"], s["setIndex"]),
+    )
+    new: list[Document] = []
+    for key, group in groupby(working, key=lambda s: s["exerciseKey"]):
+        for record in detect_records(baselines[key], group, lambda s: s["workoutId"]):
+            record["exercise"] = names[key]
+            new.append({"userId": user_id, "exerciseKey": key, "notes": None, **record})
+    await crud.insert_server_rows(tx, REGISTRY["personal_records"], new)
+    return bool(new)
 
 
 # -- manual records ----------------------------------------------------------------------------
