@@ -17,6 +17,7 @@ that list closed (tests/core/test_write_path.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from whitecell.core.clock import isoformat_z, utcnow
@@ -160,10 +161,32 @@ async def _update(
 
 def _server_document(table: Table, document: Document) -> Document:
     document = {"_id": new_id(), **document}
-    for column in table.columns.values():
-        if column.name not in document and column.has_default and not callable(column.default):
-            document[column.name] = column.default
+    for name, default in _defaults(table):
+        if name not in document:
+            document[name] = default
     return document
+
+
+def _defaults(table: Table) -> list[tuple[str, Any]]:
+    """The constant defaults of `table`'s columns (a server row lacking one takes it)."""
+    found = _DEFAULTS.get(table.name)
+    if found is None:
+        found = _DEFAULTS[table.name] = [
+            (column.name, column.default)
+            for column in table.columns.values()
+            if column.has_default and not callable(column.default)
+        ]
+    return found
+
+
+_DEFAULTS: dict[str, list[tuple[str, Any]]] = {}
+
+
+@lru_cache(maxsize=64)
+def _placeholders(rows: int, columns: int) -> tuple[str, list[list[str]]]:
+    """`(:v0_0, :v0_1, ...), (:v1_0, ...)` for a multi-row INSERT, and each row's names."""
+    slots = [[f"v{r}_{i}" for i in range(columns)] for r in range(rows)]
+    return ", ".join("(" + ", ".join(f":{n}" for n in row) + ")" for row in slots), slots
 
 
 async def insert_server_row(tx: Tx, table: Table, document: Document) -> Document:
@@ -184,15 +207,17 @@ async def insert_server_rows(tx: Tx, table: Table, documents: Sequence[Document]
     c = _codec(tx, table)
     rows = [_server_document(table, document) for document in documents]
     names = [n for n in table.columns if n in rows[0]]
+    keys = rows[0].keys()
+    as_is = [c.binds_as_is(n) for n in names]
+    values, slots = _placeholders(len(rows), len(names))
     params: dict[str, Any] = {}
-    values = []
-    for r, row in enumerate(rows):
-        if [n for n in table.columns if n in row] != names:
+    for row, row_slots in zip(rows, slots, strict=True):
+        if row.keys() != keys and [n for n in table.columns if n in row] != names:
             raise ValueError(f"{table.name}: rows of one insert must have the same columns")
-        values.append("(" + ", ".join(f":v{r}_{i}" for i in range(len(names))) + ")")
-        params.update({f"v{r}_{i}": c.bind(n, row[n]) for i, n in enumerate(names)})
+        for slot, n, plain in zip(row_slots, names, as_is, strict=True):
+            params[slot] = row[n] if plain else c.bind(n, row[n])
     columns = ", ".join(f'"{n}"' for n in names)
-    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join(values)}'
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES {values}'
     try:
         if not table.events:
             await tx.execute(sql, params)

@@ -13,6 +13,7 @@ other, reads back its own sets only.
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import groupby
 from typing import Any
 
@@ -82,6 +83,14 @@ def _in(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
     return "(" + ", ".join(f":{n}" for n in names) + ")", names
 
 
+@cache
+def _latest_sql(keys: int) -> str:
+    """The `_LATEST` of `keys` exercises and every record type, as one statement."""
+    return " UNION ALL ".join(
+        _LATEST.format(k=k, t=t) for k in range(keys) for t in range(len(RECORD_TYPES))
+    )
+
+
 async def _baselines(
     tx: Tx, keys: list[str], params: dict[str, Any]
 ) -> dict[str, dict[str, float]]:
@@ -90,11 +99,8 @@ async def _baselines(
     types = {f"t{t}": kind for t, kind in enumerate(RECORD_TYPES)}
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         chunk = keys[start : start + KEYS_PER_STATEMENT]
-        sql = " UNION ALL ".join(
-            _LATEST.format(k=k, t=t) for k in range(len(chunk)) for t in range(len(types))
-        )
         named = {f"k{k}": key for k, key in enumerate(chunk)}
-        for key, kind, value in await tx.all(sql, {**params, **types, **named}):
+        for key, kind, value in await tx.all(_latest_sql(len(chunk)), {**params, **types, **named}):
             best[key][kind] = float(value)
     return best
 
