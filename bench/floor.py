@@ -347,7 +347,8 @@ def create_floor(
         now = datetime.now(UTC)
         document = {
             "name": None, "calories": 0, "notes": None, "templateId": None,
-            "date": now.date().isoformat(), "isTemplate": False, **body,
+            "date": now.date().isoformat(), "isTemplate": False, "importSource": None,
+            "importKey": None, **body,
             "_id": new_id(), "userId": user, "createdAt": _pg_ts(now), "caloriesEstimated": False,
         }  # fmt: skip
         # What the answer needs: the set lists and the spec's summary filled (fitness/sets.py).

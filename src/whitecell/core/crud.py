@@ -17,6 +17,7 @@ that list closed (tests/core/test_write_path.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from whitecell.core.clock import isoformat_z, utcnow
@@ -94,6 +95,8 @@ def _owner(table: Table, document: Document) -> str | None:
 def _record(
     tx: Tx, table: Table, op: str, document: Document | None, previous: Document | None = None
 ) -> None:
+    if not table.events:
+        return  # a derived index: its source row's event stands for it
     row = document if document is not None else previous
     assert row is not None
     tx.record(
@@ -158,10 +161,32 @@ async def _update(
 
 def _server_document(table: Table, document: Document) -> Document:
     document = {"_id": new_id(), **document}
-    for column in table.columns.values():
-        if column.name not in document and column.has_default and not callable(column.default):
-            document[column.name] = column.default
+    for name, default in _defaults(table):
+        if name not in document:
+            document[name] = default
     return document
+
+
+def _defaults(table: Table) -> list[tuple[str, Any]]:
+    """The constant defaults of `table`'s columns (a server row lacking one takes it)."""
+    found = _DEFAULTS.get(table.name)
+    if found is None:
+        found = _DEFAULTS[table.name] = [
+            (column.name, column.default)
+            for column in table.columns.values()
+            if column.has_default and not callable(column.default)
+        ]
+    return found
+
+
+_DEFAULTS: dict[str, list[tuple[str, Any]]] = {}
+
+
+@lru_cache(maxsize=64)
+def _placeholders(rows: int, columns: int) -> tuple[str, list[list[str]]]:
+    """`(:v0_0, :v0_1, ...), (:v1_0, ...)` for a multi-row INSERT, and each row's names."""
+    slots = [[f"v{r}_{i}" for i in range(columns)] for r in range(rows)]
+    return ", ".join("(" + ", ".join(f":{n}" for n in row) + ")" for row in slots), slots
 
 
 async def insert_server_row(tx: Tx, table: Table, document: Document) -> Document:
@@ -175,32 +200,61 @@ async def insert_server_row(tx: Tx, table: Table, document: Document) -> Documen
 
 async def insert_server_rows(tx: Tx, table: Table, documents: Sequence[Document]) -> list[Document]:
     """Many rows the server writes itself (rows derived from one caller's write), in one INSERT
-    statement; one change event per row, as `insert_server_row` records."""
+    statement; one change event per row, as `insert_server_row` records (none for a table
+    declared without events: then the rows come back as written, not read back)."""
     if not documents:
         return []
     c = _codec(tx, table)
     rows = [_server_document(table, document) for document in documents]
     names = [n for n in table.columns if n in rows[0]]
+    keys = rows[0].keys()
+    as_is = [c.binds_as_is(n) for n in names]
+    if not table.events:
+        await _insert_many(tx, table, rows, names, keys, as_is)
+        return rows
+    values, slots = _placeholders(len(rows), len(names))
     params: dict[str, Any] = {}
-    values = []
-    for r, row in enumerate(rows):
-        if [n for n in table.columns if n in row] != names:
+    for row, row_slots in zip(rows, slots, strict=True):
+        if row.keys() != keys and [n for n in table.columns if n in row] != names:
             raise ValueError(f"{table.name}: rows of one insert must have the same columns")
-        values.append("(" + ", ".join(f":v{r}_{i}" for i in range(len(names))) + ")")
-        params.update({f"v{r}_{i}": c.bind(n, row[n]) for i, n in enumerate(names)})
+        for slot, n, plain in zip(row_slots, names, as_is, strict=True):
+            params[slot] = row[n] if plain else c.bind(n, row[n])
     columns = ", ".join(f'"{n}"' for n in names)
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES {values}'
     try:
-        stored_rows = await tx.all(
-            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join(values)} '
-            f"RETURNING {c.select_list}",
-            params,
-        )
+        stored_rows = await tx.all(f"{sql} RETURNING {c.select_list}", params)
     except INTEGRITY_ERRORS as error:
         raise conflict(table, error) from error
     stored = [c.document(row) for row in stored_rows]
     for document in stored:
         _record(tx, table, "insert", document)
     return stored
+
+
+async def _insert_many(
+    tx: Tx,
+    table: Table,
+    rows: list[Document],
+    names: list[str],
+    keys: Any,
+    as_is: list[bool],
+) -> None:
+    """The rows of a table without events: one statement run per row (positional values, which
+    the drivers bind fastest), nothing read back."""
+    c = _codec(tx, table)
+    values = []
+    for row in rows:
+        if row.keys() != keys and [n for n in table.columns if n in row] != names:
+            raise ValueError(f"{table.name}: rows of one insert must have the same columns")
+        values.append(
+            [row[n] if plain else c.bind(n, row[n]) for n, plain in zip(names, as_is, strict=True)]
+        )
+    columns = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join(tx.dialect.positional for _ in names)
+    try:
+        await tx.execute_many(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
+    except INTEGRITY_ERRORS as error:
+        raise conflict(table, error) from error
 
 
 async def insert_server_row_once(

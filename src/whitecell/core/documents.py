@@ -90,6 +90,10 @@ class Codec:
     def document(self, row: Row) -> dict[str, Any]:
         return {name: read(value) for (name, read), value in zip(self._pairs, row, strict=False)}
 
+    def binds_as_is(self, name: str) -> bool:
+        """Whether `bind` passes column `name`'s values through unchanged (numbers, text)."""
+        return self.table.columns[name].kind not in (Kind.TIMESTAMP, Kind.DATE, *JSON_KINDS)
+
     def bind(self, name: str, value: Any) -> Any:
         """An API value of column `name` as a query parameter."""
         column = self.table.columns[name]

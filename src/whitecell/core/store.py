@@ -92,6 +92,7 @@ class Dialect:
     def __init__(self, name: str) -> None:
         self.name = name
         self.is_sqlite = name == "sqlite"
+        self.positional = "?" if self.is_sqlite else "%s"  # a parameter of `Tx.execute_many`
         self._converted: dict[str, str] = {}
 
     def sql(self, text: str) -> str:
@@ -130,6 +131,11 @@ class Tx:
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
         """Run a statement; the number of rows it changed."""
+        raise NotImplementedError
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run a statement with positional parameters (`dialect.positional`) once per row of
+        values: many rows written without reading them back."""
         raise NotImplementedError
 
     def record(self, event: ChangeEvent) -> None:
@@ -185,6 +191,9 @@ class _SqliteTx(Tx):
     async def execute(self, sql: str, params: Params | None = None) -> int:
         return int(self._connection.execute(sql, params or {}).rowcount)
 
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._connection.executemany(sql, rows)
+
 
 class _PostgresTx(Tx):
     async def all(self, sql: str, params: Params | None = None) -> list[Row]:
@@ -196,6 +205,10 @@ class _PostgresTx(Tx):
     async def execute(self, sql: str, params: Params | None = None) -> int:
         cursor = await self._connection.execute(self.dialect.sql(sql), params or {})
         return int(cursor.rowcount)
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        async with self._connection.cursor() as cursor:
+            await cursor.executemany(sql, rows)
 
 
 @dataclass

@@ -13,6 +13,7 @@ other, reads back its own sets only.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -69,11 +70,11 @@ BEFORE_POINT = '"date" <= :day AND ("date" < :day OR "workoutId" < :workout)'
 # best. One index seek each (userId, exerciseKey, recordType, date), all in one statement.
 _LATEST = (
     'SELECT * FROM (SELECT "exerciseKey", "recordType", "normalizedValue" FROM personal_records '
-    'WHERE "userId" = :me AND "exerciseKey" = :k{k} AND "recordType" = :t{t} '
+    'WHERE "userId" = :me AND "exerciseKey" = :k{p} AND "recordType" = :t{p} '
     f"AND source <> :manual AND {BEFORE_POINT} "
-    'ORDER BY "date" DESC, "workoutId" DESC LIMIT 1) AS latest_{k}_{t}'
+    'ORDER BY "date" DESC, "workoutId" DESC LIMIT 1) AS latest_{p}'
 )
-KEYS_PER_STATEMENT = 50  # x 8 record types: within SQLite's 500 terms of a compound SELECT
+PAIRS_PER_STATEMENT = 400  # within SQLite's 500 terms of a compound SELECT
 
 
 def _in(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
@@ -82,35 +83,39 @@ def _in(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
     return "(" + ", ".join(f":{n}" for n in names) + ")", names
 
 
+@lru_cache(maxsize=64)
+def _latest_sql(pairs: int) -> str:
+    """`_LATEST` for `pairs` (exercise, record type) pairs, as one statement."""
+    return " UNION ALL ".join(_LATEST.format(p=p) for p in range(pairs))
+
+
 async def _baselines(
-    tx: Tx, keys: list[str], params: dict[str, Any]
+    tx: Tx, pairs: list[tuple[str, str]], params: dict[str, Any]
 ) -> dict[str, dict[str, float]]:
-    """Per exercise, the best normalised value of each record type before the point."""
-    best: dict[str, dict[str, float]] = {key: {} for key in keys}
-    types = {f"t{t}": kind for t, kind in enumerate(RECORD_TYPES)}
-    for start in range(0, len(keys), KEYS_PER_STATEMENT):
-        chunk = keys[start : start + KEYS_PER_STATEMENT]
-        sql = " UNION ALL ".join(
-            _LATEST.format(k=k, t=t) for k in range(len(chunk)) for t in range(len(types))
-        )
-        named = {f"k{k}": key for k, key in enumerate(chunk)}
-        for key, kind, value in await tx.all(sql, {**params, **types, **named}):
+    """Per exercise, the best normalised value before the point of each of its record types in
+    `pairs` ((exercise key, record type))."""
+    best: dict[str, dict[str, float]] = {key: {} for key, _ in pairs}
+    for start in range(0, len(pairs), PAIRS_PER_STATEMENT):
+        chunk = pairs[start : start + PAIRS_PER_STATEMENT]
+        named = {f"k{p}": key for p, (key, _) in enumerate(chunk)}
+        named |= {f"t{p}": kind for p, (_, kind) in enumerate(chunk)}
+        for key, kind, value in await tx.all(_latest_sql(len(chunk)), {**params, **named}):
             best[key][kind] = float(value)
     return best
 
 
-async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: Point) -> None:
+async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: Point) -> bool:
     """Make the workout-derived records of the exercises `names` (key -> name shown) from the
     point `since` on what their sets say: new records inserted, changed ones updated, records
     no longer set deleted (the XP engine follows each change: a deleted record's XP is taken
-    back). Three reads for all the exercises, whatever their number."""
+    back). Three reads for all the exercises, whatever their number. Whether any changed."""
     keys = sorted(names)
     if not keys:
-        return
+        return False
     c = codec("workout_sets", tx.dialect.name)
     params = {"me": user_id, "day": c.bind("date", since[0]), "workout": since[1]}
     params["manual"] = "manual"
-    baselines = await _baselines(tx, keys, params)
+    baselines = await _baselines(tx, [(k, t) for k in keys for t in RECORD_TYPES], params)
     among, named = _in("key", keys)
     sets = await crud.select_documents(
         tx,
@@ -128,6 +133,7 @@ async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: 
     table = REGISTRY["personal_records"]
     held = {(r["exerciseKey"], r["recordType"], r["workoutId"]): r for r in existing}
     new: list[Document] = []
+    changed = False
     for key, group in groupby(sets, key=lambda s: s["exerciseKey"]):
         found = detect_records(baselines[key], group, lambda s: (s["date"], s["workoutId"]))
         for record in found:
@@ -139,11 +145,46 @@ async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: 
             changes = {f: record[f] for f in DERIVED if before.get(f) != record[f]}
             if changes:
                 await crud.update_server_row(tx, table, before, changes)
+                changed = True
     await crud.insert_server_rows(tx, table, new)
     gone = [r["_id"] for r in held.values()]
     if gone:
         marks, ids = _in("gone", gone)
         await crud.delete_server_rows(tx, table, f'"_id" IN {marks}', ids)
+    return changed or bool(new) or bool(gone)
+
+
+async def records_of_latest(
+    tx: Tx, user_id: str, names: dict[str, str], sets: list[Document]
+) -> bool:
+    """`recompute_records` for a new workout that comes after every set of its exercises
+    (`sets`: its `workout_sets` rows as written): its records follow from those sets and the
+    best values before it, and no later record can change. One read. Whether any was set."""
+    if not sets:
+        return False
+    c = codec("workout_sets", tx.dialect.name)
+    first = sets[0]
+    params = {"me": user_id, "day": c.bind("date", first["date"]), "workout": first["workoutId"]}
+    params["manual"] = "manual"
+    working = sorted(
+        (s for s in sets if s["type"] != "warmup"),
+        key=lambda s: (s["exerciseKey"], s["exerciseIndex"], s["setIndex"]),
+    )
+    by_key = [(key, list(group)) for key, group in groupby(working, lambda s: s["exerciseKey"])]
+    # Only the types the workout has a value of can be records: their best values before it.
+    pairs = [
+        (key, found["recordType"])
+        for key, group in by_key
+        for found in detect_records({}, group, lambda s: s["workoutId"])
+    ]
+    baselines = await _baselines(tx, pairs, params) if pairs else {}
+    new: list[Document] = []
+    for key, group in by_key:
+        for record in detect_records(baselines.get(key, {}), group, lambda s: s["workoutId"]):
+            record["exercise"] = names[key]
+            new.append({"userId": user_id, "exerciseKey": key, "notes": None, **record})
+    await crud.insert_server_rows(tx, REGISTRY["personal_records"], new)
+    return bool(new)
 
 
 # -- manual records ----------------------------------------------------------------------------

@@ -256,6 +256,7 @@ WORKOUT_SETS = Table(
         ("userId", "date"),
     ],
     order="-date",
+    events=False,  # derived from the workout: announced by the workout's own event
 )
 
 MEALS = Table(

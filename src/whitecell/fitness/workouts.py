@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from whitecell.core import crud
+from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
 from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
 from whitecell.fitness.calories import DEFAULT_BODY_KG, estimate_calories
 from whitecell.fitness.goals import refresh_goals
-from whitecell.fitness.records import Point, lock_records, recompute_records
+from whitecell.fitness.records import Point, lock_records, recompute_records, records_of_latest
 from whitecell.fitness.rules import exercise_key, to_kg
 from whitecell.fitness.sets import normalise_exercises, set_rows
 
@@ -108,14 +109,26 @@ async def sync_workout(tx: Tx, workout: Document | None, previous: Document | No
             tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
         )
     await crud.insert_server_rows(tx, sets, after)
-    # The touched exercises from the earliest point of the history the write changed (for an
-    # edit that moves the workout, a few sets more are read again than the least needed).
-    names = await _count_exercises(tx, user_id, workout, previous)
     rows = (*before, *after)
-    if rows:
+    if previous is None and workout is not None:
+        names, latest = await _count_new(tx, user_id, workout)
+    else:
+        names, latest = await _count_exercises(tx, user_id, workout, previous), False
+    if not rows:
+        return
+    touched = {
+        row["exerciseKey"]: names.get(row["exerciseKey"], row["exerciseKey"]) for row in rows
+    }
+    if latest:
+        # The everyday case: a new workout after every set of its exercises. Its records
+        # follow from its own sets and the best values before it; nothing later to redo.
+        changed = await records_of_latest(tx, user_id, touched, after)
+    else:
+        # From the earliest point of the history the write changed (for an edit that moves
+        # the workout, a few sets more are read again than the least needed).
         since: Point = min((str(row["date"]), row["workoutId"]) for row in rows)
-        touched = {row["exerciseKey"] for row in rows}
-        await recompute_records(tx, user_id, {k: names.get(k, k) for k in touched}, since)
+        changed = await recompute_records(tx, user_id, touched, since)
+    if changed:
         await refresh_goals(tx, user_id)  # strength goals follow the records (fitness/goals.py)
 
 
@@ -131,34 +144,63 @@ def _keys(workout: Document | None) -> dict[str, str]:
     return keys
 
 
+async def _count_new(tx: Tx, user_id: str, workout: Document) -> tuple[dict[str, str], bool]:
+    """`_count_exercises` for a new workout, in one statement when each of its exercises was
+    last used before its day (the everyday case). Returns key -> name, and whether the workout
+    comes after every set of its exercises (none of them used on its day or later)."""
+    after = _keys(workout)
+    if not after:
+        return {}, True
+    day = str(workout["date"])
+    marks = ", ".join(f":k{i}" for i in range(len(after)))
+    params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(after)}
+    params |= {"me": user_id, "day": codec("exercises", tx.dialect.name).bind("lastUsed", day)}
+    earlier = await crud.update_server_rows(
+        tx,
+        REGISTRY["exercises"],
+        f'"userId" = :me AND "key" IN ({marks}) AND "lastUsed" < :day',
+        params,
+        {"lastUsed": day},
+        increments={"usageCount": 1},
+    )
+    names = {row["key"]: row["name"] for row in earlier}
+    rest = {key: name for key, name in after.items() if key not in names}
+    if not rest:
+        return names, True
+    # New exercises (no sets before) or ones used on this day or later.
+    counted, known = await _count_keys(tx, user_id, rest, {}, day, new=True)
+    return names | counted, not known
+
+
 async def _count_exercises(
     tx: Tx, user_id: str, workout: Document | None, previous: Document | None
 ) -> dict[str, str]:
     """The user's exercise list: one row per key with the name first written, the number of
     workouts using it and the last day it was used. Returns key -> that name."""
+    day = str(workout["date"]) if workout is not None else None
+    names, _ = await _count_keys(
+        tx, user_id, _keys(workout), _keys(previous), day, new=previous is None
+    )
+    return names
+
+
+async def _count_keys(
+    tx: Tx, user_id: str, after: dict[str, str], before: dict[str, str], day: str | None, new: bool
+) -> tuple[dict[str, str], bool]:
+    """Count the exercises `after` (key -> name) one use more and `before` one less, for a
+    workout on `day` (None: deleted) that is `new` or an edit. Returns key -> name, and whether
+    any of `after` was known already."""
     table = REGISTRY["exercises"]
-    after, before = _keys(workout), _keys(previous)
     touched = sorted({*after, *before})
     if not touched:
-        return {}
+        return {}, False
     marks = ", ".join(f":k{i}" for i in range(len(touched)))
     params: dict[str, Any] = {"me": user_id, **{f"k{i}": k for i, k in enumerate(touched)}}
     rows = await crud.select_documents(
         tx, "exercises", f'"userId" = :me AND "key" IN ({marks})', params
     )
     held = {row["key"]: row for row in rows}
-    day = str(workout["date"]) if workout is not None else None
-    if previous is None and day is not None and _only_later(held, after, day):
-        # The everyday case, a new workout of known exercises: one statement for them all.
-        await crud.update_server_rows(
-            tx,
-            table,
-            f'"userId" = :me AND "key" IN ({marks})',
-            params,
-            {"lastUsed": day},
-            increments={"usageCount": 1},
-        )
-        return {key: row["name"] for key, row in held.items()}
+    known = any(key in held for key in after)
     for key in touched:
         row = held.get(key)
         step = (key in after) - (key in before)
@@ -176,18 +218,13 @@ async def _count_exercises(
             await crud.delete_server_rows(tx, table, '"_id" = :id', {"id": row["_id"]})
             continue
         # A new workout only moves the day on; an edit or a deletion may move it back.
-        last = row["lastUsed"] if previous is None else await _last_used(tx, user_id, key)
+        last = row["lastUsed"] if new else await _last_used(tx, user_id, key)
         if key in after and day is not None and (last is None or day > last):
             last = day
         changes = {n: v for n, v in (("usageCount", count), ("lastUsed", last)) if row[n] != v}
         if changes:
             await crud.update_server_row(tx, table, row, changes)
-    return {key: row["name"] for key, row in held.items()}
-
-
-def _only_later(held: dict[str, Document], keys: dict[str, str], day: str) -> bool:
-    """Every exercise of `keys` is known and was last used on `day` or before."""
-    return all(key in held and (held[key]["lastUsed"] or "") <= day for key in keys)
+    return {key: row["name"] for key, row in held.items()}, known
 
 
 async def _last_used(tx: Tx, user_id: str, key: str) -> str | None:

@@ -91,6 +91,10 @@ def _selector(connection: Connection, message: Subscribe) -> Selector:
     table = REGISTRY.get(message.table)
     if table is None or table.access.read == "nobody":
         raise Refused("unknown_table", f"no table {message.table!r} can be subscribed to")
+    if not table.events:  # a derived index (workout_sets): its source row's changes announce it
+        raise Refused(
+            "unknown_table", f"{table.name} has no change events: subscribe to its source"
+        )
     viewer = connection.viewer
     own_user = table.name == "users" and message.documentId == viewer.user_id
     if table.access.read == "admin" and not viewer.is_admin and not own_user:

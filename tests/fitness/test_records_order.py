@@ -1,0 +1,80 @@
+"""A workout logged after its exercises' history finds its records from its own sets (the
+everyday case, docs/fitness.md "Personal records"); one logged earlier, or on a day already
+used, recomputes the history after it. Both ways end with the same records and exercises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fitness.workout_bodies import lift, records, run, strength
+from tests.support import Api, Person
+
+WARM_UP = {"weight": 200.0, "reps": 1, "unit": "kg", "type": "warmup"}
+BENCH_IN_LBS = {"name": "bench", "setList": [WARM_UP, {"weight": 230.0, "reps": 3, "unit": "lbs"}]}
+RUN = {"name": "Run", "setList": [{"distance": 5000.0, "time": 1450.0}]}
+WORKOUTS = [
+    strength("2026-10-01", lift("Bench Press", (100.0, 5), (100.0, 5)), lift("Squat", (120.0, 5))),
+    strength("2026-10-03", BENCH_IN_LBS, lift("Squat", (120.0, 5))),
+    run("2026-10-06", 5000.0, 1500.0),
+    strength("2026-10-07", lift("Bench Press", (104.0, 4)), lift("Deadlift", (180.0, 3))),
+    strength("2026-10-08", RUN, lift("Bench press", (110.0, 1))),
+]
+SHOWN = ("exerciseKey", "recordType", "value", "unit", "previousPR", "improvement", "setIndex")
+
+
+async def _records_by_day(api: Api, who: Person) -> list[tuple[Any, ...]]:
+    return sorted((r["date"], *(r[name] for name in SHOWN)) for r in await records(api, who))
+
+
+async def _exercises(api: Api, who: Person) -> list[tuple[Any, ...]]:
+    response = await api.get(who, "exercises", limit=100)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    return sorted((e["key"], e["usageCount"], e["lastUsed"]) for e in items)
+
+
+async def test_in_order_or_back_dated_a_history_ends_with_the_same_records(api: Api) -> None:
+    for body in WORKOUTS:
+        await api.create(api.a, "workouts", body)
+    for i in (4, 1, 3, 0, 2):  # each logged before or between the ones already there
+        await api.create(api.b, "workouts", WORKOUTS[i])
+    logged_in_order = await _records_by_day(api, api.a)
+    assert logged_in_order == await _records_by_day(api, api.b)
+    assert await _exercises(api, api.a) == await _exercises(api, api.b)
+    assert ("2026-10-08", "bench press", "weight", 110.0, "kg", 104.326, 5.674, 0) in (
+        logged_in_order
+    )
+    # The warm-up's 200 kg is no record: the 230 lbs after it is (set 1).
+    assert ("2026-10-03", "bench press", "weight", 230.0, "lbs", 220.462, 9.538, 1) in (
+        logged_in_order
+    )
+    assert ("2026-10-08", "run", "pace", 290.0, "s/km", 300.0, 10.0, 0) in logged_in_order
+    # The 120 kg squat again is a tie: no record.
+    assert not [r for r in logged_in_order if r[1] == "back squat" and r[0] == "2026-10-03"]
+    assert [r for r in logged_in_order if r[1] == "back squat" and r[0] == "2026-10-01"]
+
+
+async def test_a_second_workout_on_the_same_day_counts_after_the_first(api: Api) -> None:
+    first = await api.create(api.a, "workouts", strength("2026-10-01", lift("Row", (80.0, 5))))
+    second = await api.create(api.a, "workouts", strength("2026-10-01", lift("Row", (85.0, 5))))
+    found = await records(api, api.a, recordType="weight")
+    [weight] = [r for r in found if r["workoutId"] == second["_id"]]
+    assert (weight["value"], weight["previousPR"]) == (85.0, 80.0)
+    assert await _exercises(api, api.a) == [("row", 2, "2026-10-01")]
+    assert first["_id"] < second["_id"]
+
+
+async def test_a_workout_s_sets_are_announced_by_the_workout_s_own_event(api: Api) -> None:
+    workout = await api.create(api.a, "workouts", WORKOUTS[0])
+    async with api.context.store.read() as tx:
+        rows = await tx.all('SELECT "table", "docId" FROM change_log')
+        sets = await tx.scalar(
+            'SELECT count(*) FROM workout_sets WHERE "workoutId" = :id', {"id": workout["_id"]}
+        )
+    assert sets == 3
+    assert ("workouts", workout["_id"]) in [tuple(row) for row in rows]
+    assert "workout_sets" not in {row[0] for row in rows}
+    listed = await api.get(api.a, "workout_sets", workoutId=workout["_id"])
+    assert len(listed.json()["items"]) == 3  # read through the owner's own route
+    other = await api.get(api.b, "workout_sets", workoutId=workout["_id"])
+    assert other.json()["items"] == []
