@@ -27,6 +27,9 @@ from whitecell.fitness.rules import KG_PER_LB, e1rm, exercise_key, to_kg
         ("Romanian deadlift", "romanian deadlift"),
         ("Pull-ups", "pull up"),
         ("Incline Dumbbell Press", "incline dumbbell press"),
+        ("Bench Press (Barbell)", "bench press"),  # as Strong and Hevy export it
+        ("Squat (Barbell)", "back squat"),
+        ("Bench Press (Dumbbell)", "bench press dumbbell"),
     ],
 )
 def test_an_exercise_has_one_key_however_it_is_written(written: str, key: str) -> None:

@@ -88,6 +88,14 @@ EXERCISE_ALIASES = {
     "chinup": "chin up",
     "chin ups": "chin up",
     "chinups": "chin up",
+    # Strong and Hevy name a lift with its equipment: "Bench Press (Barbell)". The barbell form
+    # is the lift people log without a qualifier; other equipment stays its own exercise.
+    "bench press barbell": "bench press",
+    "overhead press barbell": "overhead press",
+    "romanian deadlift barbell": "romanian deadlift",
+    "squat barbell": "back squat",
+    "back squat barbell": "back squat",
+    "deadlift barbell": "deadlift",
 }
 
 
