@@ -30,6 +30,8 @@ from whitecell.fitness.detection import (
     better,
     detect_records,
     shown,
+    workout_bests,
+    workout_records,
 )
 from whitecell.fitness.rules import COMPARE_DECIMALS, exercise_key, lower_is_better, to_kg
 
@@ -171,16 +173,14 @@ async def records_of_latest(
         key=lambda s: (s["exerciseKey"], s["exerciseIndex"], s["setIndex"]),
     )
     by_key = [(key, list(group)) for key, group in groupby(working, lambda s: s["exerciseKey"])]
+    bests = [workout_bests(group) for _, group in by_key]
     # Only the types the workout has a value of can be records: their best values before it.
-    pairs = [
-        (key, found["recordType"])
-        for key, group in by_key
-        for found in detect_records({}, group, lambda s: s["workoutId"])
-    ]
+    pairs = [(key, kind) for (key, _), found in zip(by_key, bests, strict=True) for kind in found]
     baselines = await _baselines(tx, pairs, params) if pairs else {}
     new: list[Document] = []
-    for key, group in by_key:
-        for record in detect_records(baselines.get(key, {}), group, lambda s: s["workoutId"]):
+    for (key, group), found in zip(by_key, bests, strict=True):
+        before: dict[str, float | None] = {**baselines.get(key, {})}
+        for record in workout_records(before, group, found):
             record["exercise"] = names[key]
             new.append({"userId": user_id, "exerciseKey": key, "notes": None, **record})
     await crud.insert_server_rows(tx, REGISTRY["personal_records"], new)
