@@ -30,7 +30,7 @@ async def _exercises(api: Api, who: Person) -> list[tuple[Any, ...]]:
     response = await api.get(who, "exercises", limit=100)
     assert response.status_code == 200, response.text
     items = response.json()["items"]
-    return sorted((e["key"], e["usageCount"], e["lastUsed"]) for e in items)
+    return sorted((e["key"], e["usageCount"], e["lastUsed"], e["bests"]) for e in items)
 
 
 async def test_in_order_or_back_dated_a_history_ends_with_the_same_records(api: Api) -> None:
@@ -60,7 +60,20 @@ async def test_a_second_workout_on_the_same_day_counts_after_the_first(api: Api)
     found = await records(api, api.a, recordType="weight")
     [weight] = [r for r in found if r["workoutId"] == second["_id"]]
     assert (weight["value"], weight["previousPR"]) == (85.0, 80.0)
-    assert await _exercises(api, api.a) == [("row", 2, "2026-10-01")]
+    assert await _exercises(api, api.a) == [
+        (
+            "row",
+            2,
+            "2026-10-01",
+            {
+                "weight": 85.0,
+                "e1rm": 95.625,
+                "reps": 5.0,
+                "setVolume": 425.0,
+                "sessionVolume": 425.0,
+            },
+        )
+    ]
     assert first["_id"] < second["_id"]
 
 
