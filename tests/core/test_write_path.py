@@ -49,6 +49,8 @@ INFRASTRUCTURE = {
 # of the row it is derived from (`Table(events=False)`), so a new one is a decision, not a slip.
 SILENT = {
     "workout_sets": "a workout's sets (fitness/sets.py), announced by the workout's own event",
+    "exercises": "a user's exercises and their bests (fitness/workouts.py, fitness/records.py), "
+    "announced by the workouts' own events",
 }
 # Writes the scan finds that are not writes to our tables, by file and target ("?": a name
 # built at run time).

@@ -30,7 +30,7 @@ async def _exercises(api: Api, who: Person) -> list[tuple[Any, ...]]:
     response = await api.get(who, "exercises", limit=100)
     assert response.status_code == 200, response.text
     items = response.json()["items"]
-    return sorted((e["key"], e["usageCount"], e["lastUsed"]) for e in items)
+    return sorted((e["key"], e["usageCount"], e["lastUsed"], e["bests"]) for e in items)
 
 
 async def test_in_order_or_back_dated_a_history_ends_with_the_same_records(api: Api) -> None:
@@ -60,7 +60,20 @@ async def test_a_second_workout_on_the_same_day_counts_after_the_first(api: Api)
     found = await records(api, api.a, recordType="weight")
     [weight] = [r for r in found if r["workoutId"] == second["_id"]]
     assert (weight["value"], weight["previousPR"]) == (85.0, 80.0)
-    assert await _exercises(api, api.a) == [("row", 2, "2026-10-01")]
+    assert await _exercises(api, api.a) == [
+        (
+            "row",
+            2,
+            "2026-10-01",
+            {
+                "weight": 85.0,
+                "e1rm": 95.625,
+                "reps": 5.0,
+                "setVolume": 425.0,
+                "sessionVolume": 425.0,
+            },
+        )
+    ]
     assert first["_id"] < second["_id"]
 
 
@@ -78,3 +91,39 @@ async def test_a_workout_s_sets_are_announced_by_the_workout_s_own_event(api: Ap
     assert len(listed.json()["items"]) == 3  # read through the owner's own route
     other = await api.get(api.b, "workout_sets", workoutId=workout["_id"])
     assert other.json()["items"] == []
+
+
+async def _bests(api: Api, who: Person, key: str) -> Any:
+    [exercise] = [e for e in (await api.get(who, "exercises", key=key)).json()["items"]]
+    return exercise["bests"]
+
+
+async def test_an_exercise_s_bests_follow_edits_and_deletions(api: Api) -> None:
+    await api.create(api.a, "workouts", strength("2026-10-01", lift("Row", (80.0, 5))))
+    heavy = await api.create(api.a, "workouts", strength("2026-10-03", lift("Row", (90.0, 5))))
+    assert (await _bests(api, api.a, "row"))["weight"] == 90.0
+    url = f"/api/v1/workouts/{heavy['_id']}"
+    body = {"exercises": [lift("Row", (70.0, 8))]}
+    patched = await api.client.patch(url, json=body, headers=api.a.headers)
+    assert patched.status_code == 200, patched.text
+    assert (await _bests(api, api.a, "row")) == {
+        "weight": 80.0, "e1rm": 90.0, "reps": 8.0, "setVolume": 560.0, "sessionVolume": 560.0
+    }  # fmt: skip
+    assert (await api.client.delete(url, headers=api.a.headers)).status_code == 204
+    assert (await _bests(api, api.a, "row")) == {
+        "weight": 80.0, "e1rm": 90.0, "reps": 5.0, "setVolume": 400.0, "sessionVolume": 400.0
+    }  # fmt: skip
+    # The next workout after them beats the bests as they are now, not the deleted 90 kg.
+    await api.create(api.a, "workouts", strength("2026-10-05", lift("Row", (85.0, 5))))
+    [weight] = [r for r in await records(api, api.a, recordType="weight") if r["value"] == 85.0]
+    assert weight["previousPR"] == 80.0
+
+
+async def test_bests_not_known_yet_are_read_from_the_records_once(api: Api) -> None:
+    await api.create(api.a, "workouts", strength("2026-10-01", lift("Row", (80.0, 5))))
+    async with api.context.store.write() as tx:  # a row from before exercises kept its bests
+        await tx.execute('UPDATE exercises SET bests = NULL WHERE "userId" = :me', {"me": api.a.id})
+    assert await _bests(api, api.a, "row") is None
+    await api.create(api.a, "workouts", strength("2026-10-02", lift("Row", (75.0, 5))))
+    assert [r["value"] for r in await records(api, api.a, recordType="weight")] == [80.0]
+    assert (await _bests(api, api.a, "row"))["weight"] == 80.0

@@ -240,15 +240,27 @@ async def _insert_many(
     as_is: list[bool],
 ) -> None:
     """The rows of a table without events: one statement run per row (positional values, which
-    the drivers bind fastest), nothing read back."""
+    the drivers bind fastest), nothing read back. A text value converted for the driver (a
+    day: rows derived from one source row share it) is converted once."""
     c = _codec(tx, table)
     values = []
+    bound: dict[tuple[str, str], Any] = {}
     for row in rows:
         if row.keys() != keys and [n for n in table.columns if n in row] != names:
             raise ValueError(f"{table.name}: rows of one insert must have the same columns")
-        values.append(
-            [row[n] if plain else c.bind(n, row[n]) for n, plain in zip(names, as_is, strict=True)]
-        )
+        line = []
+        for n, plain in zip(names, as_is, strict=True):
+            value = row[n]
+            if plain:
+                line.append(value)
+            elif isinstance(value, str):
+                held = bound.get((n, value), bound)
+                if held is bound:
+                    held = bound[(n, value)] = c.bind(n, value)
+                line.append(held)
+            else:
+                line.append(c.bind(n, value))
+        values.append(line)
     columns = ", ".join(f'"{n}"' for n in names)
     marks = ", ".join(tx.dialect.positional for _ in names)
     try:

@@ -58,7 +58,7 @@ def shown(record_type: str, normalised: float, unit: str) -> float:
     return round(value, 2 if record_type == "e1rm" else 3)
 
 
-def _workout_bests(sets: list[Document]) -> dict[str, tuple[float, Document | None]]:
+def workout_bests(sets: list[Document]) -> dict[str, tuple[float, Document | None]]:
     """Each record type's best value in one workout's working sets, with the set that made it
     (None for the session volume, made by the whole workout)."""
     bests: dict[str, tuple[float, Document | None]] = {}
@@ -92,32 +92,45 @@ def detect_records(
     records = []
     for _, group in groupby(sets, key=workout_order):
         workout_sets = list(group)
-        first = workout_sets[0]
-        for record_type, (value, entry) in _workout_bests(workout_sets).items():
-            previous = best[record_type]
-            if not better(record_type, value, previous):
-                continue
-            best[record_type] = value
-            unit = _unit(record_type, entry, workout_sets)
-            shown_value = shown(record_type, value, unit)
-            previous_shown = None if previous is None else shown(record_type, previous, unit)
-            improvement = None
-            if previous_shown is not None:
-                gain = previous_shown - shown_value
-                improvement = round(gain if record_type in LOWER_IS_BETTER_TYPES else -gain, 3)
-            records.append(
-                {
-                    "recordType": record_type,
-                    "workoutId": first["workoutId"],
-                    "date": first["date"],
-                    "exerciseIndex": (entry or first)["exerciseIndex"],
-                    "setIndex": None if entry is None else entry["setIndex"],
-                    "normalizedValue": value,
-                    "value": shown_value,
-                    "unit": unit,
-                    "previousPR": previous_shown,
-                    "improvement": improvement,
-                    "source": first["source"],
-                }
-            )
+        records += workout_records(best, workout_sets, workout_bests(workout_sets))
+    return records
+
+
+def workout_records(
+    best: dict[str, float | None],
+    workout_sets: list[Document],
+    bests: dict[str, tuple[float, Document | None]],
+) -> list[Document]:
+    """The record rows of one workout's working sets of one exercise (`bests`: their
+    `workout_bests`) against the best value of each type before it (`best`, moved on to the
+    workout's values that beat it)."""
+    first = workout_sets[0]
+    records = []
+    for record_type, (value, entry) in bests.items():
+        previous = best.get(record_type)
+        if not better(record_type, value, previous):
+            continue
+        best[record_type] = value
+        unit = _unit(record_type, entry, workout_sets)
+        shown_value = shown(record_type, value, unit)
+        previous_shown = None if previous is None else shown(record_type, previous, unit)
+        improvement = None
+        if previous_shown is not None:
+            gain = previous_shown - shown_value
+            improvement = round(gain if record_type in LOWER_IS_BETTER_TYPES else -gain, 3)
+        records.append(
+            {
+                "recordType": record_type,
+                "workoutId": first["workoutId"],
+                "date": first["date"],
+                "exerciseIndex": (entry or first)["exerciseIndex"],
+                "setIndex": None if entry is None else entry["setIndex"],
+                "normalizedValue": value,
+                "value": shown_value,
+                "unit": unit,
+                "previousPR": previous_shown,
+                "improvement": improvement,
+                "source": first["source"],
+            }
+        )
     return records

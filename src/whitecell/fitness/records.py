@@ -30,6 +30,8 @@ from whitecell.fitness.detection import (
     better,
     detect_records,
     shown,
+    workout_bests,
+    workout_records,
 )
 from whitecell.fitness.rules import COMPARE_DECIMALS, exercise_key, lower_is_better, to_kg
 
@@ -59,6 +61,7 @@ async def lock_records(tx: Tx, user_id: str) -> None:
 
 
 Point = tuple[str, str]  # (date, workoutId): a place in a user's workout history
+Bests = dict[str, float]  # record type -> best normalised value (an exercise's `bests`)
 # Rows at or after the point (:day, :workout), for tables with "date" and "workoutId"; before it.
 # Each opens with a plain range on "date", which the (..., date) indexes answer.
 FROM_POINT = '"date" >= :day AND ("date" > :day OR "workoutId" >= :workout)'
@@ -151,15 +154,48 @@ async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: 
     if gone:
         marks, ids = _in("gone", gone)
         await crud.delete_server_rows(tx, table, f'"_id" IN {marks}', ids)
+    await _store_bests(tx, user_id, await _all_bests(tx, user_id, keys))
     return changed or bool(new) or bool(gone)
 
 
+async def _all_bests(tx: Tx, user_id: str, keys: list[str]) -> dict[str, Bests]:
+    """Per exercise, the best value of each record type over its workout-derived records (the
+    running bests: the latest is the best), as `exercises.bests` keeps them."""
+    among, named = _in("key", keys)
+    rows = await tx.all(
+        'SELECT "exerciseKey", "recordType", max("normalizedValue"), min("normalizedValue") '
+        f'FROM personal_records WHERE "userId" = :me AND "exerciseKey" IN {among} '
+        'AND source <> :manual GROUP BY "exerciseKey", "recordType"',
+        {"me": user_id, "manual": "manual", **named},
+    )
+    bests: dict[str, Bests] = {key: {} for key in keys}
+    for key, kind, most, least in rows:
+        bests[key][kind] = float(least if kind in LOWER_IS_BETTER_TYPES else most)
+    return bests
+
+
+async def _store_bests(tx: Tx, user_id: str, bests: dict[str, Bests]) -> None:
+    """Write each exercise's `bests` (an exercise no longer used has no row: nothing to do)."""
+    table = REGISTRY["exercises"]
+    for key, values in bests.items():
+        await crud.update_server_rows(
+            tx, table, '"userId" = :me AND "key" = :key', {"me": user_id, "key": key},
+            {"bests": values},
+        )  # fmt: skip
+
+
 async def records_of_latest(
-    tx: Tx, user_id: str, names: dict[str, str], sets: list[Document]
+    tx: Tx,
+    user_id: str,
+    names: dict[str, str],
+    sets: list[Document],
+    known: dict[str, Bests | None],
 ) -> bool:
     """`recompute_records` for a new workout that comes after every set of its exercises
     (`sets`: its `workout_sets` rows as written): its records follow from those sets and the
-    best values before it, and no later record can change. One read. Whether any was set."""
+    best values before it (`known`: each exercise's `bests`, None when not known yet: then read
+    from the records, one seek per type), and no later record can change; the exercises whose
+    bests move are written again. Whether any record was set."""
     if not sets:
         return False
     c = codec("workout_sets", tx.dialect.name)
@@ -171,18 +207,21 @@ async def records_of_latest(
         key=lambda s: (s["exerciseKey"], s["exerciseIndex"], s["setIndex"]),
     )
     by_key = [(key, list(group)) for key, group in groupby(working, lambda s: s["exerciseKey"])]
-    # Only the types the workout has a value of can be records: their best values before it.
-    pairs = [
-        (key, found["recordType"])
-        for key, group in by_key
-        for found in detect_records({}, group, lambda s: s["workoutId"])
-    ]
+    bests = [workout_bests(group) for _, group in by_key]
+    unknown = [key for key, _ in by_key if known.get(key) is None]
+    pairs = [(key, kind) for key in unknown for kind in RECORD_TYPES]
     baselines = await _baselines(tx, pairs, params) if pairs else {}
     new: list[Document] = []
-    for key, group in by_key:
-        for record in detect_records(baselines.get(key, {}), group, lambda s: s["workoutId"]):
+    moved: dict[str, Bests] = {}
+    for (key, group), found in zip(by_key, bests, strict=True):
+        before: dict[str, float | None] = {**(known.get(key) or baselines.get(key) or {})}
+        records = workout_records(before, group, found)
+        for record in records:
             record["exercise"] = names[key]
             new.append({"userId": user_id, "exerciseKey": key, "notes": None, **record})
+        if records or key in unknown:
+            moved[key] = {kind: float(value) for kind, value in before.items() if value is not None}
+    await _store_bests(tx, user_id, moved)
     await crud.insert_server_rows(tx, REGISTRY["personal_records"], new)
     return bool(new)
 

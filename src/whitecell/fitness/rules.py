@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from whitecell.fitness.nutrition import goal_checks
@@ -99,6 +100,7 @@ EXERCISE_ALIASES = {
 }
 
 
+@lru_cache(maxsize=4096)  # pure; a workout's names are keyed more than once per write
 def exercise_key(name: str) -> str:
     """One key per exercise however it is written: lower case, punctuation as spaces, single
     spaces, then the alias table ("BB Bench", "barbell bench-press" -> "bench press")."""

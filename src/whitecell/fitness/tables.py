@@ -24,6 +24,7 @@ from whitecell.core.tables import (
     clock_time,
     day,
     integer,
+    json_object,
     link,
     list_of,
     number,
@@ -219,11 +220,15 @@ EXERCISES = Table(
         "key": string(max_length=200, server=True),
         "usageCount": integer(server=True),
         "lastUsed": day(required=False, server=True),
+        # {recordType: normalised value}: the best of each workout-derived record (null: not
+        # known yet, read from the records once), the baselines of the next workout's records.
+        "bests": json_object(required=False, server=True),
     },
     access=SERVER_WRITTEN,
     indexes=[("userId", "key"), ("userId", "usageCount")],
     unique=[("userId", "key")],
     order="-usageCount",
+    events=False,  # derived from the workouts: announced by the workout's own event
 )
 
 WORKOUT_SETS = Table(

@@ -14,7 +14,13 @@ from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
 from whitecell.fitness.calories import DEFAULT_BODY_KG, estimate_calories
 from whitecell.fitness.goals import refresh_goals
-from whitecell.fitness.records import Point, lock_records, recompute_records, records_of_latest
+from whitecell.fitness.records import (
+    Bests,
+    Point,
+    lock_records,
+    recompute_records,
+    records_of_latest,
+)
 from whitecell.fitness.rules import exercise_key, to_kg
 from whitecell.fitness.sets import normalise_exercises, set_rows
 
@@ -110,8 +116,9 @@ async def sync_workout(tx: Tx, workout: Document | None, previous: Document | No
         )
     await crud.insert_server_rows(tx, sets, after)
     rows = (*before, *after)
+    bests: dict[str, Bests | None] = {}
     if previous is None and workout is not None:
-        names, latest = await _count_new(tx, user_id, workout)
+        names, bests, latest = await _count_new(tx, user_id, workout)
     else:
         names, latest = await _count_exercises(tx, user_id, workout, previous), False
     if not rows:
@@ -122,7 +129,7 @@ async def sync_workout(tx: Tx, workout: Document | None, previous: Document | No
     if latest:
         # The everyday case: a new workout after every set of its exercises. Its records
         # follow from its own sets and the best values before it; nothing later to redo.
-        changed = await records_of_latest(tx, user_id, touched, after)
+        changed = await records_of_latest(tx, user_id, touched, after, bests)
     else:
         # From the earliest point of the history the write changed (for an edit that moves
         # the workout, a few sets more are read again than the least needed).
@@ -144,13 +151,16 @@ def _keys(workout: Document | None) -> dict[str, str]:
     return keys
 
 
-async def _count_new(tx: Tx, user_id: str, workout: Document) -> tuple[dict[str, str], bool]:
+async def _count_new(
+    tx: Tx, user_id: str, workout: Document
+) -> tuple[dict[str, str], dict[str, Bests | None], bool]:
     """`_count_exercises` for a new workout, in one statement when each of its exercises was
-    last used before its day (the everyday case). Returns key -> name, and whether the workout
-    comes after every set of its exercises (none of them used on its day or later)."""
+    last used before its day (the everyday case). Returns key -> name, key -> the exercise's
+    `bests` as they were (None: not known), and whether the workout comes after every set of
+    its exercises (none of them used on its day or later)."""
     after = _keys(workout)
     if not after:
-        return {}, True
+        return {}, {}, True
     day = str(workout["date"])
     marks = ", ".join(f":k{i}" for i in range(len(after)))
     params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(after)}
@@ -164,12 +174,13 @@ async def _count_new(tx: Tx, user_id: str, workout: Document) -> tuple[dict[str,
         increments={"usageCount": 1},
     )
     names = {row["key"]: row["name"] for row in earlier}
+    bests = {row["key"]: row["bests"] for row in earlier}
     rest = {key: name for key, name in after.items() if key not in names}
     if not rest:
-        return names, True
-    # New exercises (no sets before) or ones used on this day or later.
+        return names, bests, True
+    # New exercises (no sets before, no bests) or ones used on this day or later.
     counted, known = await _count_keys(tx, user_id, rest, {}, day, new=True)
-    return names | counted, not known
+    return names | counted, bests | {key: {} for key in rest}, not known
 
 
 async def _count_exercises(
@@ -210,7 +221,7 @@ async def _count_keys(
                     tx,
                     table,
                     {"userId": user_id, "name": after[key], "key": key, "usageCount": 1,
-                     "lastUsed": day},
+                     "lastUsed": day, "bests": {}},
                 )  # fmt: skip
             continue
         count = int(row["usageCount"]) + step
