@@ -19,12 +19,8 @@ from bench.floor import (
     json_response,
     token_digest,
 )
-from whitecell.fitness.history import SESSIONS_SHOWN
-from whitecell.fitness.rules import exercise_key, from_kg
-
-
-def _in(unit: str, kilograms: Any) -> float | None:
-    return None if kilograms is None else round(from_kg(float(kilograms), unit), 2)
+from whitecell.fitness.history import SESSIONS_SHOWN, history_sessions
+from whitecell.fitness.rules import exercise_key
 
 
 def add_history_floor(app: FastAPI, database: SqliteFloor | PostgresFloor) -> None:
@@ -64,18 +60,7 @@ def add_history_floor(app: FastAPI, database: SqliteFloor | PostgresFloor) -> No
         if not names:
             return NOT_FOUND
         rows = await database.rows(sessions_sql, (user, wanted, "warmup"))
-        sessions = [
-            {
-                "date": day if isinstance(day, str) else day.isoformat(),
-                "workoutId": workout,
-                "sets": int(count),
-                "topWeight": _in(unit, top),
-                "topReps": None if reps is None else int(reps),
-                "e1rm": _in(unit, best),
-                "volume": _in(unit, volume),
-            }
-            for day, workout, count, top, reps, best, volume in rows
-        ]
+        sessions = history_sessions(rows, unit)
         return json_response(
             {"exercise": names[0][0], "key": wanted, "unit": unit, "sessions": sessions}
         )

@@ -33,6 +33,23 @@ def _day(value: Any) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
+def history_sessions(rows: Any, unit: str) -> list[dict[str, Any]]:
+    """The answer's sessions from the history aggregate's rows (date, workoutId, sets, top weight
+    in kg, top reps, best e1RM in kg, volume in kg), weights in the caller's `unit`."""
+    return [
+        {
+            "date": _day(day),
+            "workoutId": workout,
+            "sets": int(count),
+            "topWeight": _in(unit, top),
+            "topReps": None if reps is None else int(reps),
+            "e1rm": _in(unit, best),
+            "volume": _in(unit, volume),
+        }
+        for day, workout, count, top, reps, best, volume in rows
+    ]
+
+
 @router.get("/exercises/{key}/history", summary="One exercise's sessions, with e1RM over time")
 async def exercise_history(
     key: str,
@@ -60,20 +77,13 @@ async def exercise_history(
             f'ORDER BY "date" DESC, "workoutId" DESC LIMIT {int(limit)}',
             {"me": caller.id, "key": wanted, "warmup": "warmup"},
         )
-    sessions = [
-        {
-            "date": _day(day),
-            "workoutId": workout,
-            "sets": int(count),
-            "topWeight": _in(unit, top),
-            "topReps": None if reps is None else int(reps),
-            "e1rm": _in(unit, best),
-            "volume": _in(unit, volume),
-        }
-        for day, workout, count, top, reps, best, volume in rows
-    ]
     return json_response(
-        {"exercise": exercise["name"], "key": wanted, "unit": unit, "sessions": sessions}
+        {
+            "exercise": exercise["name"],
+            "key": wanted,
+            "unit": unit,
+            "sessions": history_sessions(rows, unit),
+        }
     )
 
 
