@@ -155,9 +155,9 @@ async def _count_new(
     tx: Tx, user_id: str, workout: Document
 ) -> tuple[dict[str, str], dict[str, Bests | None], bool]:
     """`_count_exercises` for a new workout, in one statement when each of its exercises was
-    last used before its day (the everyday case). Returns key -> name, key -> the exercise's
+    last used before it (the everyday case: a workout logged after the others). Returns key -> name, key -> the exercise's
     `bests` as they were (None: not known), and whether the workout comes after every set of
-    its exercises (none of them used on its day or later)."""
+    its exercises."""
     after = _keys(workout)
     if not after:
         return {}, {}, True
@@ -165,10 +165,15 @@ async def _count_new(
     marks = ", ".join(f":k{i}" for i in range(len(after)))
     params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(after)}
     params |= {"me": user_id, "day": codec("exercises", tx.dialect.name).bind("lastUsed", day)}
+    params["id"] = workout["_id"]
+    # Used before its day, or on its day by workouts that sort before it (a second workout
+    # that day): then it comes after every set of the exercise.
     earlier = await crud.update_server_rows(
         tx,
         REGISTRY["exercises"],
-        f'"userId" = :me AND "key" IN ({marks}) AND "lastUsed" < :day',
+        f'"userId" = :me AND "key" IN ({marks}) AND ("lastUsed" < :day OR ("lastUsed" = :day '
+        'AND NOT EXISTS (SELECT 1 FROM workout_sets AS s WHERE s."userId" = :me '
+        'AND s."exerciseKey" = exercises."key" AND s."date" = :day AND s."workoutId" > :id)))',
         params,
         {"lastUsed": day},
         increments={"usageCount": 1},
