@@ -1,5 +1,5 @@
 """The floor of the exercise history (`bench.floor`'s rules): the caller and their weight unit in
-one indexed query, the exercise's name, and the API's aggregate over `workout_sets`, written
+one indexed query, the exercise's name, and the API's aggregate over `workout_exercises`, written
 with orjson as the API writes it (`whitecell/fitness/history.py`)."""
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ def add_history_floor(app: FastAPI, database: SqliteFloor | PostgresFloor) -> No
     )
     name_sql = f'SELECT name FROM exercises WHERE "userId" = {p} AND "key" = {p}'
     sessions_sql = (
-        'SELECT "date", "workoutId", count(*), max("weightKg"), max(reps), max(e1rm), '
-        f'sum(volume) FROM workout_sets WHERE "userId" = {p} AND "exerciseKey" = {p} '
-        f'AND type <> {p} GROUP BY "date", "workoutId" '
+        'SELECT "date", "workoutId", sum("workingSets"), max("topWeightKg"), max("topReps"), '
+        f'max("topE1rm"), sum(volume) FROM workout_exercises WHERE "userId" = {p} '
+        f'AND "exerciseKey" = {p} AND "workingSets" > 0 GROUP BY "date", "workoutId" '
         f'ORDER BY "date" DESC, "workoutId" DESC LIMIT {SESSIONS_SHOWN}'
     )
 
@@ -59,7 +59,7 @@ def add_history_floor(app: FastAPI, database: SqliteFloor | PostgresFloor) -> No
         names = await database.rows(name_sql, (user, wanted))
         if not names:
             return NOT_FOUND
-        rows = await database.rows(sessions_sql, (user, wanted, "warmup"))
+        rows = await database.rows(sessions_sql, (user, wanted))
         sessions = history_sessions(rows, unit)
         return json_response(
             {"exercise": names[0][0], "key": wanted, "unit": unit, "sessions": sessions}

@@ -1,6 +1,6 @@
 """Three years of training for the benchmark's history users (`HISTORY_USERS` of them): strength
 workouts on Mondays, Wednesdays and Fridays, 5 lifts x 4 sets, slowly heavier with stalls and
-deloads, with the derived rows the server would have written for them (`workout_sets`, the
+deloads, with the derived rows the server would have written for them (`workout_exercises`, the
 user's `exercises`, and the personal records found by the engine's own detection), so that a
 workout created during the run is checked against a real history."""
 
@@ -13,7 +13,7 @@ from typing import Any
 from whitecell.core.ids import new_id
 from whitecell.fitness.detection import detect_records
 from whitecell.fitness.rules import exercise_key
-from whitecell.fitness.sets import normalise_exercises, set_rows
+from whitecell.fitness.sets import exercise_rows, normalise_exercises, set_rows
 
 Doc = dict[str, Any]
 
@@ -90,8 +90,11 @@ def history_rows(index: int, user_id: str, now: datetime) -> dict[str, list[Doc]
             created = f"{day.isoformat()}T18:30:00.000Z"
             workouts.append(_workout(rng, user_id, day.isoformat(), weights, created))
     sets: list[Doc] = []
+    done: list[Doc] = []
     for workout in workouts:
-        sets += [{"_id": new_id(), **row} for row in set_rows(workout, "workout")]
+        mine = set_rows(workout, "workout")
+        sets += mine
+        done += [{"_id": new_id(), **row} for row in exercise_rows(mine)]
     records: list[Doc] = []
     exercises: list[Doc] = []
     for name, _ in PROGRAM:
@@ -109,7 +112,7 @@ def history_rows(index: int, user_id: str, now: datetime) -> dict[str, list[Doc]
         )  # fmt: skip
     return {
         "workouts": workouts,
-        "workout_sets": sets,
+        "workout_exercises": done,
         "exercises": exercises,
         "personal_records": records,
     }

@@ -132,19 +132,17 @@ FIXED: dict[str, dict[str, Any]] = {
     "personal_records": {"unit": "kg", "recordType": "weight"},
     # Server-written rows derived from workouts, as the isolation tests insert them.
     "exercises": {"name": "Squat", "key": "back squat", "usageCount": 1, "lastUsed": SAMPLE_DAY},
-    "workout_sets": {
+    "workout_exercises": {
         "workoutId": "01m8xwvangrxyq9wc1h2zwx9h4",
         "exerciseKey": "back squat",
         "exercise": "Squat",
         "date": SAMPLE_DAY,
         "exerciseIndex": 0,
-        "setIndex": 0,
-        "type": "normal",
         "source": "workout",
-        "reps": 5,
-        "weight": 100.0,
-        "unit": "kg",
-        "weightKg": 100.0,
+        "sets": [{"type": "normal", "reps": 5, "weight": 100.0, "unit": "kg", "weightKg": 100.0}],
+        "workingSets": 1,
+        "topWeightKg": 100.0,
+        "topReps": 5,
     },
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},

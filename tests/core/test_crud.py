@@ -125,7 +125,7 @@ def _query(value: Any) -> str:
 
 def test_every_table_of_the_spec_is_declared() -> None:
     # Additions: task_recurrences (docs/discipline.md); food_library and food_products
-    # (docs/fitness.md, "Nutrition"); exercises and workout_sets (docs/fitness.md).
+    # (docs/fitness.md, "Nutrition"); exercises and workout_exercises (docs/fitness.md).
     assert len(REGISTRY) == 38 + 5
 
 

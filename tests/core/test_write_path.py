@@ -48,7 +48,8 @@ INFRASTRUCTURE = {
 # Declared tables written without change events: derived indexes, each announced by the event
 # of the row it is derived from (`Table(events=False)`), so a new one is a decision, not a slip.
 SILENT = {
-    "workout_sets": "a workout's sets (fitness/sets.py), announced by the workout's own event",
+    "workout_exercises": "a workout's exercises and their sets (fitness/sets.py), announced by "
+    "the workout's own event",
     "exercises": "a user's exercises and their bests (fitness/workouts.py, fitness/records.py), "
     "announced by the workouts' own events",
 }

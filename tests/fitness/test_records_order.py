@@ -81,15 +81,20 @@ async def test_a_workout_s_sets_are_announced_by_the_workout_s_own_event(api: Ap
     workout = await api.create(api.a, "workouts", WORKOUTS[0])
     async with api.context.store.read() as tx:
         rows = await tx.all('SELECT "table", "docId" FROM change_log')
-        sets = await tx.scalar(
-            'SELECT count(*) FROM workout_sets WHERE "workoutId" = :id', {"id": workout["_id"]}
+        exercises = await tx.scalar(
+            'SELECT count(*) FROM workout_exercises WHERE "workoutId" = :id',
+            {"id": workout["_id"]},
         )
-    assert sets == 3
+    assert exercises == 2  # bench press (2 sets) and squat (1)
     assert ("workouts", workout["_id"]) in [tuple(row) for row in rows]
-    assert "workout_sets" not in {row[0] for row in rows}
-    listed = await api.get(api.a, "workout_sets", workoutId=workout["_id"])
-    assert len(listed.json()["items"]) == 3  # read through the owner's own route
-    other = await api.get(api.b, "workout_sets", workoutId=workout["_id"])
+    assert "workout_exercises" not in {row[0] for row in rows}
+    listed = await api.get(api.a, "workout_exercises", workoutId=workout["_id"])
+    items = listed.json()["items"]  # read through the owner's own route
+    assert sorted((e["exerciseKey"], len(e["sets"]), e["workingSets"]) for e in items) == [
+        ("back squat", 1, 1),
+        ("bench press", 2, 2),
+    ]
+    other = await api.get(api.b, "workout_exercises", workoutId=workout["_id"])
     assert other.json()["items"] == []
 
 

@@ -1,5 +1,5 @@
-"""Per-set lists on workouts, the spec's summary filled from them, the derived workout_sets and
-exercises tables, the weight unit preference, calorie estimates and templates (docs/fitness.md,
+"""Per-set lists on workouts, the spec's summary filled from them, the derived workout_exercises
+and exercises tables, the weight unit preference, calorie estimates and templates (docs/fitness.md,
 "Workouts, sets and exercises", "Templates and calories")."""
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ async def test_a_client_that_only_knows_the_summary_gets_identical_sets(api: Api
     assert [(s["weight"], s["reps"], s["type"]) for s in exercise["setList"]] == [
         (120.0, 5, "normal")
     ] * 3
-    sets = (await api.get(api.a, "workout_sets", workoutId=workout["_id"])).json()["items"]
-    assert len(sets) == 3 and {s["exerciseKey"] for s in sets} == {"back squat"}
+    rows = (await api.get(api.a, "workout_exercises", workoutId=workout["_id"])).json()["items"]
+    [row] = rows
+    assert (row["exerciseKey"], row["workingSets"], row["topWeightKg"]) == ("back squat", 3, 120.0)
+    assert [(s["weight"], s["reps"], s["type"]) for s in row["sets"]] == [(120.0, 5, "normal")] * 3
 
 
 async def test_a_weight_without_a_unit_takes_the_user_s_preference(api: Api) -> None:
@@ -94,17 +96,17 @@ async def test_derived_rows_are_the_owner_s_alone_and_only_the_server_writes_the
     api: Api,
 ) -> None:
     workout = await api.create(api.a, "workouts", strength("2026-11-02", lift("Squat", (100, 5))))
-    [mine] = (await api.get(api.a, "workout_sets")).json()["items"]
-    assert (await api.get(api.b, "workout_sets")).json()["items"] == []
+    [mine] = (await api.get(api.a, "workout_exercises")).json()["items"]
+    assert (await api.get(api.b, "workout_exercises")).json()["items"] == []
     assert (await api.get(api.b, "exercises")).json()["items"] == []
-    assert (await api.get(api.b, f"workout_sets/{mine['_id']}")).status_code == 404
+    assert (await api.get(api.b, f"workout_exercises/{mine['_id']}")).status_code == 404
     assert (await api.get(api.b, "personal_records")).json()["items"] == []
-    for path in ("workout_sets", "exercises"):
+    for path in ("workout_exercises", "exercises"):
         response = await api.client.post(f"/api/v1/{path}", json={}, headers=api.a.headers)
         assert response.status_code == 405
     response = await api.client.delete(f"/api/v1/workouts/{workout['_id']}", headers=api.b.headers)
     assert response.status_code == 404
-    assert len((await api.get(api.a, "workout_sets")).json()["items"]) == 1
+    assert len((await api.get(api.a, "workout_exercises")).json()["items"]) == 1
 
 
 async def test_calories_are_estimated_unless_given(api: Api) -> None:
@@ -129,7 +131,7 @@ async def test_calories_are_estimated_unless_given(api: Api) -> None:
 async def test_a_template_has_no_sets_or_records_and_a_workout_starts_from_it(api: Api) -> None:
     plan = strength("2026-11-01", lift("Squat", (100, 5), (100, 5)), isTemplate=True, name="Legs")
     template = await api.create(api.a, "workouts", plan)
-    assert (await api.get(api.a, "workout_sets")).json()["items"] == []
+    assert (await api.get(api.a, "workout_exercises")).json()["items"] == []
     assert (await api.get(api.a, "personal_records")).json()["items"] == []
     response = await api.client.post(
         f"/api/v1/workouts/{template['_id']}/start",
@@ -144,7 +146,8 @@ async def test_a_template_has_no_sets_or_records_and_a_workout_starts_from_it(ap
         "Legs",
     )
     assert started["date"] == "2026-11-05" and started["exercises"] == template["exercises"]
-    assert len((await api.get(api.a, "workout_sets")).json()["items"]) == 2
+    [squat] = (await api.get(api.a, "workout_exercises")).json()["items"]
+    assert len(squat["sets"]) == 2
     other = await api.client.post(
         f"/api/v1/workouts/{template['_id']}/start", json={}, headers=api.b.headers
     )

@@ -290,7 +290,7 @@ async def test_malformed_messages_get_errors_and_the_connection_lives_on(live: L
     assert (await client.next())["code"] == "bad_message"
     assert (await client.subscribe("x", "no_such_table"))["code"] == "unknown_table"
     # Derived indexes record no change events: their source table (workouts) is subscribed to.
-    assert (await client.subscribe("x", "workout_sets"))["code"] == "unknown_table"
+    assert (await client.subscribe("x", "workout_exercises"))["code"] == "unknown_table"
     assert (await client.subscribe("x", "exercises"))["code"] == "unknown_table"
     bad = await client.subscribe("y", "daily_tasks", filter={"content": "x"})
     assert (bad["code"], bad["field"]) == ("bad_filter", "content")

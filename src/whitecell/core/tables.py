@@ -269,7 +269,7 @@ class Table:
     description: str = ""
     # False for tables whose schema predates the declarations (users, sessions, otp_tokens).
     derive_schema: bool = True
-    # False for a derived index the server keeps from another table's rows (`workout_sets`):
+    # False for a derived index the server keeps from another table's rows (`workout_exercises`):
     # its writes record no change event; the source row's event announces them (docs/realtime.md).
     events: bool = True
 

@@ -91,27 +91,27 @@ def detect_records(
     best: dict[str, float | None] = {t: baseline.get(t) for t in RECORD_TYPES}
     records = []
     for _, group in groupby(sets, key=workout_order):
-        workout_sets = list(group)
-        records += workout_records(best, workout_sets, workout_bests(workout_sets))
+        its_sets = list(group)
+        records += workout_records(best, its_sets, workout_bests(its_sets))
     return records
 
 
 def workout_records(
     best: dict[str, float | None],
-    workout_sets: list[Document],
+    its_sets: list[Document],
     bests: dict[str, tuple[float, Document | None]],
 ) -> list[Document]:
     """The record rows of one workout's working sets of one exercise (`bests`: their
     `workout_bests`) against the best value of each type before it (`best`, moved on to the
     workout's values that beat it)."""
-    first = workout_sets[0]
+    first = its_sets[0]
     records = []
     for record_type, (value, entry) in bests.items():
         previous = best.get(record_type)
         if not better(record_type, value, previous):
             continue
         best[record_type] = value
-        unit = _unit(record_type, entry, workout_sets)
+        unit = _unit(record_type, entry, its_sets)
         shown_value = shown(record_type, value, unit)
         previous_shown = None if previous is None else shown(record_type, previous, unit)
         improvement = None

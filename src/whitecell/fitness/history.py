@@ -1,7 +1,8 @@
 """History and progress (docs/fitness.md, "History and progress"): one exercise's sessions with
 their best e1RM, weekly volume per exercise, and a month's workouts by day. Every figure is read
-from the derived `workout_sets` rows through the (userId, exerciseKey, date) and (userId, date)
-indexes, never from the workouts' JSON."""
+from the derived `workout_exercises` rows (one per exercise of a workout, with the totals of its
+working sets) through the (userId, exerciseKey, date) and (userId, date) indexes, never from the
+workouts' JSON."""
 
 from __future__ import annotations
 
@@ -71,11 +72,11 @@ async def exercise_history(
             raise NotFound("No exercise of yours has this name.")
         exercise = found[0]
         rows = await tx.all(
-            'SELECT "date", "workoutId", count(*), max("weightKg"), max(reps), max(e1rm), '
-            'sum(volume) FROM workout_sets WHERE "userId" = :me AND "exerciseKey" = :key '
-            'AND type <> :warmup GROUP BY "date", "workoutId" '
+            'SELECT "date", "workoutId", sum("workingSets"), max("topWeightKg"), max("topReps"), '
+            'max("topE1rm"), sum(volume) FROM workout_exercises WHERE "userId" = :me '
+            'AND "exerciseKey" = :key AND "workingSets" > 0 GROUP BY "date", "workoutId" '
             f'ORDER BY "date" DESC, "workoutId" DESC LIMIT {int(limit)}',
-            {"me": caller.id, "key": wanted, "warmup": "warmup"},
+            {"me": caller.id, "key": wanted},
         )
     return json_response(
         {
@@ -101,12 +102,12 @@ async def weekly_volume(
     today = local_today(user.get("timezone"))
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     async with ctx.store.read() as tx:
-        c = codec("workout_sets", tx.dialect.name)
+        c = codec("workout_exercises", tx.dialect.name)
         rows = await tx.all(
-            'SELECT "date", "exerciseKey", sum(volume) FROM workout_sets '
-            'WHERE "userId" = :me AND "date" >= :first AND type <> :warmup '
-            'AND volume IS NOT NULL GROUP BY "date", "exerciseKey"',
-            {"me": caller.id, "first": c.bind("date", first.isoformat()), "warmup": "warmup"},
+            'SELECT "date", "exerciseKey", sum(volume) FROM workout_exercises '
+            'WHERE "userId" = :me AND "date" >= :first AND volume IS NOT NULL '
+            'GROUP BY "date", "exerciseKey"',
+            {"me": caller.id, "first": c.bind("date", first.isoformat())},
         )
     totals: dict[str, dict[str, float]] = {
         (first + timedelta(weeks=i)).isoformat(): defaultdict(float) for i in range(weeks)

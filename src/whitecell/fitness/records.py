@@ -1,14 +1,14 @@
 """Personal records kept by the server (docs/fitness.md, "Personal records"): for one exercise of
 one user, the workout-derived record rows from a point of its history on, recomputed from the
-derived `workout_sets` rows and the best values before that point; and manual records checked
-against the best known value.
+derived `workout_exercises` rows and the best values before that point; and manual records
+checked against the best known value.
 
 Workouts are in order of (`date`, `workoutId`): ids sort by creation, so of two workouts on one
 day the one logged first comes first. A point is such a pair. Nothing here reads a user's whole
 history: the best value before the point is an indexed aggregate over the record rows (which are
 the running bests: `userId, exerciseKey, recordType, date`), and only the exercise's sets from
-the point on (`userId, exerciseKey, date`) are read again. A workout logged today, after every
-other, reads back its own sets only.
+the point on (`userId, exerciseKey, date`) are read again. A workout logged after every other
+reads nothing back: its records follow from its own sets and its exercises' `bests`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from whitecell.fitness.detection import (
     workout_records,
 )
 from whitecell.fitness.rules import COMPARE_DECIMALS, exercise_key, lower_is_better, to_kg
+from whitecell.fitness.sets import WARMUP, sets_of
 
 Document = dict[str, Any]
 
@@ -115,18 +116,19 @@ async def recompute_records(tx: Tx, user_id: str, names: dict[str, str], since: 
     keys = sorted(names)
     if not keys:
         return False
-    c = codec("workout_sets", tx.dialect.name)
+    c = codec("workout_exercises", tx.dialect.name)
     params = {"me": user_id, "day": c.bind("date", since[0]), "workout": since[1]}
     params["manual"] = "manual"
     baselines = await _baselines(tx, [(k, t) for k in keys for t in RECORD_TYPES], params)
     among, named = _in("key", keys)
-    sets = await crud.select_documents(
+    done = await crud.select_documents(
         tx,
-        "workout_sets",
-        f'"userId" = :me AND "exerciseKey" IN {among} AND {FROM_POINT} AND type <> :warmup',
-        {**params, **named, "warmup": "warmup"},
-        'ORDER BY "exerciseKey", "date", "workoutId", "exerciseIndex", "setIndex"',
+        "workout_exercises",
+        f'"userId" = :me AND "exerciseKey" IN {among} AND {FROM_POINT} AND "workingSets" > 0',
+        {**params, **named},
+        'ORDER BY "exerciseKey", "date", "workoutId", "exerciseIndex"',
     )
+    sets = [s for s in sets_of(done) if s["type"] != WARMUP]
     existing = await crud.select_documents(
         tx,
         "personal_records",
@@ -192,18 +194,18 @@ async def records_of_latest(
     known: dict[str, Bests | None],
 ) -> bool:
     """`recompute_records` for a new workout that comes after every set of its exercises
-    (`sets`: its `workout_sets` rows as written): its records follow from those sets and the
+    (`sets`: its `set_rows`): its records follow from those sets and the
     best values before it (`known`: each exercise's `bests`, None when not known yet: then read
     from the records, one seek per type), and no later record can change; the exercises whose
     bests move are written again. Whether any record was set."""
     if not sets:
         return False
-    c = codec("workout_sets", tx.dialect.name)
+    c = codec("workout_exercises", tx.dialect.name)
     first = sets[0]
     params = {"me": user_id, "day": c.bind("date", first["date"]), "workout": first["workoutId"]}
     params["manual"] = "manual"
     working = sorted(
-        (s for s in sets if s["type"] != "warmup"),
+        (s for s in sets if s["type"] != WARMUP),
         key=lambda s: (s["exerciseKey"], s["exerciseIndex"], s["setIndex"]),
     )
     by_key = [(key, list(group)) for key, group in groupby(working, lambda s: s["exerciseKey"])]

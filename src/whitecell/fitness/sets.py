@@ -1,5 +1,6 @@
 """A workout's sets: each exercise's `setList` (an addition) validated for the workout's type,
-the spec's summary fields filled from it, and the rows of the derived `workout_sets` table
+the spec's summary fields filled from it, each set normalised for records (`set_rows`), and the
+rows of the derived `workout_exercises` table, one per exercise of a workout with its sets
 (docs/fitness.md, "Workouts, sets and exercises"). Pure: no database, no clock."""
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def normalise_exercises(workout: Document, default_unit: str) -> list[Document]:
 
 
 def set_rows(workout: Document, source: str) -> list[Document]:
-    """The `workout_sets` rows of a stored workout: one per set, with its weight in kg, e1RM
-    (kg), volume (kg x reps) and pace (seconds per km); `source` is "workout" or "import"."""
+    """The sets of a stored workout, one document each with where it stands (exercise key,
+    workout, day, exercise and set index) and its weight in kg, e1RM (kg), volume (kg x reps)
+    and pace (seconds per km); `source` is "workout" or "import"."""
     rows = []
     for i, exercise in enumerate(workout.get("exercises") or []):
         key = exercise_key(exercise["name"])
@@ -135,3 +137,48 @@ def set_rows(workout: Document, source: str) -> list[Document]:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, COMPARE_DECIMALS)
+
+
+# What a set keeps inside its `workout_exercises` row (the rest is the row's own).
+SET_VALUES = (
+    "type", "reps", "weight", "unit", "weightKg", "distance", "time", "e1rm", "volume", "pace"
+)  # fmt: skip
+EXERCISE_FIELDS = ("userId", "workoutId", "exerciseKey", "exercise", "date", "exerciseIndex")
+
+
+def exercise_rows(sets: list[Document]) -> list[Document]:
+    """The `workout_exercises` rows of one workout's `set_rows`: one per exercise, its sets in
+    order, and over its working sets their count, top weight (kg), top reps, best e1RM (kg) and
+    volume (kg)."""
+    rows: list[Document] = []
+    for entry in sets:
+        if not rows or rows[-1]["exerciseIndex"] != entry["exerciseIndex"]:
+            rows.append({name: entry[name] for name in EXERCISE_FIELDS} | {
+                "source": entry["source"], "sets": []
+            })  # fmt: skip
+        rows[-1]["sets"].append({name: entry[name] for name in SET_VALUES})
+    for row in rows:
+        working = [s for s in row["sets"] if s["type"] != WARMUP]
+        volumes = [s["volume"] for s in working if s["volume"] is not None]
+        row["workingSets"] = len(working)
+        row["topWeightKg"] = _top(s["weightKg"] for s in working)
+        row["topReps"] = _top(s["reps"] for s in working)
+        row["topE1rm"] = _top(s["e1rm"] for s in working)
+        row["volume"] = round(sum(volumes), COMPARE_DECIMALS) if volumes else None
+    return rows
+
+
+def _top(values: Any) -> Any:
+    return max((v for v in values if v is not None), default=None)
+
+
+def sets_of(rows: list[Document]) -> list[Document]:
+    """The `set_rows` documents of stored `workout_exercises` rows (the inverse of
+    `exercise_rows`)."""
+    return [
+        {name: row[name] for name in EXERCISE_FIELDS}
+        | {"source": row["source"], "setIndex": j}
+        | entry
+        for row in rows
+        for j, entry in enumerate(row["sets"])
+    ]

@@ -57,6 +57,22 @@ class WorkoutSet(StrictObject):
     rpe: Number | None = Field(None, ge=1, le=10)
 
 
+class DerivedSet(StrictObject):
+    """A set as `workout_exercises` keeps it: as logged, and normalised (kg, e1RM in kg, volume
+    in kg x reps, pace in seconds per km) for records, history and volume."""
+
+    type: Literal["normal", "warmup", "drop", "failure"]
+    reps: Int64 | None = None
+    weight: Number | None = None
+    unit: Literal["kg", "lbs"] | None = None
+    weightKg: Number | None = None
+    distance: Number | None = None
+    time: Number | None = None
+    e1rm: Number | None = None
+    volume: Number | None = None
+    pace: Number | None = None
+
+
 class Exercise(StrictObject):
     name: Text = Field(min_length=1, max_length=200)
     # The spec's summary; filled by the server from `setList` (fitness/sets.py).
@@ -211,7 +227,8 @@ PERSONAL_RECORDS = Table(
 )
 
 # Derived and server-written (docs/fitness.md, "Workouts, sets and exercises"): a user's
-# exercises by key, and every set of every workout, kept in the workout's own transaction.
+# exercises by key, and each exercise of every workout with its sets, kept in the workout's own
+# transaction.
 EXERCISES = Table(
     "exercises",
     "fitness",
@@ -231,8 +248,8 @@ EXERCISES = Table(
     events=False,  # derived from the workouts: announced by the workout's own event
 )
 
-WORKOUT_SETS = Table(
-    "workout_sets",
+WORKOUT_EXERCISES = Table(
+    "workout_exercises",
     "fitness",
     {
         "workoutId": string(max_length=64, server=True),
@@ -240,18 +257,15 @@ WORKOUT_SETS = Table(
         "exercise": string(max_length=200, server=True),
         "date": day(server=True),
         "exerciseIndex": integer(server=True),
-        "setIndex": integer(server=True),
-        "type": choice("normal", "warmup", "drop", "failure", server=True),
         "source": choice("workout", "import", server=True),
-        "reps": integer(required=False, server=True),
-        "weight": number(required=False, server=True),
-        "unit": choice("kg", "lbs", required=False, server=True),
-        "weightKg": number(required=False, server=True),
-        "distance": number(required=False, server=True),
-        "time": number(required=False, server=True),
-        "e1rm": number(required=False, server=True),
+        # Each set in order (its position is its `setIndex`), with its values normalised.
+        "sets": objects(DerivedSet, max_items=1000, server=True),
+        # Over the working sets (warm-ups left out): what history and volume read.
+        "workingSets": integer(server=True),
+        "topWeightKg": number(required=False, server=True),
+        "topReps": integer(required=False, server=True),
+        "topE1rm": number(required=False, server=True),
         "volume": number(required=False, server=True),
-        "pace": number(required=False, server=True),
     },
     access=SERVER_WRITTEN,
     # (date, workoutId) is the order of a user's history (fitness/records.py).
@@ -416,4 +430,4 @@ register(
     FOOD_LIBRARY,
     FOOD_PRODUCTS,
 )
-register(EXERCISES, WORKOUT_SETS)
+register(EXERCISES, WORKOUT_EXERCISES)

@@ -1,6 +1,6 @@
 """What the server does around a workout write (docs/fitness.md): its sets normalised and its
 calories estimated before it is stored; in the same transaction its derived rows kept in step
-(`workout_sets`, the user's `exercises`) and the personal records of the exercises it touches
+(`workout_exercises`, the user's `exercises`) and the personal records of the exercises it touches
 recomputed from its date on (`fitness/records.py`); the same again when it is deleted."""
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from whitecell.fitness.records import (
     records_of_latest,
 )
 from whitecell.fitness.rules import exercise_key, to_kg
-from whitecell.fitness.sets import normalise_exercises, set_rows
+from whitecell.fitness.sets import exercise_rows, normalise_exercises, set_rows
 
 Document = dict[str, Any]
 
-# What makes two derived set rows the same (ids aside): an edit that changes none of it (notes,
+# What makes two sets the same in the derived rows: an edit that changes none of it (notes,
 # duration) touches no set, exercise or record.
 SET_IDENTITY = (
     "exerciseKey",
@@ -101,20 +101,20 @@ def _same(a: list[Document], b: list[Document]) -> bool:
 
 
 async def sync_workout(tx: Tx, workout: Document | None, previous: Document | None) -> None:
-    """Bring `workout_sets`, `exercises` and the records in step with a workout written as
-    `workout` (None: deleted) over `previous` (None: new)."""
+    """Bring `workout_exercises`, `exercises` and the records in step with a workout written
+    as `workout` (None: deleted) over `previous` (None: new)."""
     before, after = _derived(previous), _derived(workout)
     if previous is not None and _same(before, after):
         return
     user_id = (workout or previous or {})["userId"]
     await lock_records(tx, user_id)
-    sets = REGISTRY["workout_sets"]
+    table = REGISTRY["workout_exercises"]
     if before:
         gone = before[0]["workoutId"]
         await crud.delete_server_rows(
-            tx, sets, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
+            tx, table, '"userId" = :me AND "workoutId" = :id', {"me": user_id, "id": gone}
         )
-    await crud.insert_server_rows(tx, sets, after)
+    await crud.insert_server_rows(tx, table, exercise_rows(after))
     rows = (*before, *after)
     bests: dict[str, Bests | None] = {}
     if previous is None and workout is not None:
@@ -155,9 +155,9 @@ async def _count_new(
     tx: Tx, user_id: str, workout: Document
 ) -> tuple[dict[str, str], dict[str, Bests | None], bool]:
     """`_count_exercises` for a new workout, in one statement when each of its exercises was
-    last used before it (the everyday case: a workout logged after the others). Returns key -> name, key -> the exercise's
-    `bests` as they were (None: not known), and whether the workout comes after every set of
-    its exercises."""
+    last used before it (the everyday case: a workout logged after the others). Returns key ->
+    name, key -> the exercise's `bests` as they were (None: not known), and whether the workout
+    comes after every set of its exercises."""
     after = _keys(workout)
     if not after:
         return {}, {}, True
@@ -172,7 +172,7 @@ async def _count_new(
         tx,
         REGISTRY["exercises"],
         f'"userId" = :me AND "key" IN ({marks}) AND ("lastUsed" < :day OR ("lastUsed" = :day '
-        'AND NOT EXISTS (SELECT 1 FROM workout_sets AS s WHERE s."userId" = :me '
+        'AND NOT EXISTS (SELECT 1 FROM workout_exercises AS s WHERE s."userId" = :me '
         'AND s."exerciseKey" = exercises."key" AND s."date" = :day AND s."workoutId" > :id)))',
         params,
         {"lastUsed": day},
@@ -246,7 +246,7 @@ async def _count_keys(
 async def _last_used(tx: Tx, user_id: str, key: str) -> str | None:
     """The last day with a set of the exercise (an indexed read of one row)."""
     value = await tx.scalar(
-        'SELECT max("date") FROM workout_sets WHERE "userId" = :me AND "exerciseKey" = :key',
+        'SELECT max("date") FROM workout_exercises WHERE "userId" = :me AND "exerciseKey" = :key',
         {"me": user_id, "key": key},
     )
     if value is None:

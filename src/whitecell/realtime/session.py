@@ -91,7 +91,7 @@ def _selector(connection: Connection, message: Subscribe) -> Selector:
     table = REGISTRY.get(message.table)
     if table is None or table.access.read == "nobody":
         raise Refused("unknown_table", f"no table {message.table!r} can be subscribed to")
-    if not table.events:  # a derived index (workout_sets): its source row's changes announce it
+    if not table.events:  # a derived index (workout_exercises): its source's events announce it
         raise Refused(
             "unknown_table", f"{table.name} has no change events: subscribe to its source"
         )
