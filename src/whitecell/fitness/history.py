@@ -1,8 +1,8 @@
 """History and progress (docs/fitness.md, "History and progress"): one exercise's sessions with
 their best e1RM, weekly volume per exercise, and a month's workouts by day. Every figure is read
 from the derived `workout_exercises` rows (one per exercise of a workout, with the totals of its
-working sets) through the (userId, exerciseKey, date) and (userId, date) indexes, never from the
-workouts' JSON."""
+working sets) through their (userId, exerciseKey, date) index, or for a range of days through the
+workouts' (userId, date) index and the rows of each workout, never from the workouts' JSON."""
 
 from __future__ import annotations
 
@@ -102,11 +102,12 @@ async def weekly_volume(
     today = local_today(user.get("timezone"))
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     async with ctx.store.read() as tx:
-        c = codec("workout_exercises", tx.dialect.name)
+        c = codec("workouts", tx.dialect.name)
         rows = await tx.all(
-            'SELECT "date", "exerciseKey", sum(volume) FROM workout_exercises '
-            'WHERE "userId" = :me AND "date" >= :first AND volume IS NOT NULL '
-            'GROUP BY "date", "exerciseKey"',
+            'SELECT e."date", e."exerciseKey", sum(e.volume) FROM workouts AS w '
+            'JOIN workout_exercises AS e ON e."userId" = w."userId" AND e."workoutId" = w."_id" '
+            'WHERE w."userId" = :me AND w."date" >= :first AND e.volume IS NOT NULL '
+            'GROUP BY e."date", e."exerciseKey"',
             {"me": caller.id, "first": c.bind("date", first.isoformat())},
         )
     totals: dict[str, dict[str, float]] = {

@@ -101,9 +101,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("workout_exercises", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_workout_exercises_userId_date", ["userId", "date", "_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_workout_exercises_userId_exerciseKey_date_workoutId",
             ["userId", "exerciseKey", "date", "workoutId", "_id"],
             unique=False,
@@ -228,7 +225,6 @@ def downgrade() -> None:
     with op.batch_alter_table("workout_exercises", schema=None) as batch_op:
         batch_op.drop_index("ix_workout_exercises_userId_workoutId")
         batch_op.drop_index("ix_workout_exercises_userId_exerciseKey_date_workoutId")
-        batch_op.drop_index("ix_workout_exercises_userId_date")
     op.drop_table("workout_exercises")
 
 
