@@ -101,7 +101,7 @@ CHESS_PUZZLE_ATTEMPTS = Table(
         "status": choice("open", "solved", "failed"),
         "hintUsed": boolean(),
         "difficulty": integer(ge=0, le=4000),
-        "line": string(max_length=1000, private=True),
+        "line": string(required=False, max_length=1000, private=True),  # always set
         "startedAt": timestamp(),
         "finishedAt": timestamp(required=False),
         "resultId": string(required=False, max_length=64),  # its chess_puzzles row, once ended

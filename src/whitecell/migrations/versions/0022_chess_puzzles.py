@@ -78,7 +78,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=6), nullable=False),
         sa.Column("hintUsed", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("difficulty", sa.BigInteger(), nullable=False),
-        sa.Column("line", sa.String(length=1000), nullable=False),
+        sa.Column("line", sa.String(length=1000), nullable=True),
         sa.Column("startedAt", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finishedAt", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resultId", sa.String(length=64), nullable=True),

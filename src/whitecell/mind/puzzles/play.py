@@ -70,6 +70,8 @@ def check_line(fen: str, moves: str) -> str | None:
         return "FEN is not a legal position"
     for move in line:
         try:
+            if not UCI_MOVE.fullmatch(move):
+                raise ValueError(move)
             board.push(board.parse_uci(move))
         except ValueError:
             return f"Moves: {move} is not legal where it stands"
