@@ -214,6 +214,8 @@ async def test_an_attempt_is_its_owner_s_alone(chess: Api) -> None:
     assert anonymous.status_code == 401
     assert (await chess.client.post(ATTEMPTS, json={"puzzleId": "tmate"})).status_code == 401
     assert (await chess.client.get("/api/v1/chess_puzzles/next")).status_code == 401
+    for unknown in ("01unknown", "%00"):
+        assert (await move(chess, chess.a, unknown, "a1a8")).status_code == 404
     # Still open and untouched for its owner.
     assert (await played(chess, chess.a, attempt_id, "a1a8"))["solved"]
     assert (await chess.get(chess.b, "chess_puzzles")).json()["items"] == []

@@ -12,8 +12,9 @@ from typing import Any
 
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.errors import Conflict, ValidationFailed
-from whitecell.core.permissions import Caller
+from whitecell.core.documents import codec
+from whitecell.core.errors import Conflict, NotFound, ValidationFailed
+from whitecell.core.permissions import Caller, require_storable_id
 from whitecell.core.store import Tx
 from whitecell.mind.puzzles import catalogue, ratings
 from whitecell.mind.puzzles.glicko import Game
@@ -73,12 +74,22 @@ async def start_attempt(tx: Tx, caller: Caller, puzzle_id: str) -> dict[str, Any
 
 
 async def _open_attempt(tx: Tx, caller: Caller, attempt_id: str) -> tuple[dict[str, Any], str]:
-    """The caller's attempt, locked, with its line; 404 for anyone else's, 409 once it ended."""
-    attempt = await crud.load_for_write(tx, CHESS_PUZZLE_ATTEMPTS, caller, attempt_id, "owner")
+    """The caller's attempt, locked for this transaction, with its line (read with it: a move
+    check is one read and one write); 404 for anyone else's, 409 once it ended."""
+    require_storable_id(CHESS_PUZZLE_ATTEMPTS, attempt_id)
+    c = codec(ATTEMPTS, tx.dialect.name)
+    lock = "" if tx.dialect.is_sqlite else " FOR UPDATE"
+    row = await tx.one(
+        f'SELECT {c.select_list}, "line" FROM "{ATTEMPTS}" '
+        f'WHERE "_id" = :id AND "userId" = :me{lock}',
+        {"id": attempt_id, "me": caller.id},
+    )
+    if row is None:
+        raise NotFound(f"No such {ATTEMPTS} document.")
+    attempt = c.document(row)
     if attempt["status"] != "open":
         raise Conflict(f"This attempt is {attempt['status']}: open a new one to play again.")
-    line = await tx.scalar(f'SELECT "line" FROM "{ATTEMPTS}" WHERE "_id" = :id', {"id": attempt_id})
-    return attempt, str(line)
+    return attempt, str(row[len(c.names)])
 
 
 async def submit_move(tx: Tx, caller: Caller, attempt_id: str, move: str) -> Outcome:
