@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from click.testing import CliRunner, Result
 
 import whitecell
 from tests.helpers import bearer, sign_in, wrong_code
+from tests.mind.puzzles.positions import LONG_LINE, csv_text
 from tests.samples import client_tables, editable_column, other_value, sample_body
 from tests.support import Api, ClientFactory, Mailbox, api_with
 from whitecell.cleanup import cleanup
@@ -32,6 +34,7 @@ from whitecell.core.documents import codec
 from whitecell.core.store import ChangeEvent, Store
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification.worker import Engine
+from whitecell.mind.puzzles.catalogue import import_puzzles
 from whitecell.realtime import log
 
 SOURCE = Path(whitecell.__file__).parent
@@ -298,6 +301,18 @@ async def _study(api: Api) -> None:
     )
 
 
+async def _chess(api: Api) -> None:
+    """A puzzle imported into the catalogue, an attempt opened, a hint, a reply, a solve (the
+    attempt ends: its `chess_puzzles` row and the rating written)."""
+    await import_puzzles(api.context.store, io.StringIO(csv_text(LONG_LINE)))
+    a, attempts = api.a.headers, "/api/v1/chess_puzzles/attempts"
+    opened = await _ok(await api.client.post(attempts, json={"puzzleId": "tlong"}, headers=a), 201)
+    await _ok(await api.client.post(f"{attempts}/{opened['_id']}/hint", headers=a))
+    for move in ("g1f2", "a1a8"):
+        path = f"{attempts}/{opened['_id']}/moves"
+        await _ok(await api.client.post(path, json={"move": move}, headers=a))
+
+
 async def _accounts(api: Api, mailbox: Mailbox) -> None:
     """Sign-in by code (a wrong one first) and by password, a profile, shared quotes, an
     administrator's changes, sign-outs and an account deleted."""
@@ -374,6 +389,7 @@ async def test_every_row_written_has_its_change_event(
     api.client.event_hooks["response"].append(after_each_request)
     await _every_table(api)
     await _study(api)
+    await _chess(api)
     await scored()
     await _accounts(api, mailbox)
     await scored()
@@ -390,7 +406,8 @@ async def test_every_row_written_has_its_change_event(
 
     assert ledger.tables >= {
         "users", "sessions", "otp_tokens", "xp_logs", "badges", "streaks", "stoic_quotes",
-        "admin_logs", "feature_flags", "notes", "flashcards",
+        "admin_logs", "feature_flags", "notes", "flashcards", "chess_puzzle_catalogue",
+        "chess_puzzle_attempts", "chess_puzzles", "chess_puzzle_ratings",
     }  # fmt: skip
     assert ledger.problems == []
 

@@ -4,10 +4,11 @@ code, strategy PDFs, and the shared Stoic corpus (with a few quotes saved)."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from whitecell.core import crud
+from whitecell.core.clock import isoformat_z
 from whitecell.core.documents import codec
 from whitecell.core.permissions import Caller
 from whitecell.core.tables import REGISTRY
@@ -16,6 +17,10 @@ from whitecell.demo.mind_texts import CODE, DEBATES, PALACES, STRATEGIES, palace
 from whitecell.demo.puzzles import PUZZLES
 from whitecell.demo.quotes import QUOTES
 from whitecell.demo.writer import Timeline, Writer, validated
+from whitecell.mind.puzzles.catalogue import sample_puzzles, store_puzzles
+from whitecell.mind.puzzles.play import line_of, wrong_move
+from whitecell.mind.puzzles.ratings import rating_of, shown
+from whitecell.mind.puzzles.solving import start_attempt, submit_move
 
 # The shared corpus is admin-written; the CLI acts as an administrator and is named in the audit
 # log (`admin_logs.adminId` is not a foreign key, precisely so it can name non-accounts too).
@@ -63,8 +68,10 @@ async def _quotes(w: Writer) -> None:
 
 
 async def _chess(w: Writer, t: Timeline, rng: random.Random) -> None:
-    """Most days one puzzle, easiest first; the rating climbs, hard ones are often missed."""
-    rating = 1200  # a new Lichess puzzle rating moves fast (high deviation)
+    """Most days one puzzle, easiest first, played through the server's attempts as a client
+    plays them (its rating moves by Glicko-2); hard ones are often missed. Each attempt's
+    stamps are then moved back to its day."""
+    await store_puzzles(w.tx, sample_puzzles({p.puzzle_id for p in PUZZLES}))
     puzzles = iter(PUZZLES)
     for day in t.dates():
         if rng.random() < 0.28 or t.is_sick_day(day) or not t.happened(day, 22, 30):
@@ -72,23 +79,36 @@ async def _chess(w: Writer, t: Timeline, rng: random.Random) -> None:
         puzzle = next(puzzles, None)
         if puzzle is None:
             break
+        rating = shown(await rating_of(w.tx, w.caller.id or ""))["rating"]
         expected = 1 / (1 + 10 ** ((puzzle.rating - rating) / 400))
-        solved = rng.random() < expected + 0.1
-        attempts = 1 if solved and rng.random() < 0.7 else rng.randrange(2, 4)
-        rating += round(40 * ((1 if solved else 0) - expected))
-        await w.create(
-            "chess_puzzles",
-            {
-                "lichessPuzzleId": puzzle.puzzle_id,
-                "date": t.at(day, 22, rng.randrange(30)),
-                "solved": solved,
-                "timeSpent": int(20 + puzzle.rating / 12 + rng.randrange(0, 90)),
-                "difficulty": puzzle.rating,
-                "attempts": attempts,
-                "hintUsed": not solved and rng.random() < 0.5,
-                "userRating": rating,
-            },
-        )
+        solves = rng.random() < expected + 0.1
+        state = await start_attempt(w.tx, w.caller, puzzle.puzzle_id)
+        result = None
+        while result is None:
+            played = tuple(state["played"])
+            if solves:
+                move = line_of(puzzle.moves)[len(played)]
+            else:
+                move = wrong_move(state["fen"], puzzle.moves, played)
+            outcome = await submit_move(w.tx, w.caller, state["_id"], move)
+            state, result = outcome.attempt, outcome.result
+        started = t.at(day, 22, rng.randrange(30))
+        ended = started + timedelta(seconds=int(20 + puzzle.rating / 12 + rng.randrange(90)))
+        spent = int((ended - started).total_seconds())
+        await _backdated(w, "chess_puzzle_attempts", state, startedAt=started, finishedAt=ended)
+        await _backdated(w, "chess_puzzles", result, date=ended, timeSpent=spent)
+    if (rating_row := await rating_of(w.tx, w.caller.id or "")) is not None:
+        w.made["chess_puzzle_ratings"][rating_row["_id"]] = rating_row
+        w.counts["chess_puzzle_ratings"] += 1
+
+
+async def _backdated(w: Writer, table_name: str, document: dict[str, Any], **values: Any) -> None:
+    """A row the server wrote in this transaction, its clocks moved back to its day (the change
+    events it recorded amended too), kept for the demo's XP step."""
+    changes = {k: isoformat_z(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    stored = await crud.amend_new_row(w.tx, REGISTRY[table_name], document["_id"], changes)
+    w.made[table_name][stored["_id"]] = stored
+    w.counts[table_name] += 1
 
 
 def scramble(rng: random.Random, moves: int, faces: tuple[tuple[str, ...], ...] = FACES) -> str:

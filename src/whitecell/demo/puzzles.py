@@ -3,8 +3,8 @@
 Chosen from the sample for popularity (at least 85) and play count, one near each rating step from
 700 to 2200, so the demo's puzzle history shows a believable climb. `fen` is the position before
 the opponent's move; `moves` is the UCI line whose first move is that opponent move (Lichess's
-layout). The `chess_puzzles` table stores only the id and the rating; the rest is kept so that
-notes and a future puzzle endpoint can show the real position.
+layout). The demo loads these puzzles into the catalogue from the shipped sample and plays
+them through the attempts' own functions (`whitecell.mind.puzzles.solving`), line by line.
 """
 
 from __future__ import annotations

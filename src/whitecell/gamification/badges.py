@@ -250,6 +250,16 @@ async def _longest_streak(tx: Tx, user_id: str) -> float | None:
     return float(value or 0)
 
 
+async def _chess_solved(tx: Tx, user_id: str) -> float | None:
+    """Distinct puzzles solved: solving one again adds nothing."""
+    value = await tx.scalar(
+        'SELECT count(DISTINCT "lichessPuzzleId") FROM chess_puzzles '
+        'WHERE "userId" = :me AND solved = :yes',
+        {"me": user_id, "yes": True},
+    )
+    return float(value or 0)
+
+
 async def _best_ao5_3x3(tx: Tx, user_id: str) -> float | None:
     rows = await tx.all(
         'SELECT "time", "plusTwo", dnf FROM cube_times WHERE "userId" = :me '
@@ -286,7 +296,7 @@ METRICS: dict[str, Metric] = {
     "workouts": _count("workouts"),
     "meals": _count("meals"),
     "records": _count("personal_records", "source = 'workout' AND improvement > 0"),
-    "chess_solved": _count("chess_puzzles", "solved = :yes", yes=True),
+    "chess_solved": _chess_solved,
     "logic_solved": _count("logic_puzzles", "solved = :yes", yes=True),
     "cube_solves": _count("cube_times", "dnf = :no", no=False),
     "best_ao5_3x3": _best_ao5_3x3,

@@ -28,3 +28,20 @@ async def beats_every_earlier_solve(tx: Tx, solve: dict[str, Any]) -> bool:
         },
     )
     return row is not None and int(row[0]) > 0 and cube_time(solve) < int(row[1])
+
+
+async def first_solve_of_the_puzzle(tx: Tx, puzzle: dict[str, Any]) -> bool:
+    """A chess puzzle solved for the first time: no earlier solved row (by `date`) of the same
+    Lichess puzzle by the same user, so solving it again earns nothing (docs/gamification.md)."""
+    earlier = await tx.scalar(
+        'SELECT count(*) FROM chess_puzzles WHERE "userId" = :me AND "lichessPuzzleId" = :p '
+        'AND solved = :yes AND ("date" < :at OR ("date" = :at AND "_id" < :id))',
+        {
+            "me": puzzle["userId"],
+            "p": puzzle["lichessPuzzleId"],
+            "yes": True,
+            "at": tx.store.bind_timestamp(datetime.fromisoformat(puzzle["date"])),
+            "id": puzzle["_id"],
+        },
+    )
+    return not earlier

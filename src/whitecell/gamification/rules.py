@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from whitecell.creator.rules import published_through_board
-from whitecell.gamification.hooks import beats_every_earlier_solve
+from whitecell.gamification.hooks import beats_every_earlier_solve, first_solve_of_the_puzzle
 from whitecell.mind.rules import cube_time
 
 if TYPE_CHECKING:  # a rule's `qualifies=` hook reads through it (hooks.py); rules never do
@@ -246,8 +246,10 @@ RULES: tuple[Rule, ...] = (
         lambda puzzle: (
             f"Solved chess puzzle {puzzle.get('lichessPuzzleId')} ({puzzle.get('difficulty')})"
         ),
-        "a chess puzzle solved: 5, +1 per 100 rating above 1000 (at most 20)",
+        "a chess puzzle solved through its attempt, the first time: 5, +1 per 100 rating "
+        "above 1000 (at most 20)",
         daily_cap=150,
+        qualifies=first_solve_of_the_puzzle,
     ),
     Rule(
         "logic_puzzle_solved",

@@ -10,6 +10,7 @@ from whitecell.auth.dependencies import Context, CurrentAuth
 from whitecell.core.crud import get, update_server_row
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.mind.puzzles import attempts as chess_puzzles
 from whitecell.mind.rules import present_quote
 from whitecell.mind.tables import STOIC_QUOTES
 
@@ -36,3 +37,7 @@ async def unsave_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Respon
     response = await _set_saved(ctx, auth, quote_id, False)
     response.status_code = status.HTTP_200_OK
     return response
+
+
+# Features in rooms of their own add their route objects here (core/dispatch.py indexes them).
+router.routes.extend(chess_puzzles.router.routes)

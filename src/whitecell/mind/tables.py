@@ -1,5 +1,6 @@
-"""Mind module tables: chess_puzzles, cube_times, stoic_quotes, debate_sessions, memory_palaces,
-logic_puzzles, code_projects, strategies."""
+"""Mind module tables: chess_puzzles (with the additions chess_puzzle_catalogue,
+chess_puzzle_attempts and chess_puzzle_ratings, docs/mind.md "Chess puzzles"), cube_times,
+stoic_quotes, debate_sessions, memory_palaces, logic_puzzles, code_projects, strategies."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from whitecell.core.tables import (
     ANNOTATED_BODY_BYTES,
     ANNOTATIONS_MAX_BYTES,
     LONG_TEXT_BODY_BYTES,
+    SERVER_WRITTEN,
     Access,
     Kind,
     Table,
@@ -20,6 +22,7 @@ from whitecell.core.tables import (
     integer,
     link,
     list_of,
+    number,
     objects,
     register,
     string,
@@ -37,6 +40,10 @@ class MemoryLocation(StrictObject):
     items: list[Text] = Field(max_length=500)
 
 
+# Server-written: each row is an attempt the server checked move by move, written when it ended
+# (docs/mind.md, "Chess puzzles"); `timeSpent` in seconds by the server's clock, `attempts` this
+# user's tries at the puzzle so far, `userRating` the puzzle rating played at and the addition
+# `ratingAfter` the rating it left.
 CHESS_PUZZLES = Table(
     "chess_puzzles",
     "mind",
@@ -49,9 +56,76 @@ CHESS_PUZZLES = Table(
         "attempts": integer(ge=1, default=1),
         "hintUsed": boolean(),
         "userRating": integer(required=False, ge=0, le=4000),
+        "ratingAfter": integer(required=False, ge=0, le=4000),
     },
-    indexes=[("userId", "date"), ("userId", "solved")],
+    access=SERVER_WRITTEN,
+    indexes=[("userId", "date"), ("userId", "solved"), ("userId", "lichessPuzzleId")],
     order="-date",
+)
+
+# Addition: the puzzles one can play, from the Lichess puzzle database (CC0), owned by no user.
+# `_id` is the Lichess PuzzleId; `fen` is the position before the opponent's move and `moves`
+# the UCI line from that move on, kept on the server: a finished attempt shows it.
+CHESS_PUZZLE_CATALOGUE = Table(
+    "chess_puzzle_catalogue",
+    "mind",
+    {
+        "fen": string(max_length=100),
+        "moves": string(max_length=1000, private=True),
+        "rating": integer(ge=0, le=4000),
+        "ratingDeviation": integer(ge=0, le=1000),
+        "popularity": integer(ge=-100, le=100),
+        "nbPlays": integer(ge=0),
+        "themes": list_of(Kind.STRING, max_length=100, max_items=50),
+        "gameUrl": string(required=False, max_length=200),
+        "openingTags": list_of(Kind.STRING, max_length=100, max_items=50),
+    },
+    access=Access(read="signed_in", create="nobody", update="nobody", delete="nobody"),
+    owned=False,
+    indexes=[("rating",)],
+    extra_filters=("themes", "openingTags"),
+    order="rating",
+)
+
+# Addition: a puzzle being played, one move at a time through `/api/v1/chess_puzzles/attempts`.
+# `fen` is the position now, `played` the line's moves played so far (the opponent's first
+# included); `line`, the solution, never leaves the server.
+CHESS_PUZZLE_ATTEMPTS = Table(
+    "chess_puzzle_attempts",
+    "mind",
+    {
+        "puzzleId": string(max_length=16),
+        "fen": string(max_length=100),
+        "side": choice("white", "black"),
+        "played": list_of(Kind.STRING, max_length=5, max_items=200),
+        "status": choice("open", "solved", "failed"),
+        "hintUsed": boolean(),
+        "difficulty": integer(ge=0, le=4000),
+        "line": string(required=False, max_length=1000, private=True),  # always set
+        "startedAt": timestamp(),
+        "finishedAt": timestamp(required=False),
+        "resultId": string(required=False, max_length=64),  # its chess_puzzles row, once ended
+    },
+    access=SERVER_WRITTEN,
+    indexes=[("userId", "startedAt")],
+    order="-startedAt",
+    created_at="startedAt",
+)
+
+# Addition: each user's Glicko-2 puzzle rating (docs/mind.md), written as attempts end.
+CHESS_PUZZLE_RATINGS = Table(
+    "chess_puzzle_ratings",
+    "mind",
+    {
+        "rating": number(ge=0, le=4000),
+        "deviation": number(ge=0, le=1000),
+        "volatility": number(ge=0, le=10),
+        "games": integer(ge=0),
+        "updatedAt": timestamp(),
+    },
+    access=SERVER_WRITTEN,
+    unique=[("userId",)],
+    updated_at="updatedAt",
 )
 
 CUBE_TIMES = Table(
@@ -188,6 +262,9 @@ STRATEGIES = Table(
 
 register(
     CHESS_PUZZLES,
+    CHESS_PUZZLE_CATALOGUE,
+    CHESS_PUZZLE_ATTEMPTS,
+    CHESS_PUZZLE_RATINGS,
     CUBE_TIMES,
     STOIC_QUOTES,
     DEBATE_SESSIONS,
