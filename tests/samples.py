@@ -146,6 +146,8 @@ FIXED: dict[str, dict[str, Any]] = {
         "unit": "kg",
         "weightKg": 100.0,
     },
+    # A DNF takes no +2 (docs/mind.md, "Cubing"): a finished solve with a +2.
+    "cube_times": {"dnf": False},
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},
     "content_templates": {"platforms": ["youtube"]},

@@ -10,6 +10,7 @@ from whitecell.auth.dependencies import Context, CurrentAuth
 from whitecell.core.crud import get, update_server_row
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.mind.cubing import routes as cubing_routes
 from whitecell.mind.rules import present_quote
 from whitecell.mind.tables import STOIC_QUOTES
 
@@ -36,3 +37,6 @@ async def unsave_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Respon
     response = await _set_saved(ctx, auth, quote_id, False)
     response.status_code = status.HTTP_200_OK
     return response
+
+
+router.routes.extend(cubing_routes.router.routes)  # scrambles, statistics, csTimer imports

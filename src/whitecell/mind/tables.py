@@ -1,5 +1,6 @@
-"""Mind module tables: chess_puzzles, cube_times, stoic_quotes, debate_sessions, memory_palaces,
-logic_puzzles, code_projects, strategies."""
+"""Mind module tables: chess_puzzles, stoic_quotes, debate_sessions, memory_palaces,
+logic_puzzles, code_projects, strategies; cube_times and the cubing additions are declared in
+`mind/cubing/tables.py`."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Text
+from whitecell.mind.cubing.tables import CUBE_TIMES  # noqa: F401  (declared with cubing's own)
 from whitecell.mind.rules import present_quote
 
 
@@ -51,28 +53,6 @@ CHESS_PUZZLES = Table(
         "userRating": integer(required=False, ge=0, le=4000),
     },
     indexes=[("userId", "date"), ("userId", "solved")],
-    order="-date",
-)
-
-CUBE_TIMES = Table(
-    "cube_times",
-    "mind",
-    {
-        "cubeType": choice("2x2", "3x3", "4x4", "pyraminx"),
-        "time": integer(ge=0, le=24 * 3600 * 1000),  # milliseconds
-        "scramble": string(max_length=500),
-        "date": timestamp(default=defaults.now),
-        "dnf": boolean(),
-        "plusTwo": boolean(),
-        # A grouping key chosen by the client (csTimer's "session"); the spec has no table for it.
-        "sessionId": string(required=False, max_length=64),
-    },
-    indexes=[
-        ("userId", "cubeType"),
-        ("userId", "date"),
-        ("userId", "time"),
-        ("userId", "sessionId"),
-    ],
     order="-date",
 )
 
@@ -188,7 +168,6 @@ STRATEGIES = Table(
 
 register(
     CHESS_PUZZLES,
-    CUBE_TIMES,
     STOIC_QUOTES,
     DEBATE_SESSIONS,
     MEMORY_PALACES,
