@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
+from whitecell.cli.cube_imports import import_cstimer
 from whitecell.cli.workout_imports import import_hevy, import_strong
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
@@ -242,6 +243,7 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
 
 import_group.add_command(import_strong)
 import_group.add_command(import_hevy)
+import_group.add_command(import_cstimer)
 
 
 class _Progress:
