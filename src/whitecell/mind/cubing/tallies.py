@@ -127,13 +127,21 @@ async def solves_tally(tx: Tx, user_id: str, cube_type: str, session_id: str | N
         'ORDER BY "date", "_id"',
         params,
     )
-    read = tx.store.read_timestamp
-    return tally_of(
+    # Dates are converted for the few solves the tally names (its tail, its personal bests),
+    # not for every row: on 10,000 solves that conversion would cost more than the statistics.
+    tally = tally_of(
         [
-            (single_value(time, bool(plus_two), bool(dnf)), solve_id, isoformat_z(read(date)))
+            (single_value(time, bool(plus_two), bool(dnf)), solve_id, date)
             for time, plus_two, dnf, solve_id, date in rows
         ]
     )
+    read = tx.store.read_timestamp
+    for event in tally.history:
+        event["date"] = isoformat_z(read(event["date"]))
+    tally.tail = [
+        (value, solve_id, isoformat_z(read(date))) for value, solve_id, date in tally.tail
+    ]
+    return tally
 
 
 async def stored_tally(
