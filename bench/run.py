@@ -227,7 +227,7 @@ def check_same_answers(base: str, case: Case, api: list[Request], floor: list[Re
         if case.baseline != "floor":
             if status_a >= 300 or status_f >= 300:
                 raise SystemExit(f"{case.name}: {a.path} -> {status_a}, {f.path} -> {status_f}")
-            items.append(len(body_f["items"]))
+            continue
         if a.method == "POST":  # new ids and times differ; the rest must not
             for body in (body_a, body_f):
                 for volatile in ("_id", "createdAt"):
