@@ -30,6 +30,7 @@ from psycopg import sql
 
 import whitecell.models  # noqa: F401  (declares every table)
 from bench.corpus import Corpus
+from bench.cubing import CUBE_USERS
 from bench.history import HISTORY_USERS
 from bench.rows import PER_USER, Doc, user_rows
 from whitecell.core import migrations
@@ -38,7 +39,7 @@ from whitecell.core.documents import codec
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 # Bump when the generated contents change, so a cached SQLite file is rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 FLUSH_ROWS = 20_000
 NOTES_IN_MANIFEST = 5
 
@@ -50,6 +51,7 @@ class BenchUser:
     notes: list[str]
     index: int = 0
     history: bool = False  # three years of training (bench/history.py)
+    cubes: bool = False  # 10,000 cube solves (bench/cubing.py)
 
 
 @dataclass
@@ -172,7 +174,14 @@ def _encoded_user(index: int) -> _EncodedUser:
     generated = user_rows(index, _worker["corpus"], _worker["now"], _worker["per_user"])
     notes = [n["_id"] for n in generated.tables["notes"][:NOTES_IN_MANIFEST]]
     return _EncodedUser(
-        BenchUser(generated.user["_id"], generated.token, notes, index, index < HISTORY_USERS),
+        BenchUser(
+            generated.user["_id"],
+            generated.token,
+            notes,
+            index,
+            index < HISTORY_USERS,
+            index < CUBE_USERS,
+        ),
         {t: encode(t, _worker["dialect"], rows) for t, rows in generated.tables.items() if rows},
     )
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bench.corpus import SUBJECTS, Corpus
+from bench.cubing import CUBE_USERS, cube_rows
 from bench.history import HISTORY_USERS, history_rows
 from whitecell.core import security
 from whitecell.core.clock import isoformat_z
@@ -344,4 +345,6 @@ def user_rows(
     if index < HISTORY_USERS:  # three years of sets and the records found in them
         for table, rows in history_rows(index, uid, now).items():
             tables[table] = tables.get(table, []) + rows
+    if index < CUBE_USERS:  # 10,000 solves each (bench/cubing.py)
+        tables["cube_times"] = cube_rows(index, uid, now)
     return UserRows(token=token, user=user, tables=tables)

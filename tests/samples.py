@@ -144,6 +144,8 @@ FIXED: dict[str, dict[str, Any]] = {
         "topWeightKg": 100.0,
         "topReps": 5,
     },
+    # A DNF takes no +2 (docs/mind.md, "Cubing"): a finished solve with a +2.
+    "cube_times": {"dnf": False},
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},
     "content_templates": {"platforms": ["youtube"]},

@@ -55,6 +55,8 @@ SILENT = {
     "the workout's own event",
     "exercises": "a user's exercises and their bests (fitness/workouts.py, fitness/records.py), "
     "announced by the workouts' own events",
+    "cube_stats": "a user's running cubing statistics (mind/cubing/tallies.py), kept by the "
+    "solves' hooks and announced by the solves' own events",
 }
 # Writes the scan finds that are not writes to our tables, by file and target ("?": a name
 # built at run time).

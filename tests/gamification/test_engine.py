@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.mind.cube_bodies import timed_body
 from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.cleanup import cleanup
@@ -39,7 +40,7 @@ def _bodies() -> list[tuple[str, str, dict[str, Any], int]]:
         ("fitness_goal_completed", "fitness_goals", {"status": "completed"}, 50),
         # chess_puzzle_solved needs an attempt played to a solve: tests/mind/puzzles/test_xp.py
         ("logic_puzzle_solved", "logic_puzzles", {"solved": True, "difficulty": "hard"}, 15),
-        ("cube_solve", "cube_times", {"dnf": False, "plusTwo": False, "time": 25_000}, 2),
+        # cube_solve needs a served scramble: tests/mind/test_cube_xp.py and the test below
         ("debate_held", "debate_sessions", {"userRebuttal": "But consider..."}, 15),
         ("memory_palace_built", "memory_palaces", {"locations": [location] * 3}, 15),
         ("code_project_created", "code_projects", {}, 10),
@@ -116,14 +117,8 @@ async def test_a_cube_time_faster_than_every_earlier_one_is_a_personal_best(game
     at = datetime.now(UTC) - timedelta(minutes=5)
 
     async def solve(ms: int, minutes: int) -> str:
-        body = sample_body(
-            "cube_times",
-            time=ms,
-            dnf=False,
-            plusTwo=False,
-            cubeType="3x3",
-            date=(at + timedelta(minutes=minutes)).isoformat(),
-        )
+        date = (at + timedelta(minutes=minutes)).isoformat()
+        body = await timed_body(game, game.a, time=ms, date=date)
         return str((await game.create(game.a, "cube_times", body))["_id"])
 
     first, slower, faster = await solve(20_000, 0), await solve(21_000, 1), await solve(19_500, 2)

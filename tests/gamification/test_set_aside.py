@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.mind.cube_bodies import timed_body
 from tests.samples import sample_body
 from tests.support import Api, Person
 from whitecell.cli.main import cli
@@ -135,11 +136,9 @@ async def test_the_check_command_lists_a_row_set_aside_and_retry_scores_it_once_
 async def test_a_cube_time_dated_as_issue_10_item_1_stored_it_stops_no_one(game: Api) -> None:
     if not game.context.store.dialect.is_sqlite:
         pytest.skip("only SQLite's text timestamps could hold that value")
-    good = await game.create(
-        game.a, "cube_times", sample_body("cube_times", dnf=False, time=30_000)
-    )
+    good = await game.create(game.a, "cube_times", await timed_body(game, game.a, time=30_000))
     await _drain(game)
-    bad = await game.create(game.a, "cube_times", sample_body("cube_times", dnf=False, time=1000))
+    bad = await game.create(game.a, "cube_times", await timed_body(game, game.a, time=1000))
     async with game.context.store.write() as tx:
         stored = await tx.scalar(
             'SELECT "date" FROM cube_times WHERE "_id" = :id', {"id": good["_id"]}

@@ -17,6 +17,7 @@ import whitecell.models  # noqa: F401  (declares every table: commands work on t
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
+from whitecell.cli.cube_imports import import_cstimer
 from whitecell.cli.workout_imports import import_hevy, import_strong
 from whitecell.core import migrations
 from whitecell.core.config import Settings, get_settings
@@ -244,6 +245,7 @@ def import_anki(settings: Settings, package: Path, email: str) -> None:
 import_group.add_command(import_strong)
 import_group.add_command(import_hevy)
 import_group.add_command(import_lichess_puzzles)
+import_group.add_command(import_cstimer)
 
 
 class _Progress:

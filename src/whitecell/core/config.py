@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     # refused whole (413 for its size, 422 for its rows).
     workout_import_max_mb: int = Field(20, ge=1)
     workout_import_max_rows: int = Field(100_000, ge=1)
+    # csTimer imports (docs/mind.md, "Cubing"): per file, refused whole over either.
+    cube_import_max_mb: int = Field(20, ge=1)
+    cube_import_max_solves: int = Field(100_000, ge=1)
 
     # Realtime (docs/realtime.md).
     realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client

@@ -168,7 +168,7 @@ def parse_list_query(table: Table, params: list[tuple[str, str]]) -> ListQuery:
     if name not in table.sortable:
         allowed = ", ".join(sorted(table.sortable))
         raise _bad("order", f"cannot sort by {name!r}; sortable fields: {allowed}")
-    query.order, query.descending = name, order.startswith("-")
+    query.order, query.descending = table.sort_keys.get(name, name), order.startswith("-")
     if query.search and isinstance(query.cursor, tuple):
         raise _bad("cursor", "does not belong to this search")
     if not query.search and isinstance(query.cursor, int):

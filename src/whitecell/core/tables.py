@@ -251,6 +251,9 @@ class Table:
     order: str = "-_id"  # default list order
     # A boolean column whose true rows lead every ordered list (pinned notes), or None.
     pinned: str | None = None
+    # Fields whose list order follows another column of the same kind: `order=time` on
+    # cube_times sorts by the server's `sortTime`, which puts a DNF after every finished time.
+    sort_keys: dict[str, str] = field(default_factory=dict)
     # Filters a list applies unless the query filters that field itself (archived notes hidden).
     default_filters: dict[str, Any] = field(default_factory=dict)
     upload: Upload | None = None

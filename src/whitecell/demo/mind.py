@@ -142,15 +142,30 @@ async def _cubing(w: Writer, t: Timeline, rng: random.Random) -> None:
             for n in range(count):
                 time_ms = max(int(mean * 0.7), int(rng.gauss(mean, spread)))
                 penalty = rng.random()  # about 1 in 50 a DNF, 1 in 25 a +2
+                moves = (
+                    scramble(rng, 20)
+                    if cube == "3x3"
+                    else scramble(rng, 10, (("U",), ("R",), ("F",)))
+                )
+                solved_at = start + timedelta(seconds=55 * n)
+                # Timed against a scramble the server served, as the app does (docs/mind.md).
+                served = await w.insert_server_row(
+                    "cube_scrambles",
+                    {
+                        "cubeType": cube,
+                        "scramble": moves,
+                        "method": "random-moves",
+                        "servedAt": solved_at - timedelta(seconds=45),
+                    },
+                )
                 await w.create(
                     "cube_times",
                     {
                         "cubeType": cube,
                         "time": time_ms,
-                        "scramble": scramble(rng, 20)
-                        if cube == "3x3"
-                        else scramble(rng, 10, (("U",), ("R",), ("F",))),
-                        "date": start + timedelta(seconds=55 * n),
+                        "scramble": moves,
+                        "scrambleId": served["_id"],
+                        "date": solved_at,
                         "dnf": penalty < 0.02,
                         "plusTwo": 0.02 <= penalty < 0.06,
                         "sessionId": session,

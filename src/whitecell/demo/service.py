@@ -98,9 +98,12 @@ async def create_demo(
 
 
 def demo_tables() -> list[str]:
-    """The tables a demo account fills: every user-owned table except sessions."""
+    """The tables a demo account fills: every user-owned table its owner reads, except
+    sessions (a derived table no route shows, `cube_stats`, fills as the demo is read)."""
     return sorted(
-        name for name, table in REGISTRY.items() if table.owned and table.module != "auth"
+        name
+        for name, table in REGISTRY.items()
+        if table.owned and table.module != "auth" and table.access.read != "nobody"
     )
 
 

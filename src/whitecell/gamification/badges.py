@@ -17,6 +17,7 @@ from whitecell.core.crud import insert_server_row_once, select_documents
 from whitecell.core.store import Tx
 from whitecell.creator.rules import published_through_board
 from whitecell.gamification.tables import BADGES
+from whitecell.mind.cubing.averages import DNF, rolling_averages, single_value
 
 Document = dict[str, Any]
 
@@ -261,28 +262,22 @@ async def _chess_solved(tx: Tx, user_id: str) -> float | None:
 
 
 async def _best_ao5_3x3(tx: Tx, user_id: str) -> float | None:
+    """Over the 3x3 solves timed against served scrambles, in order (docs/mind.md, "Cubing")."""
     rows = await tx.all(
         'SELECT "time", "plusTwo", dnf FROM cube_times WHERE "userId" = :me '
-        'AND "cubeType" = \'3x3\' ORDER BY "date", "_id"',
-        {"me": user_id},
+        'AND "cubeType" = \'3x3\' AND "scrambleVerified" = :yes ORDER BY "date", "_id"',
+        {"me": user_id, "yes": True},
     )
     times = [None if dnf else int(t) + (2000 if plus_two else 0) for t, plus_two, dnf in rows]
     return best_average_of_5(times)
 
 
 def best_average_of_5(times: list[int | None]) -> float | None:
-    """The best WCA average of 5 consecutive solves (None = DNF): drop the best and the worst;
-    two DNFs make the average a DNF."""
-    best: float | None = None
-    for start in range(len(times) - 4):
-        window = times[start : start + 5]
-        if sum(t is None for t in window) > 1:
-            continue
-        ordered = sorted(window, key=lambda t: float("inf") if t is None else t)
-        middle = [t for t in ordered[1:4] if t is not None]
-        average = sum(middle) / 3
-        best = average if best is None else min(best, average)
-    return best
+    """The best WCA average of 5 consecutive solves in ms (None = DNF), as the statistics
+    compute it (mind/cubing/averages.py: truncated singles, two DNFs make a DNF, half up)."""
+    singles = [DNF if t is None else single_value(t, False, False) for t in times]
+    finished = [a for a in rolling_averages(singles, 5) if a != DNF]
+    return float(min(finished) * 10) if finished else None
 
 
 METRICS: dict[str, Metric] = {
@@ -298,7 +293,9 @@ METRICS: dict[str, Metric] = {
     "records": _count("personal_records", "source = 'workout' AND improvement > 0"),
     "chess_solved": _chess_solved,
     "logic_solved": _count("logic_puzzles", "solved = :yes", yes=True),
-    "cube_solves": _count("cube_times", "dnf = :no", no=False),
+    "cube_solves": _count(
+        "cube_times", 'dnf = :no AND "scrambleVerified" = :yes', no=False, yes=True
+    ),
     "best_ao5_3x3": _best_ao5_3x3,
     "debates": _count("debate_sessions"),
     "palaces": _count("memory_palaces"),

@@ -7,16 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from whitecell.core.store import Tx
-from whitecell.mind.rules import cube_time
+from whitecell.mind.cubing.averages import better, single_value
 
 
 async def beats_every_earlier_solve(tx: Tx, solve: dict[str, Any]) -> bool:
-    """A new personal best: faster than every earlier solve (by `date`) of the same puzzle; the
-    very first solve sets a mark, it does not beat one."""
+    """A new personal best single: better, as the WCA records singles (mind/cubing/averages.py,
+    the definition the statistics use too), than every earlier finished solve (by `date`) of the
+    same puzzle; the very first solve sets a mark, it does not beat one."""
     if solve.get("dnf"):
         return False
     row = await tx.one(
-        'SELECT count(*), min("time" + CASE WHEN "plusTwo" THEN 2000 ELSE 0 END) '
+        'SELECT count(*), min("sortTime") '
         'FROM cube_times WHERE "userId" = :me AND "cubeType" = :type AND dnf = :no '
         'AND ("date" < :at OR ("date" = :at AND "_id" < :id))',
         {
@@ -27,7 +28,10 @@ async def beats_every_earlier_solve(tx: Tx, solve: dict[str, Any]) -> bool:
             "id": solve["_id"],
         },
     )
-    return row is not None and int(row[0]) > 0 and cube_time(solve) < int(row[1])
+    if row is None or int(row[0]) == 0:
+        return False
+    earlier_best = single_value(int(row[1]), False, False)  # sortTime: the counted time in ms
+    return better(single_value(solve["time"], solve["plusTwo"], solve["dnf"]), earlier_best)
 
 
 async def first_solve_of_the_puzzle(tx: Tx, puzzle: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from whitecell.auth.dependencies import Context, CurrentAuth
 from whitecell.core.crud import get, update_server_row
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.mind.cubing import routes as cubing_routes
 from whitecell.mind.puzzles import attempts as chess_puzzles
 from whitecell.mind.rules import present_quote
 from whitecell.mind.tables import STOIC_QUOTES
@@ -41,3 +42,4 @@ async def unsave_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Respon
 
 # Features in rooms of their own add their route objects here (core/dispatch.py indexes them).
 router.routes.extend(chess_puzzles.router.routes)
+router.routes.extend(cubing_routes.router.routes)  # scrambles, statistics, csTimer imports

@@ -1,6 +1,7 @@
 """Mind module tables: chess_puzzles (with the additions chess_puzzle_catalogue,
-chess_puzzle_attempts and chess_puzzle_ratings, docs/mind.md "Chess puzzles"), cube_times,
-stoic_quotes, debate_sessions, memory_palaces, logic_puzzles, code_projects, strategies."""
+chess_puzzle_attempts and chess_puzzle_ratings, docs/mind.md "Chess puzzles"), stoic_quotes,
+debate_sessions, memory_palaces, logic_puzzles, code_projects, strategies; cube_times and the
+cubing additions are declared in `mind/cubing/tables.py`."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Text
+from whitecell.mind.cubing.tables import CUBE_TIMES  # noqa: F401  (declared with cubing's own)
 from whitecell.mind.rules import present_quote
 
 
@@ -126,28 +128,6 @@ CHESS_PUZZLE_RATINGS = Table(
     access=SERVER_WRITTEN,
     unique=[("userId",)],
     updated_at="updatedAt",
-)
-
-CUBE_TIMES = Table(
-    "cube_times",
-    "mind",
-    {
-        "cubeType": choice("2x2", "3x3", "4x4", "pyraminx"),
-        "time": integer(ge=0, le=24 * 3600 * 1000),  # milliseconds
-        "scramble": string(max_length=500),
-        "date": timestamp(default=defaults.now),
-        "dnf": boolean(),
-        "plusTwo": boolean(),
-        # A grouping key chosen by the client (csTimer's "session"); the spec has no table for it.
-        "sessionId": string(required=False, max_length=64),
-    },
-    indexes=[
-        ("userId", "cubeType"),
-        ("userId", "date"),
-        ("userId", "time"),
-        ("userId", "sessionId"),
-    ],
-    order="-date",
 )
 
 STOIC_QUOTES = Table(
@@ -265,7 +245,6 @@ register(
     CHESS_PUZZLE_CATALOGUE,
     CHESS_PUZZLE_ATTEMPTS,
     CHESS_PUZZLE_RATINGS,
-    CUBE_TIMES,
     STOIC_QUOTES,
     DEBATE_SESSIONS,
     MEMORY_PALACES,
