@@ -38,7 +38,7 @@ def _bodies() -> list[tuple[str, str, dict[str, Any], int]]:
         ("progress_photo", "progress_photos", {}, 10),
         ("fitness_goal_completed", "fitness_goals", {"status": "completed"}, 50),
         ("chess_puzzle_solved", "chess_puzzles", {"solved": True, "difficulty": 1650}, 11),
-        ("logic_puzzle_solved", "logic_puzzles", {"solved": True, "difficulty": "hard"}, 15),
+        # logic_puzzle_solved needs a sudoku the server checked: tests/mind/test_sudoku_routes.py
         ("cube_solve", "cube_times", {"dnf": False, "plusTwo": False, "time": 25_000}, 2),
         ("debate_held", "debate_sessions", {"userRebuttal": "But consider..."}, 15),
         ("memory_palace_built", "memory_palaces", {"locations": [location] * 3}, 15),

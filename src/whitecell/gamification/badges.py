@@ -287,7 +287,7 @@ METRICS: dict[str, Metric] = {
     "meals": _count("meals"),
     "records": _count("personal_records", "source = 'workout' AND improvement > 0"),
     "chess_solved": _count("chess_puzzles", "solved = :yes", yes=True),
-    "logic_solved": _count("logic_puzzles", "solved = :yes", yes=True),
+    "logic_solved": _count("logic_puzzles", 'solved = :yes AND "solvedAt" IS NOT NULL', yes=True),
     "cube_solves": _count("cube_times", "dnf = :no", no=False),
     "best_ao5_3x3": _best_ao5_3x3,
     "debates": _count("debate_sessions"),

@@ -11,6 +11,7 @@ from whitecell.core.crud import get, update_server_row
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.mind.rules import present_quote
+from whitecell.mind.sudoku import routes as sudoku_routes
 from whitecell.mind.tables import STOIC_QUOTES
 
 router = APIRouter(prefix="/api/v1/stoic_quotes", tags=["mind"])
@@ -36,3 +37,7 @@ async def unsave_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Respon
     response = await _set_saved(ctx, auth, quote_id, False)
     response.status_code = status.HTTP_200_OK
     return response
+
+
+# Sudoku (docs/mind.md): its route objects appended as they are (see fitness/routes.py).
+router.routes.extend(sudoku_routes.router.routes)
