@@ -100,7 +100,7 @@ def _explain(hint: Hint) -> str:
     if not hint.steps:
         return f"{_NAMES[hint.technique].capitalize()}: {forced}."
     used = ", then ".join(
-        f"a {_NAMES[step.technique]} on {', '.join(map(str, step.digits))}" for step in hint.steps
+        f"a {_NAMES[step.technique]} on {'/'.join(map(str, step.digits))}" for step in hint.steps
     )
     return f"After {used}, {forced}."
 

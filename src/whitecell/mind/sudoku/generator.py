@@ -31,6 +31,9 @@ from whitecell.mind.sudoku.techniques import DIFFICULTIES, Board, elimination, s
 
 # Seconds one request may spend generating before it falls back to the bank.
 TIME_BUDGET_SECONDS = 1.5
+# Clues put back into one too-hard minimal puzzle, each time in another random order, before a
+# new grid is drawn (cheaper than a new grid: one logical solve, no solution counting).
+CLUE_TRIES = 4
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,14 @@ def try_generate(level: int, rng: random.Random) -> Puzzle | None:
     graded = solve_logically(givens)
     if not graded.solved or graded.hardest < level:
         return None
-    if graded.hardest > level:
-        givens = _clues_until_solved(givens, solution, level, rng)
-        graded = solve_logically(givens, level)
-        if not graded.solved or graded.hardest != level:
-            return None
-    return Puzzle(givens, solution, DIFFICULTIES[level])
+    if graded.hardest == level:
+        return Puzzle(givens, solution, DIFFICULTIES[level])
+    for _ in range(CLUE_TRIES):
+        easier = _clues_until_solved(givens, solution, level, rng)
+        graded = solve_logically(easier, level)
+        if graded.solved and graded.hardest == level:
+            return Puzzle(easier, solution, DIFFICULTIES[level])
+    return None
 
 
 def minimal_puzzle(solution: Sequence[int], rng: random.Random) -> list[int]:
