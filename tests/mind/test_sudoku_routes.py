@@ -65,6 +65,12 @@ async def test_a_new_sudoku_comes_without_its_solution(api: Api) -> None:
     listed = await api.get(api.a, "logic_puzzles")
     for shown in (puzzle, read.json(), listed.json()["items"][0]):
         assert "solution" not in shown and solution not in str(shown)
+    await _check(api, api.a, puzzle["_id"], puzzle["givens"])
+    async with api.context.store.read() as tx:  # nor do the change events realtime sends
+        logged = await tx.all(
+            'SELECT document, previous FROM change_log WHERE "docId" = :id', {"id": puzzle["_id"]}
+        )
+    assert len(logged) == 2 and solution not in str([tuple(row) for row in logged])
 
 
 async def test_new_puzzle_requests_are_checked(api: Api) -> None:

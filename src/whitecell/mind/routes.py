@@ -1,4 +1,4 @@
-"""Per-user actions on shared stoic quotes: save and unsave."""
+"""Per-user actions on shared stoic quotes: save and unsave; and sudoku's routes (sudoku/)."""
 
 from __future__ import annotations
 
