@@ -39,7 +39,7 @@ def _bodies() -> list[tuple[str, str, dict[str, Any], int]]:
         ("progress_photo", "progress_photos", {}, 10),
         ("fitness_goal_completed", "fitness_goals", {"status": "completed"}, 50),
         # chess_puzzle_solved needs an attempt played to a solve: tests/mind/puzzles/test_xp.py
-        ("logic_puzzle_solved", "logic_puzzles", {"solved": True, "difficulty": "hard"}, 15),
+        # logic_puzzle_solved needs a sudoku the server checked: tests/mind/test_sudoku_routes.py
         # cube_solve needs a served scramble: tests/mind/test_cube_xp.py and the test below
         ("debate_held", "debate_sessions", {"userRebuttal": "But consider..."}, 15),
         ("memory_palace_built", "memory_palaces", {"locations": [location] * 3}, 15),

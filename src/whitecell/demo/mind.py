@@ -1,8 +1,9 @@
-"""Mind module: a daily Lichess puzzle, cubing sessions, logic puzzles, debates, memory palaces,
+"""Mind module: a daily Lichess puzzle, cubing sessions, sudoku, debates, memory palaces,
 code, strategy PDFs, and the shared Stoic corpus (with a few quotes saved)."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,9 @@ from whitecell.mind.puzzles.catalogue import sample_puzzles, store_puzzles
 from whitecell.mind.puzzles.play import line_of, wrong_move
 from whitecell.mind.puzzles.ratings import rating_of, shown
 from whitecell.mind.puzzles.solving import start_attempt, submit_move
+from whitecell.mind.sudoku.generator import from_bank
+from whitecell.mind.sudoku.grid import format_grid
+from whitecell.mind.sudoku.techniques import DIFFICULTIES
 
 # The shared corpus is admin-written; the CLI acts as an administrator and is named in the audit
 # log (`admin_logs.adminId` is not a foreign key, precisely so it can name non-accounts too).
@@ -175,36 +179,46 @@ async def _cubing(w: Writer, t: Timeline, rng: random.Random) -> None:
 
 
 async def _logic(w: Writer, t: Timeline, rng: random.Random) -> None:
+    """Sudoku as the server serves and checks them (docs/mind.md): banked puzzles, solved at
+    the time they were served plus the time spent; some expert ones left half done."""
     kinds = [
-        ("sudoku", "easy", (240, 480)),
-        ("sudoku", "medium", (420, 900)),
-        ("sudoku", "hard", (900, 1800)),
-        ("logic_grid", "medium", (600, 1500)),
-        ("pattern", "easy", (60, 240)),
-        ("sudoku", "expert", (1800, 3600)),
+        ("easy", (240, 480)),
+        ("medium", (420, 900)),
+        ("hard", (900, 1800)),
+        ("medium", (600, 1500)),
+        ("easy", (60, 240)),
+        ("expert", (1800, 3600)),
     ]
     for n, day in enumerate(t.dates()[1::3]):
         if t.is_sick_day(day) or not t.happened(day, 13, 0):
             continue
-        kind, difficulty, (low, high) = kinds[n % len(kinds)]
+        difficulty, (low, high) = kinds[n % len(kinds)]
+        puzzle = from_bank(DIFFICULTIES.index(difficulty), rng)
+        givens, solution = format_grid(puzzle.givens), format_grid(puzzle.solution)
         solved = difficulty != "expert" or rng.random() < 0.4
-        puzzle_id = (
-            "zebra-einstein-classic"
-            if kind == "logic_grid" and n < len(kinds)
-            else f"{kind}-{difficulty}-{rng.randrange(1, 5000):04d}"
-        )
-        await w.create(
-            "logic_puzzles",
-            {
-                "puzzleId": puzzle_id,
-                "puzzleType": kind,
-                "difficulty": difficulty,
-                "solved": solved,
-                "timeSpent": rng.randrange(low, high),
-                "date": t.at(day, 13, rng.randrange(60)),
-                "hints": 0 if difficulty in ("easy", "medium") else rng.randrange(0, 3),
-            },
-        )
+        served = t.at(day, 13, rng.randrange(60))
+        spent = min(rng.randrange(low, high), int((t.now - served).total_seconds()))
+        body: dict[str, Any] = {
+            "puzzleId": "sudoku-" + hashlib.sha256(givens.encode()).hexdigest()[:16],
+            "puzzleType": "sudoku",
+            "difficulty": difficulty,
+            "solved": solved,
+            "timeSpent": spent,
+            "date": served,
+            "hints": 0 if difficulty in ("easy", "medium") else rng.randrange(0, 3),
+            "givens": givens,
+            "grid": solution if solved else _half_done(givens, solution),
+        }
+        if solved:
+            body["solvedAt"] = served + timedelta(seconds=spent)
+        await w.insert_server_row("logic_puzzles", body, private={"solution": solution})
+
+
+def _half_done(givens: str, solution: str) -> str:
+    """The grid of a puzzle left half way: the first half of its empty cells filled."""
+    empty = [n for n, digit in enumerate(givens) if digit == "0"]
+    filled = set(empty[: len(empty) // 2])
+    return "".join(solution[n] if n in filled else digit for n, digit in enumerate(givens))
 
 
 async def _debates(w: Writer, t: Timeline, rng: random.Random) -> None:

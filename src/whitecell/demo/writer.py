@@ -169,10 +169,13 @@ class Writer:
         stored = await crud.amend_new_row(self.tx, table, document["_id"], changes)
         return self._keep(table_name, stored)
 
-    async def insert_server_row(self, table_name: str, body: dict[str, Any]) -> Document:
-        """A row of a table only the server writes (XP, badges, streaks), as its engine would."""
+    async def insert_server_row(
+        self, table_name: str, body: dict[str, Any], *, private: Document | None = None
+    ) -> Document:
+        """A row of a table only the server writes (XP, badges, streaks), as its engine would;
+        `private`: its columns that never leave the server (a sudoku's solution)."""
         values = validated(table_name, body)
-        document = {"userId": self.caller.id, **values}
+        document = {"userId": self.caller.id, **values, **(private or {})}
         table = REGISTRY[table_name]
         for column in table.columns.values():
             if column.name not in document and callable(column.default):

@@ -292,7 +292,7 @@ METRICS: dict[str, Metric] = {
     "meals": _count("meals"),
     "records": _count("personal_records", "source = 'workout' AND improvement > 0"),
     "chess_solved": _chess_solved,
-    "logic_solved": _count("logic_puzzles", "solved = :yes", yes=True),
+    "logic_solved": _count("logic_puzzles", 'solved = :yes AND "solvedAt" IS NOT NULL', yes=True),
     "cube_solves": _count(
         "cube_times", 'dnf = :no AND "scrambleVerified" = :yes', no=False, yes=True
     ),

@@ -95,6 +95,17 @@ PUZZLE_XP = {"easy": 5, "medium": 10, "hard": 15, "expert": 20}
 TASK_XP_PER_PRIORITY = 2  # priority 1 (lowest) to 5 (highest): 6 to 14 XP
 
 
+HINT_SHARE = 5  # each hint takes a fifth of a logic puzzle's XP: five hints leave nothing
+
+
+def _logic_xp(puzzle: Document) -> int:
+    """Only a puzzle the server checked solved (`solvedAt`, docs/mind.md "Sudoku"), once."""
+    if not (puzzle.get("solved") and puzzle.get("solvedAt")):
+        return 0
+    base = PUZZLE_XP.get(str(puzzle.get("difficulty")), 5)
+    return base * max(0, HINT_SHARE - int(puzzle.get("hints") or 0)) // HINT_SHARE
+
+
 def _chess_xp(puzzle: Document) -> int:
     if not puzzle.get("solved"):
         return 0
@@ -255,11 +266,10 @@ RULES: tuple[Rule, ...] = (
         "logic_puzzle_solved",
         "mind",
         "logic_puzzles",
-        lambda puzzle: (
-            PUZZLE_XP.get(str(puzzle.get("difficulty")), 5) if puzzle.get("solved") else 0
-        ),
+        _logic_xp,
         lambda puzzle: f"Solved a {puzzle.get('difficulty')} {puzzle.get('puzzleType')}",
-        "a logic puzzle solved: 5 easy, 10 medium, 15 hard, 20 expert",
+        "a sudoku the server checked solved: 5 easy, 10 medium, 15 hard, 20 expert, "
+        "a fifth less per hint",
         daily_cap=100,
     ),
     Rule(

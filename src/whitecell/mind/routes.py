@@ -1,4 +1,4 @@
-"""Per-user actions on shared stoic quotes: save and unsave."""
+"""Per-user actions on shared stoic quotes: save and unsave; and sudoku's routes (sudoku/)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.mind.cubing import routes as cubing_routes
 from whitecell.mind.puzzles import attempts as chess_puzzles
 from whitecell.mind.rules import present_quote
+from whitecell.mind.sudoku import routes as sudoku_routes
 from whitecell.mind.tables import STOIC_QUOTES
 
 router = APIRouter(prefix="/api/v1/stoic_quotes", tags=["mind"])
@@ -43,3 +44,4 @@ async def unsave_quote(quote_id: str, auth: CurrentAuth, ctx: Context) -> Respon
 # Features in rooms of their own add their route objects here (core/dispatch.py indexes them).
 router.routes.extend(chess_puzzles.router.routes)
 router.routes.extend(cubing_routes.router.routes)  # scrambles, statistics, csTimer imports
+router.routes.extend(sudoku_routes.router.routes)  # new, check, hint

@@ -180,6 +180,8 @@ MEMORY_PALACES = Table(
     created_at="createdAt",
 )
 
+# Written by the server alone (docs/mind.md, "Sudoku"): `POST /logic_puzzles/new` serves one,
+# `/check` and `/hint` play it; its owner may only read it and delete it.
 LOGIC_PUZZLES = Table(
     "logic_puzzles",
     "mind",
@@ -188,10 +190,16 @@ LOGIC_PUZZLES = Table(
         "puzzleType": choice("sudoku", "logic_grid", "pattern"),
         "difficulty": choice("easy", "medium", "hard", "expert"),
         "solved": boolean(),
-        "timeSpent": integer(ge=0),
+        "timeSpent": integer(ge=0),  # seconds, from serving to the last check (server clock)
         "date": timestamp(default=defaults.now),
         "hints": integer(default=0),
+        # Additions: the grid served, the last grid the player sent, the moment it was solved.
+        "givens": string(required=False, max_length=81),
+        "grid": string(required=False, max_length=81),
+        "solvedAt": timestamp(required=False),
+        "solution": string(required=False, max_length=81, private=True),
     },
+    access=Access(create="nobody", update="nobody", delete="owner"),
     indexes=[("userId", "date")],
     order="-date",
 )
