@@ -146,6 +146,9 @@ FIXED: dict[str, dict[str, Any]] = {
         "unit": "kg",
         "weightKg": 100.0,
     },
+    # A theme and a language of the lists (docs/mind.md).
+    "stoic_quotes": {"theme": "virtue"},
+    "code_projects": {"language": "python"},
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},
     "content_templates": {"platforms": ["youtube"]},

@@ -1,7 +1,9 @@
 """Mind module tables: chess_puzzles, cube_times, stoic_quotes, debate_sessions, memory_palaces,
-logic_puzzles, code_projects, strategies."""
+memory_drills, logic_puzzles, code_projects, strategies."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -12,6 +14,7 @@ from whitecell.core.tables import (
     ANNOTATIONS_MAX_BYTES,
     LONG_TEXT_BODY_BYTES,
     Access,
+    ComputeContext,
     Kind,
     Table,
     Upload,
@@ -20,14 +23,18 @@ from whitecell.core.tables import (
     integer,
     link,
     list_of,
+    number,
     objects,
     register,
     string,
     text,
     timestamp,
 )
-from whitecell.core.types import Text
+from whitecell.core.types import Int64, Number, Text
+from whitecell.mind.hooks import drills_of_deleted_palace
+from whitecell.mind.languages import canonical_language
 from whitecell.mind.rules import present_quote
+from whitecell.mind.stoic import known_theme
 
 
 class MemoryLocation(StrictObject):
@@ -35,6 +42,31 @@ class MemoryLocation(StrictObject):
     name: Text = Field(min_length=1, max_length=200)
     description: Text = Field(max_length=5000)
     items: list[Text] = Field(max_length=500)
+
+
+class DrillItem(StrictObject):
+    position: Int64 = Field(ge=0)
+    expected: Text | None = Field(None, max_length=10_000)
+    answer: Text | None = Field(None, max_length=10_000)
+    verdict: Literal["correct", "misplaced", "wrong", "missed", "extra"]
+    exact: bool
+
+
+class DrillLocation(StrictObject):
+    locationId: Text = Field(max_length=64)
+    name: Text = Field(max_length=200)
+    items: list[DrillItem] = Field(max_length=1000)
+    points: Number = Field(ge=0)
+
+
+async def _stoic_quote(ctx: ComputeContext) -> None:
+    if ctx.sent.get("theme") is not None:
+        ctx.document["theme"] = known_theme("theme", ctx.sent["theme"])
+
+
+async def _code_project(ctx: ComputeContext) -> None:
+    if ctx.sent.get("language") is not None:
+        ctx.document["language"] = canonical_language("language", ctx.sent["language"])
 
 
 CHESS_PUZZLES = Table(
@@ -87,13 +119,17 @@ STOIC_QUOTES = Table(
         "theme": string(required=False, max_length=100),
         "createdAt": timestamp(),
         "savedBy": list_of(Kind.ID, ref="users", ref_scope="any", server=True, max_items=1_000_000),
+        # An addition: the shipped corpus's key of the quote (mind/corpus.py), null for others.
+        "corpusKey": string(required=False, max_length=None, server=True),
     },
     access=Access(read="signed_in", create="admin", update="admin", delete="admin"),
     owned=False,
     indexes=[("author",), ("theme",), ("createdAt",)],
+    unique=[("corpusKey",)],
     search=("quote", "author", "theme"),
     order="-createdAt",
     created_at="createdAt",
+    compute=_stoic_quote,
     present=present_quote,
 )
 
@@ -124,6 +160,35 @@ MEMORY_PALACES = Table(
     indexes=[("userId", "createdAt")],
     order="-createdAt",
     created_at="createdAt",
+    on_delete=drills_of_deleted_palace,
+)
+
+# An addition (docs/mind.md, "Memory palaces"): a recall drill of a palace, written by the server
+# as the drill goes (`POST /api/v1/memory_palaces/{id}/drill`, mind/drills.py), its owner's only.
+MEMORY_DRILLS = Table(
+    "memory_drills",
+    "mind",
+    {
+        "palaceId": string(max_length=64, server=True),
+        "palaceName": string(max_length=200, server=True),
+        "status": choice("open", "finished", "abandoned", server=True),
+        # The locations asked, in the palace's order (those with items when the drill began).
+        "locationIds": list_of(Kind.STRING, max_length=64, max_items=500, server=True),
+        "step": integer(default=0, server=True),  # how many locations are answered
+        "itemsTotal": integer(server=True),
+        "itemsCorrect": integer(default=0, server=True),
+        "itemsMisplaced": integer(default=0, server=True),
+        "points": number(default=0, server=True),
+        "score": number(required=False, ge=0, le=100, server=True),  # percent, once finished
+        "results": objects(DrillLocation, required=False, server=True, max_items=500),
+        "startedAt": timestamp(),
+        "finishedAt": timestamp(required=False, server=True),
+        "durationSeconds": integer(required=False, server=True),
+    },
+    access=Access(create="nobody", update="nobody", delete="owner"),
+    indexes=[("userId", "palaceId", "startedAt"), ("userId", "startedAt")],
+    order="-startedAt",
+    created_at="startedAt",
 )
 
 LOGIC_PUZZLES = Table(
@@ -162,6 +227,7 @@ CODE_PROJECTS = Table(
     created_at="createdAt",
     updated_at="updatedAt",
     max_body_bytes=LONG_TEXT_BODY_BYTES,
+    compute=_code_project,
 )
 
 STRATEGIES = Table(
@@ -192,6 +258,7 @@ register(
     STOIC_QUOTES,
     DEBATE_SESSIONS,
     MEMORY_PALACES,
+    MEMORY_DRILLS,
     LOGIC_PUZZLES,
     CODE_PROJECTS,
     STRATEGIES,
