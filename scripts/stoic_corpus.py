@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "stoic"
+# The translations (../shared/data/stoic/ beside the checkout, or WHITECELL_STOIC_DATA).
+DATA = Path(os.environ.get("WHITECELL_STOIC_DATA") or ROOT.parent / "shared" / "data" / "stoic")
 PICKS = ROOT / "scripts" / "stoic_picks.tsv"
 OUTPUT = ROOT / "src" / "whitecell" / "mind" / "data" / "stoic_quotes.json"
 
@@ -327,7 +329,7 @@ def cut(passages: list[Passage], text: str) -> str | None:
     return None
 
 
-def build() -> None:
+def build(output: Path = OUTPUT) -> None:
     by_id = {c.id: c for c in candidates()}
     passages = passages_by_id()
     shipped = json.loads(OUTPUT.read_text(encoding="utf-8")) if OUTPUT.exists() else {}
@@ -364,7 +366,7 @@ def build() -> None:
         sys.exit("unknown picks, texts or themes:\n" + "\n".join(errors))
     if len({q["key"] for q in quotes}) != len(quotes):
         sys.exit("two picks share a key (the same text picked twice)")
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "translations": {
             "Marcus Aurelius": "Meditations, tr. George Long (1862)",
@@ -373,8 +375,8 @@ def build() -> None:
         },
         "quotes": quotes,
     }
-    OUTPUT.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{len(quotes)} quotes -> {OUTPUT}")
+    output.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(quotes)} quotes -> {output}")
 
 
 def main() -> None:

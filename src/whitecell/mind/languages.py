@@ -1,7 +1,7 @@
-"""The languages a code project may be written in (docs/mind.md, "Code projects"): each by its
-canonical name, the spec's lowercase style ("javascript", "python", "ruby"), and the other ways
-people write it. A name is looked up without regard to case, spaces, hyphens, dots and
-underscores ("Node.js", "objective c", "C++"), and stored as the canonical name."""
+"""The languages a code project may be written in (docs/mind.md, "Code project languages"): each
+by its canonical name, the spec's lowercase style ("javascript", "python", "ruby"), and the
+other ways people write it. A name is looked up without regard to case, spaces, hyphens, dots
+and underscores ("Node.js", "objective c", "C++"), and stored as the canonical name."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from whitecell.core.errors import ValidationFailed
 
-# canonical name: other spellings (compared after `_lookup_key`)
+# canonical name: other spellings (compared after `lookup_key`)
 LANGUAGES: dict[str, tuple[str, ...]] = {
     "assembly": ("asm", "nasm", "x86"),
     "bash": ("sh", "shell", "shellscript", "zsh"),
@@ -74,12 +74,12 @@ LANGUAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _lookup_key(name: str) -> str:
+def lookup_key(name: str) -> str:
     return re.sub(r"[\s\-_.]+", "", name.casefold())
 
 
 _CANONICAL: dict[str, str] = {
-    _lookup_key(spelling): canonical
+    lookup_key(spelling): canonical
     for canonical, others in LANGUAGES.items()
     for spelling in (canonical, *others)
 }
@@ -88,7 +88,7 @@ _CANONICAL: dict[str, str] = {
 def canonical_language(field: str, name: str) -> str:
     """The canonical name of the language `name`; a 422 naming `field` and the known languages
     if it is none of them."""
-    found = _CANONICAL.get(_lookup_key(name))
+    found = _CANONICAL.get(lookup_key(name))
     if found is None:
         raise ValidationFailed.field(
             field,

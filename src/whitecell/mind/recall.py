@@ -68,7 +68,7 @@ def slips(a: str, b: str, limit: int) -> int:
         if min(current) > limit and min(previous) > limit:  # a swap reaches back two rows
             return limit + 1
         before, previous = previous, current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
 
 
 def matches(answer: str, item: str) -> int | None:
