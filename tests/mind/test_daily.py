@@ -101,6 +101,7 @@ async def test_today_s_quote_is_saved_and_unsaved_for_me_alone(
     assert saved.json()["quote"]["savedBy"] == [api.a.id]
     assert (await daily(api, api.a))["saved"] is True
     assert (await daily(api, api.b))["saved"] is False
+    assert (await daily(api, api.admin))["saved"] is False  # an admin sees savers, not a save
     quote_id = saved.json()["quote"]["_id"]
     assert (await api.get(api.b, f"stoic_quotes/{quote_id}")).json()["savedBy"] == []
     again = await api.client.put(f"{DAILY}/saved", headers=api.a.headers)  # twice: still once

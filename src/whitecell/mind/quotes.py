@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response, status
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import local_today
+from whitecell.core.context import AppContext
 from whitecell.core.crud import get, update_server_row
 from whitecell.core.errors import NotFound
 from whitecell.core.permissions import Caller
@@ -21,6 +22,7 @@ from whitecell.mind.stoic import DailyPick, daily_pick, reflection_prompt
 from whitecell.mind.tables import STOIC_QUOTES
 
 router = APIRouter(prefix="/api/v1/stoic_quotes", tags=["mind"])
+NO_QUOTES: dict[int | str, dict[str, Any]] = {404: {"description": "There is no quote at all."}}
 
 
 async def todays_pick(tx: Tx, day: date) -> DailyPick:
@@ -37,24 +39,26 @@ async def todays_pick(tx: Tx, day: date) -> DailyPick:
 
 
 async def set_saved(tx: Tx, caller: Caller, quote: dict[str, Any], saved: bool) -> dict[str, Any]:
-    """`quote` saved (or not) by `caller`, as the caller sees it now."""
+    """`quote` (as stored) saved, or not, by `caller`; the quote as stored now."""
     savers = [u for u in quote["savedBy"] if u != caller.id] + ([caller.id] if saved else [])
     if savers != quote["savedBy"]:
         quote = await update_server_row(tx, STOIC_QUOTES, quote, {"savedBy": savers})
-    return present_quote(quote, caller)
+    return quote
 
 
-def _daily(quote: dict[str, Any], pick: DailyPick, day: date) -> dict[str, Any]:
+def _daily(caller: Caller, quote: dict[str, Any], pick: DailyPick, day: date) -> dict[str, Any]:
     return {
         "date": day.isoformat(),
-        "quote": quote,
-        "saved": bool(quote["savedBy"]),
+        "quote": present_quote(quote, caller),
+        "saved": caller.id in quote["savedBy"],
         "prompt": reflection_prompt(quote.get("theme"), day.toordinal()),
         "cycle": {"number": pick.cycle, "day": pick.day, "length": pick.length},
     }
 
 
-@router.get("/daily", summary="The Stoic quote of my day, with a reflection prompt")
+@router.get(
+    "/daily", summary="The Stoic quote of my day, with a reflection prompt", responses=NO_QUOTES
+)
 async def daily_quote(caller: SignedIn, ctx: Context) -> Response:
     """Today's quote in the caller's time zone (everyone whose day it is sees the same one, a
     different one tomorrow, every quote once before any comes back), `saved` by the caller or
@@ -63,33 +67,35 @@ async def daily_quote(caller: SignedIn, ctx: Context) -> Response:
     async with ctx.store.read() as tx:
         pick = await todays_pick(tx, day)
         quote = await get(tx, STOIC_QUOTES, caller, pick.quote_id)
-    return json_response(_daily(present_quote(quote, caller), pick, day))
+    return json_response(_daily(caller, quote, pick, day))
 
 
-async def _save_daily(caller: Caller, ctx: Any, saved: bool) -> Response:
+async def _save_daily(caller: Caller, ctx: AppContext, saved: bool) -> Response:
     day = local_today((caller.user or {}).get("timezone"))
     async with ctx.store.write() as tx:
         pick = await todays_pick(tx, day)
         quote = await get(tx, STOIC_QUOTES, caller, pick.quote_id)
-        shown = await set_saved(tx, caller, quote, saved)
-    return json_response(_daily(shown, pick, day), headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+        quote = await set_saved(tx, caller, quote, saved)
+    return json_response(_daily(caller, quote, pick, day), headers={CHANGE_SEQ_HEADER: str(tx.seq)})
 
 
-@router.put("/daily/saved", summary="Save today's quote to my collection")
+@router.put("/daily/saved", summary="Save today's quote to my collection", responses=NO_QUOTES)
 async def save_daily_quote(caller: SignedIn, ctx: Context) -> Response:
     return await _save_daily(caller, ctx, True)
 
 
-@router.delete("/daily/saved", summary="Remove today's quote from my collection")
+@router.delete(
+    "/daily/saved", summary="Remove today's quote from my collection", responses=NO_QUOTES
+)
 async def unsave_daily_quote(caller: SignedIn, ctx: Context) -> Response:
     return await _save_daily(caller, ctx, False)
 
 
-async def _save(caller: Caller, ctx: Any, quote_id: str, saved: bool) -> Response:
+async def _save(caller: Caller, ctx: AppContext, quote_id: str, saved: bool) -> Response:
     async with ctx.store.write() as tx:
         quote = await get(tx, STOIC_QUOTES, caller, quote_id)
-        shown = await set_saved(tx, caller, quote, saved)
-    return json_response(shown, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+        quote = await set_saved(tx, caller, quote, saved)
+    return json_response(present_quote(quote, caller), headers={CHANGE_SEQ_HEADER: str(tx.seq)})
 
 
 @router.put("/{quote_id}/saved", summary="Save a quote to my collection")
