@@ -146,9 +146,16 @@ FIXED: dict[str, dict[str, Any]] = {
         "unit": "kg",
         "weightKg": 100.0,
     },
-    # A theme and a language of the lists (docs/mind.md).
+    # A theme and a language of the lists (docs/mind.md); a drill as the server writes it.
     "stoic_quotes": {"theme": "virtue"},
     "code_projects": {"language": "python"},
+    "memory_drills": {
+        "palaceId": "01m8xwvangrxyq9wc1h2zwx9h4",
+        "palaceName": "Home",
+        "status": "finished",
+        "locationIds": ["loc1"],
+        "itemsTotal": 2,
+    },
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},
     "content_templates": {"platforms": ["youtube"]},
@@ -180,7 +187,13 @@ def editable_column(table: Table) -> Column:
     raise AssertionError(f"{table.name} has no plain field")
 
 
+# Text columns whose value is one of a list (docs/mind.md): another value of the list.
+OTHER_LISTED = {"language": "rust", "theme": "anger"}
+
+
 def other_value(column: Column, value: Any) -> Any:
+    if column.name in OTHER_LISTED:
+        return OTHER_LISTED[column.name]
     if column.choices:
         return column.choices[1]
     if column.kind == Kind.BOOLEAN:
