@@ -146,6 +146,16 @@ FIXED: dict[str, dict[str, Any]] = {
     },
     # A DNF takes no +2 (docs/mind.md, "Cubing"): a finished solve with a +2.
     "cube_times": {"dnf": False},
+    # A theme and a language of the lists (docs/mind.md); a drill as the server writes it.
+    "stoic_quotes": {"theme": "virtue"},
+    "code_projects": {"language": "python"},
+    "memory_drills": {
+        "palaceId": "01m8xwvangrxyq9wc1h2zwx9h4",
+        "palaceName": "Home",
+        "status": "finished",
+        "locationIds": ["loc1"],
+        "itemsTotal": 2,
+    },
     # Platforms are the spec's list (docs/creator.md).
     "content_items": {"platform": ["youtube"]},
     "content_templates": {"platforms": ["youtube"]},
@@ -177,7 +187,13 @@ def editable_column(table: Table) -> Column:
     raise AssertionError(f"{table.name} has no plain field")
 
 
+# Text columns whose value is one of a list (docs/mind.md): another value of the list.
+OTHER_LISTED = {"language": "rust", "theme": "anger"}
+
+
 def other_value(column: Column, value: Any) -> Any:
+    if column.name in OTHER_LISTED:
+        return OTHER_LISTED[column.name]
     if column.choices:
         return column.choices[1]
     if column.kind == Kind.BOOLEAN:

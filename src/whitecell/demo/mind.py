@@ -1,5 +1,6 @@
-"""Mind module: a daily Lichess puzzle, cubing sessions, sudoku, debates, memory palaces,
-code, strategy PDFs, and the shared Stoic corpus (with a few quotes saved)."""
+"""Mind module: a daily Lichess puzzle, cubing sessions, sudoku, debates, memory palaces (and
+their drills), code, strategy PDFs, and a few quotes of the shared Stoic corpus saved (the corpus
+itself is the shipped one, mind/corpus.py, loaded here too in case the database predates it)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,24 @@ from typing import Any
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z
 from whitecell.core.documents import codec
-from whitecell.core.permissions import Caller
 from whitecell.core.tables import REGISTRY
 from whitecell.demo import placeholders
 from whitecell.demo.mind_texts import CODE, DEBATES, PALACES, STRATEGIES, palace_locations
 from whitecell.demo.puzzles import PUZZLES
-from whitecell.demo.quotes import QUOTES
-from whitecell.demo.writer import Timeline, Writer, validated
+from whitecell.demo.writer import Timeline, Writer
+from whitecell.mind.corpus import load_corpus
 from whitecell.mind.puzzles.catalogue import sample_puzzles, store_puzzles
 from whitecell.mind.puzzles.play import line_of, wrong_move
 from whitecell.mind.puzzles.ratings import rating_of, shown
 from whitecell.mind.puzzles.solving import start_attempt, submit_move
+from whitecell.mind.recall import finished_drill, location_result
 from whitecell.mind.sudoku.generator import from_bank
 from whitecell.mind.sudoku.grid import format_grid
 from whitecell.mind.sudoku.techniques import DIFFICULTIES
 
-# The shared corpus is admin-written; the CLI acts as an administrator and is named in the audit
-# log (`admin_logs.adminId` is not a foreign key, precisely so it can name non-accounts too).
-CLI_ADMIN = Caller({"_id": "whitecell-cli", "role": "admin"}, user_agent="whitecell demo")
 SAVED_THEMES = ("control", "time", "habits", "adversity", "purpose")
+DRILL_DAYS = (21, 13, 4)  # days ago (in the demo's story) of the first palace's drills
+SAVED_PER_THEME = 3
 
 FACES = (("U", "D"), ("R", "L"), ("F", "B"))
 
@@ -40,35 +40,29 @@ async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
     await _cubing(w, t, rng)
     await _logic(w, t, rng)
     await _debates(w, t, rng)
-    await _palaces(w, t)
+    await _palaces(w, t, rng)
     await _code(w, t)
     await _strategies(w, t)
 
 
 async def _quotes(w: Writer) -> None:
-    """Add the curated sayings the corpus lacks (re-runs add nothing), then save a few."""
+    """Load the shipped corpus if the database lacks it (re-runs add nothing), then save the
+    first few quotes of some themes, in corpus-key order (the same ones on every run)."""
+    w.counts["stoic_quotes"] += await load_corpus(w.tx)
     table = REGISTRY["stoic_quotes"]
-    present = {row[0] for row in await w.tx.all("SELECT quote FROM stoic_quotes")}
-    for quote in QUOTES:
-        if quote.quote not in present:
-            body = validated("stoic_quotes", quote._asdict())
-            await crud.create(w.tx, table, CLI_ADMIN, body)
-            w.counts["stoic_quotes"] += 1
     c = codec("stoic_quotes", w.tx.dialect.name)
-    rows = await w.tx.all(
-        f"SELECT {c.select_list} FROM stoic_quotes WHERE theme IN "
-        f"({', '.join(f':t{i}' for i in range(len(SAVED_THEMES)))}) ORDER BY quote",
-        {f"t{i}": theme for i, theme in enumerate(SAVED_THEMES)},
-    )
-    ours = {q.quote for q in QUOTES}
-    for row in rows:
-        document = c.document(row)
-        if document["quote"] not in ours:
-            continue  # only quotes of our corpus: an instance's own quotes are not ours to save
-        # What `PUT /api/v1/stoic_quotes/{id}/saved` does (whitecell.mind.routes).
-        saved = [*document["savedBy"], w.caller.id]
-        await crud.update_server_row(w.tx, table, document, {"savedBy": saved})
-        w.counts["stoic_quotes.savedBy"] += 1
+    for theme in SAVED_THEMES:
+        rows = await w.tx.all(
+            f'SELECT {c.select_list} FROM stoic_quotes WHERE theme = :theme AND "corpusKey" '
+            f'IS NOT NULL ORDER BY "corpusKey" LIMIT {SAVED_PER_THEME}',
+            {"theme": theme},
+        )
+        for row in rows:
+            document = c.document(row)
+            # What `PUT /api/v1/stoic_quotes/{id}/saved` does (whitecell.mind.quotes).
+            saved = [*document["savedBy"], w.caller.id]
+            await crud.update_server_row(w.tx, table, document, {"savedBy": saved})
+            w.counts["stoic_quotes.savedBy"] += 1
 
 
 async def _chess(w: Writer, t: Timeline, rng: random.Random) -> None:
@@ -236,13 +230,66 @@ async def _debates(w: Writer, t: Timeline, rng: random.Random) -> None:
         await w.create("debate_sessions", body)
 
 
-async def _palaces(w: Writer, t: Timeline) -> None:
+async def _palaces(w: Writer, t: Timeline, rng: random.Random) -> None:
     for n, (name, description, locations) in enumerate(PALACES):
-        await w.create(
+        palace = await w.create(
             "memory_palaces",
             {"name": name, "description": description, "locations": palace_locations(locations)},
             at=t.at(t.story(24 - 14 * n), 21),
         )
+        if n == 0:
+            await _drills(w, t, rng, palace)
+
+
+async def _drills(w: Writer, t: Timeline, rng: random.Random, palace: dict[str, Any]) -> None:
+    """Three walks through the first palace, each recalling more (what the drill routes write:
+    mind/drills.py, scored by mind/recall.py); sometimes two items swapped, sometimes a slip."""
+    for n, days_ago in enumerate(DRILL_DAYS):
+        chance = 0.55 + 0.2 * n
+        drill: dict[str, Any] = {"results": [], "points": 0.0, "correct": 0, "misplaced": 0}
+        for location in palace["locations"]:
+            answers = [
+                _recalled(item, rng) if rng.random() < chance else "" for item in location["items"]
+            ]
+            if len(answers) > 1 and rng.random() < 0.25:
+                answers[0], answers[1] = answers[1], answers[0]
+            result, correct, misplaced = location_result(location, answers)
+            drill["results"].append(result)
+            drill["points"] += result["points"]
+            drill["correct"] += correct
+            drill["misplaced"] += misplaced
+        started = t.at(t.story(days_ago), 21, 30)
+        closed = finished_drill(drill, started, started + timedelta(seconds=rng.randrange(90, 240)))
+        await crud.insert_server_row(
+            w.tx,
+            REGISTRY["memory_drills"],
+            {
+                "userId": w.caller.id,
+                "palaceId": palace["_id"],
+                "palaceName": palace["name"],
+                "status": "finished",
+                "locationIds": [location["id"] for location in palace["locations"]],
+                "step": len(palace["locations"]),
+                "itemsTotal": closed["itemsTotal"],
+                "itemsCorrect": drill["correct"],
+                "itemsMisplaced": drill["misplaced"],
+                "points": drill["points"],
+                "score": closed["score"],
+                "results": drill["results"],
+                "startedAt": isoformat_z(started),
+                "finishedAt": isoformat_z(closed["finishedAt"]),
+                "durationSeconds": closed["durationSeconds"],
+            },
+        )
+        w.counts["memory_drills"] += 1
+
+
+def _recalled(item: str, rng: random.Random) -> str:
+    """What the demo user recalls of an item: its name ("Hydrogen"), now and then misspelt."""
+    name = item.split(" (")[0].split(":")[0]
+    if len(name) > 5 and rng.random() < 0.2:
+        name = name[:2] + name[3] + name[2] + name[4:]  # two letters swapped: a forgiven slip
+    return name
 
 
 async def _code(w: Writer, t: Timeline) -> None:

@@ -1,9 +1,11 @@
 """Mind module tables: chess_puzzles (with the additions chess_puzzle_catalogue,
 chess_puzzle_attempts and chess_puzzle_ratings, docs/mind.md "Chess puzzles"), stoic_quotes,
-debate_sessions, memory_palaces, logic_puzzles, code_projects, strategies; cube_times and the
-cubing additions are declared in `mind/cubing/tables.py`."""
+debate_sessions, memory_palaces, memory_drills, logic_puzzles, code_projects, strategies;
+cube_times and the cubing additions are declared in `mind/cubing/tables.py`."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -15,6 +17,7 @@ from whitecell.core.tables import (
     LONG_TEXT_BODY_BYTES,
     SERVER_WRITTEN,
     Access,
+    ComputeContext,
     Kind,
     Table,
     Upload,
@@ -30,9 +33,12 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
-from whitecell.core.types import Text
+from whitecell.core.types import Int64, Number, Text
 from whitecell.mind.cubing.tables import CUBE_TIMES  # noqa: F401  (declared with cubing's own)
+from whitecell.mind.hooks import drills_of_deleted_palace
+from whitecell.mind.languages import canonical_language
 from whitecell.mind.rules import present_quote
+from whitecell.mind.stoic import known_theme
 
 
 class MemoryLocation(StrictObject):
@@ -40,6 +46,31 @@ class MemoryLocation(StrictObject):
     name: Text = Field(min_length=1, max_length=200)
     description: Text = Field(max_length=5000)
     items: list[Text] = Field(max_length=500)
+
+
+class DrillItem(StrictObject):
+    position: Int64 = Field(ge=0)
+    expected: Text | None = Field(None, max_length=10_000)
+    answer: Text | None = Field(None, max_length=10_000)
+    verdict: Literal["correct", "misplaced", "wrong", "missed", "extra"]
+    exact: bool
+
+
+class DrillLocation(StrictObject):
+    locationId: Text = Field(max_length=64)
+    name: Text = Field(max_length=200)
+    items: list[DrillItem] = Field(max_length=1000)
+    points: Number = Field(ge=0)
+
+
+async def _stoic_quote(ctx: ComputeContext) -> None:
+    if ctx.sent.get("theme") is not None:
+        ctx.document["theme"] = known_theme("theme", ctx.sent["theme"])
+
+
+async def _code_project(ctx: ComputeContext) -> None:
+    if ctx.sent.get("language") is not None:
+        ctx.document["language"] = canonical_language("language", ctx.sent["language"])
 
 
 # Server-written: each row is an attempt the server checked move by move, written when it ended
@@ -141,13 +172,17 @@ STOIC_QUOTES = Table(
         "theme": string(required=False, max_length=100),
         "createdAt": timestamp(),
         "savedBy": list_of(Kind.ID, ref="users", ref_scope="any", server=True, max_items=1_000_000),
+        # An addition: the shipped corpus's key of the quote (mind/corpus.py), null for others.
+        "corpusKey": string(required=False, max_length=None, server=True),
     },
     access=Access(read="signed_in", create="admin", update="admin", delete="admin"),
     owned=False,
     indexes=[("author",), ("theme",), ("createdAt",)],
+    unique=[("corpusKey",)],
     search=("quote", "author", "theme"),
     order="-createdAt",
     created_at="createdAt",
+    compute=_stoic_quote,
     present=present_quote,
 )
 
@@ -178,6 +213,35 @@ MEMORY_PALACES = Table(
     indexes=[("userId", "createdAt")],
     order="-createdAt",
     created_at="createdAt",
+    on_delete=drills_of_deleted_palace,
+)
+
+# An addition (docs/mind.md, "Memory palaces"): a recall drill of a palace, written by the server
+# as the drill goes (`POST /api/v1/memory_palaces/{id}/drill`, mind/drills.py), its owner's only.
+MEMORY_DRILLS = Table(
+    "memory_drills",
+    "mind",
+    {
+        "palaceId": string(max_length=64, server=True),
+        "palaceName": string(max_length=200, server=True),
+        "status": choice("open", "finished", "abandoned", server=True),
+        # The locations asked, in the palace's order (those with items when the drill began).
+        "locationIds": list_of(Kind.STRING, max_length=64, max_items=500, server=True),
+        "step": integer(default=0, server=True),  # how many locations are answered
+        "itemsTotal": integer(server=True),
+        "itemsCorrect": integer(default=0, server=True),
+        "itemsMisplaced": integer(default=0, server=True),
+        "points": number(default=0, server=True),
+        "score": number(required=False, ge=0, le=100, server=True),  # percent, once finished
+        "results": objects(DrillLocation, required=False, server=True, max_items=500),
+        "startedAt": timestamp(),
+        "finishedAt": timestamp(required=False, server=True),
+        "durationSeconds": integer(required=False, server=True),
+    },
+    access=Access(create="nobody", update="nobody", delete="owner"),
+    indexes=[("userId", "palaceId", "startedAt"), ("userId", "startedAt")],
+    order="-startedAt",
+    created_at="startedAt",
 )
 
 # Written by the server alone (docs/mind.md, "Sudoku"): `POST /logic_puzzles/new` serves one,
@@ -224,6 +288,7 @@ CODE_PROJECTS = Table(
     created_at="createdAt",
     updated_at="updatedAt",
     max_body_bytes=LONG_TEXT_BODY_BYTES,
+    compute=_code_project,
 )
 
 STRATEGIES = Table(
@@ -256,6 +321,7 @@ register(
     STOIC_QUOTES,
     DEBATE_SESSIONS,
     MEMORY_PALACES,
+    MEMORY_DRILLS,
     LOGIC_PUZZLES,
     CODE_PROJECTS,
     STRATEGIES,
