@@ -29,6 +29,7 @@ RELAXED_LIMITS = {
     "rate_otp_request_email_ip": (1000, 3600),
     "login_free_failures": 1000,
     "rate_analytics_ip": (1000, 60),
+    "rate_sudoku_new_user": (1000, 600),
 }
 
 

@@ -301,3 +301,18 @@ async def test_a_puzzle_filled_in_by_hints_alone_is_solved_but_earns_nothing(gam
     answer = (await _check(game, game.a, puzzle["_id"], _text(grid))).json()
     assert answer["solved"] is True and answer["puzzle"]["hints"] >= 5
     assert sum(row["baseXP"] for row in await _logic_xp(game, game.a)) == 0
+
+
+async def test_new_sudoku_are_rate_limited_per_person(make_client: ClientFactory) -> None:
+    """Generation costs CPU: past the per-person limit a 429 says when to come back, and the
+    limit is each person's own."""
+    limited = await api_with(make_client, rate_sudoku_new_user=(2, 600))
+    body = {"puzzleType": "sudoku", "difficulty": "easy"}
+    for _ in range(2):
+        await _new(limited, limited.a)
+    refused = await limited.client.post(
+        "/api/v1/logic_puzzles/new", json=body, headers=limited.a.headers
+    )
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.json()["code"] == "rate_limited"
+    assert (await _new(limited, limited.b))["givens"]

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     known_network_days: int = Field(90, ge=1, le=3650)
     # Anonymous writes (analytics) per client network.
     rate_analytics_ip: RateRule = (60, 60)
+    # New sudoku per user (each may cost up to the generator's 1.5 s of CPU: docs/mind.md).
+    rate_sudoku_new_user: RateRule = (60, 600)
 
     cleanup_interval_seconds: int = 3600
     # The change log is kept this long: a live client may resume from any sequence inside it.
@@ -150,6 +152,7 @@ class Settings(BaseSettings):
         "rate_login_ip",
         "rate_otp_request_email_ip",
         "rate_analytics_ip",
+        "rate_sudoku_new_user",
         mode="before",
     )
     @classmethod

@@ -18,6 +18,7 @@ from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.errors import Conflict, ValidationFailed
 from whitecell.core.permissions import Caller
+from whitecell.core.ratelimit import Rule, counter_key, enforce
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.store import Tx
@@ -62,6 +63,9 @@ async def new(body: NewPuzzle, caller: SignedIn, ctx: Context) -> Response:
         raise ValidationFailed.field(
             "puzzleType", "only sudoku is served for now (docs/mind.md, 'Sudoku')"
         )
+    # Generation is CPU work: a caller may not keep the server's cores busy (429 past it).
+    key = counter_key(ctx.settings.secret, "sudoku:new", str(caller.id))
+    await enforce(ctx.limiter, Rule(key, *ctx.settings.rate_sudoku_new_user))
     # CPU work (tens of milliseconds to the time budget): off the event loop, before the
     # transaction opens.
     puzzle = await anyio.to_thread.run_sync(new_puzzle, body.difficulty)
