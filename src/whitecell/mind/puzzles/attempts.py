@@ -31,7 +31,11 @@ class PlayerMove(WriteModel):
     ]
 
 
-@router.get("/next", summary="A puzzle to play next, near my puzzle rating, not solved yet")
+@router.get(
+    "/next",
+    summary="A puzzle to play next, near my puzzle rating, not solved yet",
+    responses={404: {"description": "No puzzle left to solve (of this theme)."}},
+)
 async def next_puzzle(
     caller: SignedIn,
     ctx: Context,
