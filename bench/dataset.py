@@ -3,7 +3,8 @@
 Values go through `whitecell.core.documents.codec(...).bind`, so rows are stored exactly as the API
 stores them. SQLite: one transaction of `executemany`; PostgreSQL: `COPY`. Full-text search stays in
 sync by itself (FTS5 triggers, a generated tsvector column). The manifest keeps what the load needs:
-each user's bearer token and a few of their note ids, and the words to search for.
+each user's bearer token, a few of their note ids and their open chess attempts with the right
+move of each, and the words to search for.
 
 The built SQLite file is kept in `bench/.data` and reused while the schema revision, the scale and
 this generator are unchanged; each run works on a fresh copy of it.
@@ -20,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import psycopg
 from psycopg import sql
 
 import whitecell.models  # noqa: F401  (declares every table)
+from bench.chess import steps
 from bench.corpus import Corpus
 from bench.cubing import CUBE_USERS
 from bench.history import HISTORY_USERS
@@ -39,7 +41,7 @@ from whitecell.core.documents import codec
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 # Bump when the generated contents change, so a cached SQLite file is rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 FLUSH_ROWS = 20_000
 NOTES_IN_MANIFEST = 5
 
@@ -52,6 +54,8 @@ class BenchUser:
     index: int = 0
     history: bool = False  # three years of training (bench/history.py)
     cubes: bool = False  # 10,000 cube solves (bench/cubing.py)
+    # [an open chess attempt, its right next move], one per move check (bench/chess.py)
+    chess: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +185,7 @@ def _encoded_user(index: int) -> _EncodedUser:
             index,
             index < HISTORY_USERS,
             index < CUBE_USERS,
+            generated.chess,
         ),
         {t: encode(t, _worker["dialect"], rows) for t, rows in generated.tables.items() if rows},
     )
@@ -204,6 +209,7 @@ def build(
             counts[table] = counts.get(table, 0) + len(buffer.rows)
             buffer.rows = []
 
+    steps()  # every puzzle step, worked out once before the workers fork (bench/chess.py)
     workers = max(1, min(4, os.cpu_count() or 1))
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, _start_worker, (now, loader.dialect, per_user)) as pool:
@@ -287,7 +293,11 @@ def drop_postgres(admin_url: str, name: str) -> None:
 
 
 def postgres_dataset(
-    admin_url: str, name: str, users: int, log: Callable[[str], None]
+    admin_url: str,
+    name: str,
+    users: int,
+    log: Callable[[str], None],
+    per_user: dict[str, int] = PER_USER,
 ) -> tuple[str, Manifest]:
     """A new database `name` (dropped first if it exists) holding the dataset: (URL, manifest)."""
     drop_postgres(admin_url, name)
@@ -296,7 +306,7 @@ def postgres_dataset(
     url = _database_url(admin_url, name)
     log(f"PostgreSQL: building {users} users' data in database {name}")
     migrations.upgrade(url)
-    manifest = build(PostgresLoader(url), users, PER_USER, log)
+    manifest = build(PostgresLoader(url), users, per_user, log)
     log(f"PostgreSQL: built in {manifest.build_seconds} s")
     return url, manifest
 

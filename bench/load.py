@@ -2,8 +2,11 @@
 
 Both keep `connections` HTTP/1.1 keep-alive connections busy for `duration` seconds, cycling
 through a list of prepared requests (one user's token and target per line), and report requests
-per second with p50/p99 latency. The Python client shares the CPU with the server and spends far
-more per request than wrk: its figures are a lower bound, and only its ratios mean much.
+per second with p50/p99 latency, and how many requests they took from the list (`sent`). With
+`once`, the list is walked from its first line, in order: a list of requests that must not be
+repeated (a chess move changes its attempt) is long enough when `sent` stays within it. The
+Python client shares the CPU with the server and spends far more per request than wrk: its
+figures are a lower bound, and only its ratios mean much.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Measurement:
     errors: int  # socket errors, timeouts and 4xx/5xx answers
     p50_ms: float
     p99_ms: float
+    sent: int = 0  # requests taken from the list (answered, failed or still in flight at the end)
 
     @property
     def per_second(self) -> float:
@@ -55,10 +59,13 @@ class Wrk:
     def __init__(self, connections: int, cpu: int | None = None) -> None:
         self.connections, self.cpu = connections, cpu
 
-    def run(self, base: str, requests_file: Path, duration: float) -> Measurement:
+    def run(
+        self, base: str, requests_file: Path, duration: float, *, once: bool = False
+    ) -> Measurement:
         command = [
-            "wrk", "-t1", f"-c{self.connections}", f"-d{max(1, round(duration))}s",
+            "wrk", "-t1", f"-c{self.connections}", f"-d{wrk_seconds(duration)}s",
             "--timeout", "10s", "-s", str(LUA_SCRIPT), base, "--", str(requests_file),
+            *(["once"] if once else []),
         ]  # fmt: skip
         if self.cpu is not None and shutil.which("taskset"):
             command = ["taskset", "-c", str(self.cpu), *command]
@@ -72,18 +79,28 @@ class Wrk:
             errors=int(errors),
             p50_ms=raw["p50_us"] / 1000,
             p99_ms=raw["p99_us"] / 1000,
+            sent=int(raw["sent"]),
         )
 
 
+def wrk_seconds(duration: float) -> int:
+    """How long a run of `duration` lasts (wrk takes whole seconds)."""
+    return max(1, round(duration))
+
+
 class PythonLoad:
-    """The fallback: asyncio streams, one coroutine per connection, raw HTTP/1.1."""
+    """The fallback: asyncio streams, one coroutine per connection, raw HTTP/1.1; the
+    connections take the list's requests in turn (one event loop: no two take the same)."""
 
     name = "python (lower bound)"
 
     def __init__(self, connections: int) -> None:
         self.connections = connections
 
-    def run(self, base: str, requests_file: Path, duration: float) -> Measurement:
+    def run(
+        self, base: str, requests_file: Path, duration: float, *, once: bool = False
+    ) -> Measurement:
+        """`once` changes nothing here: the list is always walked from its first line."""
         host = urlsplit(base).hostname or "127.0.0.1"
         prepared = [_encode(line, host) for line in requests_file.read_text().splitlines()]
         return asyncio.run(self._run(base, prepared, duration))
@@ -92,43 +109,43 @@ class PythonLoad:
         url = urlsplit(base)
         host, port = url.hostname or "127.0.0.1", url.port or 80
         latencies: list[float] = []
-        errors = 0
+        errors = sent = 0
         started = time.perf_counter()
         deadline = started + duration
 
-        async def connection(offset: int) -> None:
-            nonlocal errors
+        async def connection() -> None:
+            nonlocal errors, sent
             reader, writer = await asyncio.open_connection(host, port)
-            position = offset
             try:
                 while time.perf_counter() < deadline:
-                    position = (position + 1) % len(prepared)
-                    sent = time.perf_counter()
-                    writer.write(prepared[position])
+                    request = prepared[sent % len(prepared)]
+                    sent += 1
+                    started_at = time.perf_counter()
+                    writer.write(request)
                     head = await reader.readuntil(b"\r\n\r\n")
                     length = 0
                     for header in head.split(b"\r\n")[1:]:
                         if header[:15].lower() == b"content-length:":
                             length = int(header[15:])
                     await reader.readexactly(length)
-                    latencies.append(time.perf_counter() - sent)
+                    latencies.append(time.perf_counter() - started_at)
                     if not head.startswith(b"HTTP/1.1 2"):
                         errors += 1
             finally:
                 writer.close()
 
-        step = max(1, len(prepared) // self.connections)
-        await asyncio.gather(*(connection(i * step) for i in range(self.connections)))
+        await asyncio.gather(*(connection() for _ in range(self.connections)))
         elapsed = time.perf_counter() - started
         latencies.sort()
         if not latencies:
-            return Measurement(0, elapsed, errors, 0.0, 0.0)
+            return Measurement(0, elapsed, errors, 0.0, 0.0, sent)
         return Measurement(
             requests=len(latencies),
             seconds=elapsed,
             errors=errors,
             p50_ms=latencies[len(latencies) // 2] * 1000,
             p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+            sent=sent,
         )
 
 

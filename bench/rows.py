@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bench.chess import chess_rows
 from bench.corpus import SUBJECTS, Corpus
 from bench.cubing import CUBE_USERS, cube_rows
 from bench.history import HISTORY_USERS, history_rows
@@ -49,6 +50,7 @@ class UserRows:
     token: str  # the bearer token of the user's live session
     user: Doc
     tables: dict[str, list[Doc]] = field(default_factory=dict)
+    chess: list[list[str]] = field(default_factory=list)  # [open attempt id, its right move]
 
 
 def _ts(moment: datetime) -> str:
@@ -347,4 +349,6 @@ def user_rows(
             tables[table] = tables.get(table, []) + rows
     if index < CUBE_USERS:  # 10,000 solves each (bench/cubing.py)
         tables["cube_times"] = cube_rows(index, uid, now)
-    return UserRows(token=token, user=user, tables=tables)
+    attempts, chess = chess_rows(index, uid, now, per_user.get("chess_puzzle_attempts", 0))
+    tables["chess_puzzle_attempts"] = attempts  # open, one per move check (bench/chess.py)
+    return UserRows(token=token, user=user, tables=tables, chess=chess)

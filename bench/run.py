@@ -4,7 +4,7 @@ Settings (environment):
 - BENCH_DURATION: seconds measured per endpoint (8); BENCH_WARMUP: seconds of warm-up (2);
 - BENCH_CONNECTIONS: concurrent connections (8); BENCH_USERS: users (1000: 500,000 flashcards);
 - BENCH_DATABASES ("sqlite,postgresql"); BENCH_CASES
-  ("due,note,search,workout,workout5x4,history,cubestats");
+  ("due,note,search,workout,workout5x4,history,cubestats,chess");
 - BENCH_POSTGRES_URL (postgresql://127.0.0.1:5432/test): where to create and drop the database
   `whitecell_bench` (nothing else there is touched); BENCH_KEEP_POSTGRES=1 keeps it afterwards;
 - BENCH_LOADGEN=python: the fallback load generator even when wrk is installed.
@@ -13,23 +13,33 @@ Settings (environment):
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from bench import dataset
+from bench.chess import MOVE_CHECKS_PER_SECOND
 from bench.dataset import DATA_DIR, Manifest
 from bench.history import PROGRAM, five_by_four
-from bench.load import Measurement, PythonLoad, Request, Wrk, load_generator, write_requests
-from bench.rows import exercise
+from bench.load import (
+    Measurement,
+    PythonLoad,
+    Request,
+    Wrk,
+    load_generator,
+    write_requests,
+    wrk_seconds,
+)
+from bench.rows import PER_USER, exercise
 from bench.server import running_server
 from whitecell.core.clock import isoformat_z, utcnow
 
@@ -37,6 +47,10 @@ SERVER_CPU, LOAD_CPU = 0, 1
 PG_DATABASE = "whitecell_bench"
 READS = ("due flashcards", "note by id", "notes search", "exercise history (3y)")
 QUIET = 0.15  # the busiest the CPUs may be, from other work, when a measurement starts
+CHECKED = 25  # requests whose answers are checked before timing
+# Servers a `once` case is measured on, each with requests of its own: the gamification engine
+# scoring in the API process, then elsewhere (`Case.elsewhere`).
+ONCE_SERVERS = 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,21 @@ class Options:
     python_load: bool
     keep_postgres: bool
 
+    def once_slices(self) -> tuple[int, int, int]:
+        """How many requests of a `once` case the warm-up and each measured half may take at
+        most: their seconds at a generous rate (`MOVE_CHECKS_PER_SECOND`)."""
+        warmup, half = (
+            MOVE_CHECKS_PER_SECOND * max(wrk_seconds(d), math.ceil(d))
+            for d in (self.warmup, self.duration / 2)
+        )
+        return warmup, half, half
+
+    def per_user(self) -> dict[str, int]:
+        """The dataset's rows per user, with enough open chess attempts that no move check of
+        the run (its checks, warm-up and measured halves) meets an attempt twice."""
+        needed = ONCE_SERVERS * (CHECKED + sum(self.once_slices()))
+        return {**PER_USER, "chess_puzzle_attempts": math.ceil(needed / self.users)}
+
     @classmethod
     def from_environment(cls) -> Options:
         env = os.environ.get
@@ -62,9 +91,9 @@ class Options:
             databases=tuple(env("BENCH_DATABASES", "sqlite,postgresql").split(",")),
             postgres_url=env("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test"),
             cases=tuple(
-                env("BENCH_CASES", "due,note,search,workout,workout5x4,history,cubestats").split(
-                    ","
-                )
+                env(
+                    "BENCH_CASES", "due,note,search,workout,workout5x4,history,cubestats,chess"
+                ).split(",")
             ),
             python_load=env("BENCH_LOADGEN", "wrk") == "python",
             keep_postgres=env("BENCH_KEEP_POSTGRES", "") == "1",
@@ -81,6 +110,15 @@ class Case:
     # request to be compared with, whose answers differ ("baseline", with the ratio it needs).
     baseline: str = "floor"
     goal: float = 0.5
+    # Each API request changes what it targets (a chess move moves its attempt on), so none may
+    # be sent twice: the list is walked in order, once, the checks, the warm-up and each
+    # measured half taking a part of their own (`Options.once_slices`).
+    once: bool = False
+    # What each checked API answer must say besides succeeding: None when it does, else why not.
+    expect: Callable[[Any], str | None] | None = None
+    # A write the gamification engine scores: measured again on a server with the engine out of
+    # the API process ("..., scoring elsewhere", as with `whitecell gamification run` beside it).
+    elsewhere: bool = False
 
 
 def _pair(method: str, path: str, token: str, body: str | None = None) -> tuple[Request, Request]:
@@ -181,14 +219,49 @@ def cube_stats(manifest: Manifest) -> tuple[list[Request], list[Request]]:
     return stats, listed
 
 
+def chess_move(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    """The right next move of an open attempt (bench/chess.py), each attempt once, users in
+    turn, against the plain GET of a note by id of the same users through the API (issue 14:
+    within 2x of it)."""
+    users = [u for u in manifest.users if u.chess]
+    moves = [
+        Request(
+            "POST",
+            f"/api/v1/chess_puzzles/attempts/{u.chess[k][0]}/moves",
+            u.token,
+            json.dumps({"move": u.chess[k][1]}),
+        )
+        for k in range(max((len(u.chess) for u in users), default=0))
+        for u in users
+        if k < len(u.chess)
+    ]
+    notes = [Request("GET", f"/api/v1/notes/{n}", u.token) for u in users for n in u.notes]
+    return moves, notes
+
+
+def right_move(answer: Any) -> str | None:
+    if isinstance(answer, dict) and answer.get("correct") is True:
+        return None
+    return f"the move was not found right: {str(answer)[:300]}"
+
+
 CASES = (
     Case("due", "due flashcards", due_cards),
     Case("note", "note by id", note_by_id),
     Case("search", "notes search", notes_search),
-    Case("workout", "create workout", create_workout),
+    Case("workout", "create workout", create_workout, elsewhere=True),
     Case("workout5x4", "create workout 5x4 (3y history)", create_workout_5x4),
     Case("history", "exercise history (3y)", exercise_history),
     Case("cubestats", "cube stats (10k solves)", cube_stats, "list of 20 solves", 1 / 3),
+    Case(
+        "chess",
+        "chess move check",
+        chess_move,
+        "note by id through the API",
+        once=True,
+        expect=right_move,
+        elsewhere=True,
+    ),
 )
 
 
@@ -221,15 +294,29 @@ def _fetch(base: str, request: Request) -> tuple[int, Any]:
         return error.code, json.loads(error.read() or b"null")
 
 
-def check_same_answers(base: str, case: Case, api: list[Request], floor: list[Request]) -> str:
+def checked_pairs(
+    case: Case, api: list[Request], floor: list[Request]
+) -> tuple[list[tuple[Request, Request]], list[Request]]:
+    """The requests to check before timing, API and floor side by side, and the API requests
+    left to time: for a `once` case, the checked ones are the first and are not timed."""
+    if case.once:
+        step = max(1, len(floor) // CHECKED)
+        return list(zip(api[:CHECKED], floor[::step], strict=False)), api[CHECKED:]
+    return list(zip(api, floor, strict=True))[:: max(1, len(api) // CHECKED)][:CHECKED], api
+
+
+def check_same_answers(base: str, case: Case, pairs: list[tuple[Request, Request]]) -> str:
     """Fail unless the API and the floor answer alike; describe the answers' size. Against
-    another API request (a baseline, not a floor) both must just succeed."""
+    another API request (a baseline, not a floor) both must just succeed, and the API's answer
+    say what the case expects."""
     items = []
-    for a, f in list(zip(api, floor, strict=True))[:: max(1, len(api) // 25)][:25]:
+    for a, f in pairs:
         (status_a, body_a), (status_f, body_f) = _fetch(base, a), _fetch(base, f)
         if case.baseline != "floor":
             if status_a >= 300 or status_f >= 300:
                 raise SystemExit(f"{case.name}: {a.path} -> {status_a}, {f.path} -> {status_f}")
+            if case.expect and (wrong := case.expect(body_a)):
+                raise SystemExit(f"{case.name}: {a.method} {a.path} {a.body or ''}: {wrong}")
             continue
         if a.method == "POST":  # new ids and times differ; the rest must not
             for body in (body_a, body_f):
@@ -260,15 +347,36 @@ def log(message: str) -> None:
 
 
 def measure_pair(
-    load: Wrk | PythonLoad, base: str, api_file: Path, floor_file: Path, options: Options
+    load: Wrk | PythonLoad,
+    base: str,
+    api_files: Sequence[Path],
+    floor_file: Path,
+    options: Options,
+    *,
+    once: bool = False,
 ) -> tuple[Measurement, Measurement]:
-    """Warm both up, then measure in the order API, floor, floor, API (drift cancels out)."""
-    load.run(base, api_file, options.warmup)
+    """Warm both up, then measure in the order API, floor, floor, API (drift cancels out).
+    `api_files`: the API's requests for the warm-up and the two halves (one file thrice, or
+    with `once`, three parts of a list each walked once: a run that takes more requests than
+    its part holds stops the benchmark)."""
+    warm_api, first_api, second_api = api_files
+
+    def api_run(requests_file: Path, seconds: float) -> Measurement:
+        measured = load.run(base, requests_file, seconds, once=once)
+        size = len(requests_file.read_text().splitlines())
+        if once and measured.sent > size:
+            raise SystemExit(
+                f"{requests_file.name}: the load took {measured.sent:,} requests from a list of "
+                f"{size:,}, so some were sent twice: raise MOVE_CHECKS_PER_SECOND (bench/chess.py)"
+            )
+        return measured
+
+    api_run(warm_api, options.warmup)
     load.run(base, floor_file, options.warmup)
     half = options.duration / 2
-    api = [load.run(base, api_file, half)]
+    api = [api_run(first_api, half)]
     floor = [load.run(base, floor_file, half), load.run(base, floor_file, half)]
-    api.append(load.run(base, api_file, half))
+    api.append(api_run(second_api, half))
     return combine(api), combine(floor)
 
 
@@ -280,6 +388,7 @@ def combine(parts: list[Measurement]) -> Measurement:
         errors=sum(p.errors for p in parts),
         p50_ms=sum(p.p50_ms for p in parts) / len(parts),
         p99_ms=sum(p.p99_ms for p in parts) / len(parts),
+        sent=sum(p.sent for p in parts),
     )
 
 
@@ -325,16 +434,18 @@ def measure_database(
     work = DATA_DIR / f"server-{label.lower()}"
     work.mkdir(parents=True, exist_ok=True)
     rows = []
+    chosen = [c for c in CASES if c.key in options.cases]
     with running_server(url, work, cpu=SERVER_CPU) as base:
-        for case in (c for c in CASES if c.key in options.cases):
+        for case in chosen:
             rows.append(measure_case(label, case, base, work, manifest, options, load))
-    if "workout" in options.cases:
+    if scored := [c for c in chosen if c.elsewhere]:
         # The same writes with the gamification engine out of the API process (as with
         # `whitecell gamification run` elsewhere): what scoring in-process costs, side by side.
         elsewhere = {"WHITECELL_GAMIFICATION_ENABLED": "false"}
         with running_server(url, work, cpu=SERVER_CPU, environment=elsewhere) as base:
-            case = Case("workout", "create workout, scoring elsewhere", create_workout)
-            rows.append(measure_case(label, case, base, work, manifest, options, load))
+            for case in scored:
+                case = replace(case, name=f"{case.name}, scoring elsewhere")
+                rows.append(measure_case(label, case, base, work, manifest, options, load, 1))
     return rows
 
 
@@ -346,14 +457,36 @@ def measure_case(
     manifest: Manifest,
     options: Options,
     load: Wrk | PythonLoad,
+    server: int = 0,
 ) -> Row:
+    """`server`: which server of the case this is (0, then 1 for "scoring elsewhere"); a `once`
+    case takes that server's own part of its requests."""
     api, floor = case.requests(manifest)
+    sizes = options.once_slices()
+    if case.once:
+        span = CHECKED + sum(sizes)
+        api = api[server * span : (server + 1) * span]
+        if len(api) < span:
+            raise SystemExit(
+                f"{case.name}: {len(api):,} requests to send once, {span:,} needed: the dataset "
+                "was built for a shorter run"
+            )
+    pairs, api = checked_pairs(case, api, floor)
     slug = case.name.replace(" ", "-").replace(",", "")
-    api_file = write_requests(work / f"{slug}.api.tsv", api)
+    if case.once:  # the warm-up and each half walk a part of their own
+        starts = [sum(sizes[:i]) for i in range(3)]
+        api_files = [
+            write_requests(work / f"{slug}.api.{part}.tsv", api[start : start + size])
+            for part, start, size in zip(("warmup", "1", "2"), starts, sizes, strict=True)
+        ]
+    else:
+        api_files = [write_requests(work / f"{slug}.api.tsv", api)] * 3
     floor_file = write_requests(work / f"{slug}.floor.tsv", floor)
-    described = check_same_answers(base, case, api, floor)
+    described = check_same_answers(base, case, pairs)
     log(f"{label}: {case.name}: API and floor answer alike ({described}); measuring")
-    api_result, floor_result = measure_pair(load, base, api_file, floor_file, options)
+    api_result, floor_result = measure_pair(
+        load, base, api_files, floor_file, options, once=case.once
+    )
     log(
         f"{label}: {case.name}: API {api_result.per_second:,.0f}/s, "
         f"floor {floor_result.per_second:,.0f}/s"
@@ -404,7 +537,7 @@ def main() -> None:
     rows: list[Row] = []
     notes: list[str] = []
     if "sqlite" in options.databases:
-        url, manifest = dataset.sqlite_dataset(options.users, log)
+        url, manifest = dataset.sqlite_dataset(options.users, log, options.per_user())
         notes.append(f"SQLite dataset: {_counts(manifest)}")
         rows += measure_database("SQLite", url, manifest, options, load, notes)
     if "postgresql" in options.databases:
@@ -415,7 +548,7 @@ def main() -> None:
         else:
             try:
                 url, manifest = dataset.postgres_dataset(
-                    options.postgres_url, PG_DATABASE, options.users, log
+                    options.postgres_url, PG_DATABASE, options.users, log, options.per_user()
                 )
                 notes.append(f"PostgreSQL dataset: {_counts(manifest)}")
                 rows += measure_database("PostgreSQL", url, manifest, options, load, notes)

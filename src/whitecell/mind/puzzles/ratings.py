@@ -36,24 +36,33 @@ async def rating_of(tx: Tx, user_id: str) -> dict[str, Any] | None:
 async def locked_rating(tx: Tx, caller: Caller) -> dict[str, Any]:
     """The caller's rating row, made at the start if missing, locked for this transaction: two
     attempts ending at once are rated one after the other (take it before deciding whether an
-    attempt is rated)."""
-    start = Rating()
-    await crud.insert_server_row_once(
-        tx,
-        CHESS_PUZZLE_RATINGS,
-        {
-            "userId": caller.id,
-            "rating": start.rating,
-            "deviation": start.deviation,
-            "volatility": start.volatility,
-            "games": 0,
-            "updatedAt": isoformat_z(utcnow()),
-        },
-        unique=["userId"],
-    )
-    row = await rating_of(tx, str(caller.id))
+    attempt is rated). One statement once the row exists."""
+    me = str(caller.id)
+    row = await _locked(tx, me)
+    if row is None:
+        start = Rating()
+        row = await crud.insert_server_row_once(  # a row this transaction writes is its own
+            tx,
+            CHESS_PUZZLE_RATINGS,
+            {
+                "userId": caller.id,
+                "rating": start.rating,
+                "deviation": start.deviation,
+                "volatility": start.volatility,
+                "games": 0,
+                "updatedAt": isoformat_z(utcnow()),
+            },
+            unique=["userId"],
+        )
+        row = row or await _locked(tx, me)  # another attempt's end made it meanwhile
     assert row is not None
-    return await crud.load_for_write(tx, CHESS_PUZZLE_RATINGS, caller, row["_id"], "owner")
+    return row
+
+
+async def _locked(tx: Tx, user_id: str) -> dict[str, Any] | None:
+    lock = "" if tx.dialect.is_sqlite else "FOR UPDATE"  # SQLite: the transaction is the lock
+    rows = await crud.select_documents(tx, RATINGS, '"userId" = :me', {"me": user_id}, lock)
+    return rows[0] if rows else None
 
 
 async def record_game(tx: Tx, row: dict[str, Any], game: Game | None) -> tuple[int, int]:

@@ -54,23 +54,27 @@ async def start_attempt(tx: Tx, caller: Caller, puzzle_id: str) -> dict[str, Any
     found = await catalogue.puzzle(tx, puzzle_id)
     if found is None:
         raise ValidationFailed.field("puzzleId", "is not a puzzle of the catalogue")
-    start = opening(found["fen"], found["moves"])
-    return await crud.insert_server_row(
-        tx,
-        CHESS_PUZZLE_ATTEMPTS,
-        {
-            "userId": caller.id,
-            "puzzleId": found["_id"],
-            "fen": start.fen,
-            "side": start.side,
-            "played": [start.last_move],
-            "status": "open",
-            "hintUsed": False,
-            "difficulty": found["rating"],
-            "line": found["moves"],
-            "startedAt": isoformat_z(utcnow()),
-        },
-    )
+    row = new_attempt(caller.id, found, isoformat_z(utcnow()))
+    return await crud.insert_server_row(tx, CHESS_PUZZLE_ATTEMPTS, row)
+
+
+def new_attempt(user_id: str | None, puzzle: dict[str, Any], started: str) -> dict[str, Any]:
+    """The `chess_puzzle_attempts` row of a new attempt of the user's at the catalogue's
+    `puzzle` (read with its line), started at `started` (the benchmark seeds its attempts
+    with it too)."""
+    start = opening(puzzle["fen"], puzzle["moves"])
+    return {
+        "userId": user_id,
+        "puzzleId": puzzle["_id"],
+        "fen": start.fen,
+        "side": start.side,
+        "played": [start.last_move],
+        "status": "open",
+        "hintUsed": False,
+        "difficulty": puzzle["rating"],
+        "line": puzzle["moves"],
+        "startedAt": started,
+    }
 
 
 async def _open_attempt(tx: Tx, caller: Caller, attempt_id: str) -> tuple[dict[str, Any], str]:
@@ -126,17 +130,18 @@ async def _finish(
     a hint), write its `chess_puzzles` row, and link the two. The attempt and the row."""
     now = utcnow()
     rating_row = await ratings.locked_rating(tx, caller)  # first: concurrent ends queue here
-    earlier = int(
-        await tx.scalar(
-            'SELECT count(*) FROM chess_puzzles WHERE "userId" = :me AND "lichessPuzzleId" = :p',
-            {"me": caller.id, "p": attempt["puzzleId"]},
-        )
-        or 0
+    # The user's earlier tries at the puzzle, and its deviation should the attempt be rated.
+    counted = await tx.one(
+        'SELECT (SELECT count(*) FROM chess_puzzles WHERE "userId" = :me '
+        'AND "lichessPuzzleId" = :p), '
+        '(SELECT "ratingDeviation" FROM chess_puzzle_catalogue WHERE "_id" = :p)',
+        {"me": caller.id, "p": attempt["puzzleId"]},
     )
+    assert counted is not None
+    earlier = int(counted[0] or 0)
     game = None
     if not earlier and not (verdict.solved and attempt["hintUsed"]):
-        found = await catalogue.puzzle(tx, attempt["puzzleId"])
-        deviation = found["ratingDeviation"] if found else UNKNOWN_DEVIATION
+        deviation = UNKNOWN_DEVIATION if counted[1] is None else int(counted[1])
         game = Game(attempt["difficulty"], deviation, 1.0 if verdict.solved else 0.0)
     before, after = await ratings.record_game(tx, rating_row, game)
     started = datetime.fromisoformat(attempt["startedAt"])
