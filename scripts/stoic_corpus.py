@@ -25,38 +25,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from whitecell.mind.stoic import THEMES  # the build refuses any other theme
+
 ROOT = Path(__file__).resolve().parent.parent
 # The translations (../shared/data/stoic/ beside the checkout, or WHITECELL_STOIC_DATA).
 DATA = Path(os.environ.get("WHITECELL_STOIC_DATA") or ROOT.parent / "shared" / "data" / "stoic")
 PICKS = ROOT / "scripts" / "stoic_picks.tsv"
 OUTPUT = ROOT / "src" / "whitecell" / "mind" / "data" / "stoic_quotes.json"
 
-# Keep in step with whitecell.mind.quotes.THEMES (the build refuses any other theme).
-THEMES = (
-    "acceptance",
-    "action",
-    "adversity",
-    "anger",
-    "character",
-    "community",
-    "control",
-    "death",
-    "desire",
-    "fear",
-    "focus",
-    "friendship",
-    "habits",
-    "integrity",
-    "learning",
-    "nature",
-    "perception",
-    "present moment",
-    "purpose",
-    "self-knowledge",
-    "time",
-    "virtue",
-    "wealth",
-)
 
 # A first word that leans on what came before: the window is not a complete thought.
 LEANING = {
