@@ -3,56 +3,18 @@ progress bar, through the same all-or-nothing import as `POST /api/v1/workouts/i
 
 from __future__ import annotations
 
-import contextlib
-import json
-import sys
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import click
 
+from whitecell.cli.file_imports import run_file_import
 from whitecell.core.config import Settings
-from whitecell.core.context import AppContext
-from whitecell.core.errors import AppError
-from whitecell.core.permissions import Caller
 from whitecell.fitness.imports import import_workouts
-from whitecell.server import run_with_context
-from whitecell.users import service
 
 
 def _run(settings: Settings, source: str, path: Path, email: str, unit: str | None) -> None:
-    async def work(context: AppContext) -> dict[str, Any]:
-        async with context.store.read() as tx:
-            user = await service.user_by_email(tx, email)
-        if user is None:
-            raise click.ClickException(f"no account for {email}")
-        with contextlib.ExitStack() as stack:
-            bars: list[Any] = []
-
-            def progress(done: int, total: int) -> None:
-                if not bars:
-                    bar = click.progressbar(
-                        length=total, label=f"Importing {path.name}", file=sys.stderr
-                    )
-                    bars.append(stack.enter_context(bar))
-                bars[0].update(1)
-
-            try:
-                return await import_workouts(
-                    context.store,
-                    settings,
-                    Caller(user, "cli", "whitecell import"),
-                    path,
-                    source=source,
-                    unit=unit,
-                    progress=progress,
-                )
-            except AppError as error:
-                raise click.ClickException(f"{path}: {error.detail}") from None
-
-    summary = run_with_context(settings, work)
-    summary.pop("seq", None)
-    click.echo(json.dumps(summary))
+    run_file_import(settings, path, email, partial(import_workouts, source=source, unit=unit))
 
 
 _FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
