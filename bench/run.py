@@ -15,21 +15,19 @@ from __future__ import annotations
 import json
 import math
 import os
-import random
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from bench import dataset
+from bench.cases import CASES, Case
 from bench.chess import MOVE_CHECKS_PER_SECOND
 from bench.dataset import DATA_DIR, Manifest
-from bench.history import PROGRAM, five_by_four
 from bench.load import (
     Measurement,
     PythonLoad,
@@ -39,9 +37,8 @@ from bench.load import (
     write_requests,
     wrk_seconds,
 )
-from bench.rows import PER_USER, exercise
+from bench.rows import PER_USER
 from bench.server import running_server
-from whitecell.core.clock import isoformat_z, utcnow
 
 SERVER_CPU, LOAD_CPU = 0, 1
 PG_DATABASE = "whitecell_bench"
@@ -98,171 +95,6 @@ class Options:
             python_load=env("BENCH_LOADGEN", "wrk") == "python",
             keep_postgres=env("BENCH_KEEP_POSTGRES", "") == "1",
         )
-
-
-@dataclass(frozen=True)
-class Case:
-    key: str
-    name: str
-    # (API requests, floor requests): the same targets under /api/v1 and /floor.
-    requests: Callable[[Manifest], tuple[list[Request], list[Request]]]
-    # What the second list is: the floor (the same answer on the bare driver), or another API
-    # request to be compared with, whose answers differ ("baseline", with the ratio it needs).
-    baseline: str = "floor"
-    goal: float = 0.5
-    # Each API request changes what it targets (a chess move moves its attempt on), so none may
-    # be sent twice: the list is walked in order, once, the checks, the warm-up and each
-    # measured half taking a part of their own (`Options.once_slices`).
-    once: bool = False
-    # What each checked API answer must say besides succeeding: None when it does, else why not.
-    expect: Callable[[Any], str | None] | None = None
-    # A write the gamification engine scores: measured again on a server with the engine out of
-    # the API process ("..., scoring elsewhere", as with `whitecell gamification run` beside it).
-    elsewhere: bool = False
-
-
-def _pair(method: str, path: str, token: str, body: str | None = None) -> tuple[Request, Request]:
-    return (
-        Request(method, f"/api/v1/{path}", token, body),
-        Request(method, f"/floor/{path}", token, body),
-    )
-
-
-def _split(pairs: list[tuple[Request, Request]]) -> tuple[list[Request], list[Request]]:
-    return [a for a, _ in pairs], [f for _, f in pairs]
-
-
-def due_cards(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    query = urlencode(
-        {"nextReviewDate[lte]": isoformat_z(utcnow()), "order": "nextReviewDate", "limit": 20}
-    )
-    return _split([_pair("GET", f"flashcards?{query}", u.token) for u in manifest.users])
-
-
-def note_by_id(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    return _split([_pair("GET", f"notes/{n}", u.token) for u in manifest.users for n in u.notes])
-
-
-def notes_search(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    words = manifest.words
-    return _split(
-        [
-            _pair("GET", f"notes?search={quote(words[(i * 5 + k) % len(words)])}", u.token)
-            for i, u in enumerate(manifest.users)
-            for k in range(5)
-        ]
-    )
-
-
-def create_workout(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    rng = random.Random(3)
-    today = utcnow().date().isoformat()
-    pairs = []
-    for user in manifest.users:
-        body = {
-            "date": today,
-            "type": "strength",
-            "name": "Leg day",
-            "duration": 50,
-            "intensity": "high",
-            "calories": 450,
-            "exercises": [exercise(rng) for _ in range(4)],
-        }
-        pairs.append(_pair("POST", "workouts", user.token, json.dumps(body)))
-    return _split(pairs)
-
-
-BODIES_PER_HISTORY_USER = 10
-
-
-def create_workout_5x4(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    """5 lifts x 4 sets on users with three years of them (bench/history.py): each create
-    finds its records against that history. Its floor is the plain create: the same request to
-    the API with the fitness engine's derived work left out (`bench.app`), so the ratio is the
-    share of a create that work leaves (the issue's >= 0.8: records cost at most 20%)."""
-    rng = random.Random(5)
-    today = utcnow().date().isoformat()
-    pairs = []
-    for _ in range(BODIES_PER_HISTORY_USER):
-        for user in (u for u in manifest.users if u.history):
-            body = {
-                "date": today,
-                "type": "strength",
-                "name": "Strength A",
-                "duration": 60,
-                "calories": 450,
-                "intensity": "high",
-                "exercises": five_by_four(user.index, rng, today),
-            }
-            api, _ = _pair("POST", "workouts", user.token, json.dumps(body))
-            pairs.append((api, Request("POST", "/plain/api/v1/workouts", user.token, api.body)))
-    return _split(pairs)
-
-
-def exercise_history(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    return _split(
-        [
-            _pair("GET", f"workouts/exercises/{quote(name)}/history", user.token)
-            for user in manifest.users
-            if user.history
-            for name, _ in PROGRAM
-        ]
-    )
-
-
-def cube_stats(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    """Statistics of 10,000 solves against the plain list of 20 of them (issue 14: within 3x):
-    both through the API, for the users with solves (bench/cubing.py)."""
-    users = [u for u in manifest.users if u.cubes]
-    stats = [Request("GET", "/api/v1/cube_times/stats?cubeType=3x3", u.token) for u in users]
-    listed = [Request("GET", "/api/v1/cube_times?cubeType=3x3&limit=20", u.token) for u in users]
-    return stats, listed
-
-
-def chess_move(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    """The right next move of an open attempt (bench/chess.py), each attempt once, users in
-    turn, against the plain GET of a note by id of the same users through the API (issue 14:
-    within 2x of it)."""
-    users = [u for u in manifest.users if u.chess]
-    moves = [
-        Request(
-            "POST",
-            f"/api/v1/chess_puzzles/attempts/{u.chess[k][0]}/moves",
-            u.token,
-            json.dumps({"move": u.chess[k][1]}),
-        )
-        for k in range(max((len(u.chess) for u in users), default=0))
-        for u in users
-        if k < len(u.chess)
-    ]
-    notes = [Request("GET", f"/api/v1/notes/{n}", u.token) for u in users for n in u.notes]
-    return moves, notes
-
-
-def right_move(answer: Any) -> str | None:
-    if isinstance(answer, dict) and answer.get("correct") is True:
-        return None
-    return f"the move was not found right: {str(answer)[:300]}"
-
-
-CASES = (
-    Case("due", "due flashcards", due_cards),
-    Case("note", "note by id", note_by_id),
-    Case("search", "notes search", notes_search),
-    Case("workout", "create workout", create_workout, elsewhere=True),
-    Case("workout5x4", "create workout 5x4 (3y history)", create_workout_5x4),
-    Case("history", "exercise history (3y)", exercise_history),
-    Case("cubestats", "cube stats (10k solves)", cube_stats, "list of 20 solves", 1 / 3),
-    Case(
-        "chess",
-        "chess move check",
-        chess_move,
-        "note by id through the API",
-        once=True,
-        expect=right_move,
-        elsewhere=True,
-    ),
-)
 
 
 @dataclass(frozen=True)
