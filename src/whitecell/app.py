@@ -28,6 +28,7 @@ from whitecell.core.uploads import upload_routers
 from whitecell.domains import DOMAINS
 from whitecell.home.router import router as home_router
 from whitecell.server import create_context
+from whitecell.web.app import install_web
 
 # Tables whose routes are all written by hand (`/api/v1/users`: `auth/accounts.py`).
 CUSTOM_ROUTES = {"users"}
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="The open, self-hostable backend of the White Cell Protocol.",
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # the web app serves /docs from the package (web/docs.py)
         redoc_url=None,
     )
     install_error_handlers(app)
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every /api/v1 route, found by its table (or group) name; hand-written routes of a table
     # come before its generated ones, as in the list itself.
     app.router.routes.insert(0, TableDispatch(list(app.router.routes)))
+    install_web(app)  # after the API: its pages' error handlers wrap the API's
     return app
 
 

@@ -14,6 +14,11 @@ from whitecell.core.context import AppContext, get_context
 from whitecell.core.errors import Unauthorized
 from whitecell.core.permissions import Caller
 
+# The web app's session cookie (web/cookies.py): the same opaque token as a bearer token. The
+# API reads it only on the realtime feed, which a browser's EventSource and WebSocket open
+# without headers of their own (docs/web.md).
+SESSION_COOKIE = "wc_session"
+
 _bearer = HTTPBearer(auto_error=False, description="A session token from a login endpoint.")
 
 Context = Annotated[AppContext, Depends(get_context)]

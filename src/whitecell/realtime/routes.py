@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import StreamingResponse
 
-from whitecell.auth.dependencies import Credentials
+from whitecell.auth.dependencies import SESSION_COOKIE, Credentials
 from whitecell.core.errors import Unauthorized
 from whitecell.realtime import sse, websocket
 
@@ -27,6 +27,11 @@ async def realtime(socket: WebSocket) -> None:
 async def events(request: Request, credentials: Credentials) -> StreamingResponse:
     """`?table=notes&filter={"subject":"Biology"}` (or `documentId=`), resumed with
     `Last-Event-ID` or `since`. Same messages as the WebSocket protocol (docs/realtime.md)."""
-    if credentials is None:
+    if credentials is not None:
+        return await sse.stream(request, credentials.credentials)
+    # A browser's EventSource sends no header of its own: the web app's session cookie
+    # (SameSite=Lax: never sent on another site's subresource requests).
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
         raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
-    return await sse.stream(request, credentials.credentials)
+    return await sse.stream(request, cookie)

@@ -7,10 +7,12 @@ import contextlib
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import WebSocket, WebSocketDisconnect
 
+from whitecell.auth.dependencies import SESSION_COOKIE
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
 from whitecell.realtime import session
@@ -36,11 +38,26 @@ async def _text(websocket: WebSocket) -> str | None:
     return text if isinstance(text, str) else None
 
 
+def _same_site_cookie(websocket: WebSocket) -> str | None:
+    """The web app's session cookie, on a handshake this site's own page made: a WebSocket is not
+    bound by the same-origin policy, so another site's page could open one with the cookie
+    (cross-site WebSocket hijacking) unless its Origin is checked."""
+    cookie = websocket.cookies.get(SESSION_COOKIE)
+    origin = websocket.headers.get("origin")
+    host = websocket.headers.get("host")
+    if not cookie or not origin or not host:
+        return None
+    return cookie if urlsplit(origin).netloc.lower() == host.lower() else None
+
+
 async def _token(websocket: WebSocket, ctx: AppContext) -> str | None:
-    """The bearer token from the handshake's header, or from a first `auth` message."""
+    """The bearer token from the handshake's header, the browser's session cookie, or a first
+    `auth` message."""
     header = websocket.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
+    if cookie := _same_site_cookie(websocket):
+        return cookie
     try:
         async with asyncio.timeout(ctx.settings.realtime_auth_timeout_seconds):
             raw = await _text(websocket)

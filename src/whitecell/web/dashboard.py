@@ -1,0 +1,50 @@
+"""The dashboard (`/`): the same sections as `GET /api/v1/dashboard`, from the same modules'
+summaries in one read, each section also served alone (`/home/sections/<name>`) so the page
+refreshes just what changed when the realtime feed says so (static/js/live.js)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from whitecell.core.clock import local_today
+from whitecell.core.errors import NotFound
+from whitecell.domains import DOMAINS
+from whitecell.home.router import home_screen
+from whitecell.web.render import render
+from whitecell.web.session import Ctx, WebUser, protect
+
+router = APIRouter(dependencies=[Depends(protect)], include_in_schema=False)
+# The dashboard's sections (templates/home/<name>.html) and the tables whose changes refresh
+# each (the realtime feed's table names).
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "progress": ("xp_logs", "users", "streaks"),
+    "badges": ("badges",),
+    "study": ("flashcards",),
+    "tasks": ("daily_tasks",),
+    "nutrition": ("meals", "nutrition_goals"),
+    "goals": ("study_goals", "fitness_goals"),
+}
+
+
+async def _screen(ctx: Any, user: dict[str, Any]) -> dict[str, Any]:
+    day = local_today(user.get("timezone"))
+    async with ctx.store.read() as tx:
+        parts = [(d.name, await d.today(tx, user, day)) for d in DOMAINS if d.today]
+    return home_screen(parts)
+
+
+@router.get("/")
+async def dashboard(request: Request, user: WebUser, ctx: Ctx) -> Response:
+    screen = await _screen(ctx, user)
+    return render(request, "home/dashboard.html", {"screen": screen, "sections": SECTIONS})
+
+
+@router.get("/home/sections/{name}")
+async def section(name: str, request: Request, user: WebUser, ctx: Ctx) -> Response:
+    if name not in SECTIONS:
+        raise NotFound("No such section.")
+    screen = await _screen(ctx, user)
+    return render(request, f"home/{name}.html", {"screen": screen, "sections": SECTIONS})

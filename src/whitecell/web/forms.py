@@ -1,0 +1,50 @@
+"""Forms as the API checks bodies: the same pydantic models and the same problem details, turned
+into messages shown beside their fields (docs/web.md, "Errors")."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from whitecell.core.errors import AppError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class FormInvalid(Exception):
+    """Field -> message (the field "" for the form as a whole)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def values(form: FormData, *names: str) -> dict[str, Any]:
+    """The named fields that were filled in (an empty field counts as not sent)."""
+    found: dict[str, Any] = {}
+    for name in names:
+        value = form.get(name)
+        if isinstance(value, str) and value.strip() != "":
+            found[name] = value.strip()
+    return found
+
+
+def parse(model: type[Model], data: dict[str, Any]) -> Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise FormInvalid(
+            {
+                ".".join(str(p) for p in e["loc"]) or "": e["msg"].removeprefix("Value error, ")
+                for e in error.errors()
+            }
+        ) from None
+
+
+def problem_errors(error: AppError) -> dict[str, str]:
+    """An API error as form messages: each named field's, else the detail for the whole form."""
+    if error.errors:
+        return {e.field: e.message for e in error.errors}
+    return {"": error.detail}
