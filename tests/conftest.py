@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 import whitecell.models  # noqa: F401  (the whole metadata, for cleaning between tests)
-from tests.support import Api, ClientFactory, Mailbox, api_with, scratch_database, smtp_server
+from tests.support import (
+    Api,
+    Browser,
+    ClientFactory,
+    Mailbox,
+    api_with,
+    scratch_database,
+    smtp_server,
+)
 from tests.support_s3 import S3Server, s3_server
 from whitecell.app import create_app
 from whitecell.core import migrations
@@ -127,3 +135,14 @@ async def client(make_client: ClientFactory) -> httpx.AsyncClient:
 async def api(make_client: ClientFactory) -> Api:
     """The app and its three people: A, B and an administrator, signed in."""
     return await api_with(make_client)
+
+
+@pytest.fixture
+def browser_a(api: Api) -> Browser:
+    """Person A's browser on the web app (their session cookie; forms carry the CSRF token)."""
+    return Browser(api.client, api.context, api.a)
+
+
+@pytest.fixture
+def browser_b(api: Api) -> Browser:
+    return Browser(api.client, api.context, api.b)

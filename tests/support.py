@@ -23,10 +23,12 @@ from sqlalchemy import create_engine, text
 
 from tests.helpers import bearer
 from whitecell.auth import signin
+from whitecell.auth.dependencies import SESSION_COOKIE
 from whitecell.auth.signin import Client
 from whitecell.core.context import AppContext
 from whitecell.core.db import sync_url
 from whitecell.users import service as users
+from whitecell.web.cookies import session_csrf_token
 
 POSTGRES_URL = os.environ.get("WHITECELL_TEST_DATABASE_URL", "")
 CODE_IN_MAIL = re.compile(r"code is (\d{6})")
@@ -140,6 +142,50 @@ class Api:
 
     async def get(self, who: Person, path: str, **params: Any) -> httpx.Response:
         return await self.client.get(f"/api/v1/{path}", params=params, headers=who.headers)
+
+
+@dataclass
+class Browser:
+    """The web app as one person's browser: their session cookie on every request, and on a
+    form post the CSRF token and the Origin of this site (as a page of the app sends them)."""
+
+    client: httpx.AsyncClient
+    context: AppContext
+    who: Person
+
+    @property
+    def csrf(self) -> str:
+        return session_csrf_token(self.context.settings, self.who.token)
+
+    @property
+    def cookie(self) -> dict[str, str]:
+        """The session cookie as a header (the client's own jar is left empty: several
+        people share one client)."""
+        return {"Cookie": f"{SESSION_COOKIE}={self.who.token}"}
+
+    async def get(self, path: str, **params: Any) -> httpx.Response:
+        self.client.cookies.clear()
+        return await self.client.get(path, params=params, headers=self.cookie)
+
+    async def post(
+        self,
+        path: str,
+        data: dict[str, Any] | None = None,
+        *,
+        files: Any = None,
+        htmx: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        self.client.cookies.clear()
+        sent = {**self.cookie, "Origin": str(self.client.base_url).rstrip("/"), **(headers or {})}
+        if htmx:
+            sent["HX-Request"] = "true"
+        return await self.client.post(
+            path,
+            data={"csrf": self.csrf, **(data or {})},
+            files=files,
+            headers=sent,
+        )
 
 
 async def person(context: AppContext, email: str, role: str = "user") -> Person:

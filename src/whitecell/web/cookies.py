@@ -62,7 +62,7 @@ def csrf_token(request: Request, settings: Settings) -> str:
     one is made and set on the response by `remember_anonymous_token`)."""
     token = session_token(request)
     if token:
-        return _session_bound(settings, token)
+        return session_csrf_token(settings, token)
     anonymous = request.cookies.get(ANONYMOUS_CSRF_COOKIE)
     if not anonymous:
         anonymous = getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(24)
@@ -84,7 +84,8 @@ def remember_anonymous_token(request: Request, response: Response, settings: Set
         )
 
 
-def _session_bound(settings: Settings, token: str) -> str:
+def session_csrf_token(settings: Settings, token: str) -> str:
+    """The CSRF token of a signed-in browser: an HMAC of its session token."""
     return hmac.new(settings.secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
 
 
@@ -115,7 +116,7 @@ def check_token(request: Request, settings: Settings, sent: str | None) -> None:
     """403 unless `sent` (the form field or header) is this browser's CSRF token."""
     token = session_token(request)
     expected = (
-        _session_bound(settings, token) if token else request.cookies.get(ANONYMOUS_CSRF_COOKIE)
+        session_csrf_token(settings, token) if token else request.cookies.get(ANONYMOUS_CSRF_COOKIE)
     )
     if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise Forbidden("The form expired or came from elsewhere: reload the page and try again.")
