@@ -73,3 +73,16 @@ async def test_docs_and_assets_come_from_the_package(client: httpx.AsyncClient) 
     assert "immutable" in css.headers["cache-control"]
     manifest = await client.get("/static/manifest.webmanifest")
     assert manifest.status_code == 200
+
+
+async def test_a_signed_in_browser_gets_the_signed_in_body_limit(
+    api: Api, browser_a: Browser
+) -> None:
+    big = "x" * 100_000  # past the anonymous 64 KiB, within the signed-in 1 MiB
+    signed = await browser_a.post("/welcome", {"username": big})
+    assert signed.status_code == 422  # read and refused by validation, not by size
+    api.client.cookies.clear()
+    anonymous = await api.client.post(
+        "/signin/code", data={"email": big}, headers={"Origin": "http://whitecell.test"}
+    )
+    assert anonymous.status_code == 413

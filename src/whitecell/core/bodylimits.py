@@ -108,14 +108,21 @@ class RouteLimits:
         exact = self.exact.get(path)
         if exact is not None:
             return exact if signed else self.anonymous
-        if not signed or not path.startswith(PREFIX):
+        if not signed:
             return self.anonymous
+        if not path.startswith(PREFIX):
+            return self.default  # a page of the web app, signed in by its cookie
         return self.by_group.get(path[len(PREFIX) :].split("/", 1)[0], self.default)
 
 
 class BodyLimitMiddleware:
     def __init__(
-        self, app: ASGIApp, settings: Settings, routes: Iterable[BaseRoute], vouch: Vouch
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        routes: Iterable[BaseRoute],
+        vouch: Vouch,
+        session_cookie: str | None = None,
     ) -> None:
         # Starlette builds its middleware on the first request, once every route is in `routes`.
         self.app = app
@@ -123,6 +130,8 @@ class BodyLimitMiddleware:
         self.timeout = settings.body_timeout_seconds
         self.rate = float(settings.body_min_bytes_per_second)
         self.vouch = vouch
+        # A browser's session cookie is a claim like a bearer token (`name=` as bytes).
+        self.cookie = f"{session_cookie}=".encode() if session_cookie else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -138,6 +147,8 @@ class BodyLimitMiddleware:
                 chunked = True
             elif name == b"authorization" and value[:7].lower() == BEARER:
                 token = value[7:].strip().decode("latin-1")
+            elif name == b"cookie" and self.cookie is not None and token is None:
+                token = _cookie_value(value, self.cookie)
         if not chunked and (
             length == b"0" or (length is None and scope.get("http_version", "1.1") < "2")
         ):
@@ -165,6 +176,15 @@ class BodyLimitMiddleware:
             await send(message)
 
         await self.app(scope, body.receive, send_noting_the_answer)
+
+
+def _cookie_value(header: bytes, prefix: bytes) -> str | None:
+    """The value of the cookie `prefix` (`name=`) in a Cookie header, if any."""
+    for part in header.split(b";"):
+        part = part.strip()
+        if part.startswith(prefix):
+            return part[len(prefix) :].decode("latin-1") or None
+    return None
 
 
 class Claim:
@@ -288,10 +308,16 @@ async def answer_refused(request: Request, exc: Exception) -> JSONResponse:
     return answer(request.scope, exc.error)
 
 
-def install_body_limits(app: FastAPI, settings: Settings, vouch: Vouch) -> None:
+def install_body_limits(
+    app: FastAPI, settings: Settings, vouch: Vouch, session_cookie: str | None = None
+) -> None:
     """Bound every request body of `app` (add it inside the request log, so refusals are logged);
     `vouch` tells whether a bearer token opens a live session."""
     app.add_middleware(
-        BodyLimitMiddleware, settings=settings, routes=app.router.routes, vouch=vouch
+        BodyLimitMiddleware,
+        settings=settings,
+        routes=app.router.routes,
+        vouch=vouch,
+        session_cookie=session_cookie,
     )
     app.add_exception_handler(BodyRefused, answer_refused)
