@@ -12,7 +12,7 @@ from starlette.types import Scope
 
 import whitecell.models  # noqa: F401  (declares every table)
 from whitecell import __version__
-from whitecell.auth.dependencies import optional_caller
+from whitecell.auth.dependencies import SESSION_COOKIE, optional_caller
 from whitecell.auth.service import authenticate
 from whitecell.core.bodylimits import install_body_limits
 from whitecell.core.config import Settings, get_settings
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_method_not_allowed(app)
     install_openapi(app, ROUTE_STATUSES)
-    install_body_limits(app, settings, vouch=live_session)
+    install_body_limits(app, settings, vouch=live_session, session_cookie=SESSION_COOKIE)
     app.add_middleware(RequestLogMiddleware)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.

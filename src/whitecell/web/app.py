@@ -9,9 +9,15 @@ from fastapi.staticfiles import StaticFiles
 from whitecell.web import dashboard, docs, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
+from whitecell.web.study import notes as study_notes
 
 # Each screen's router, in the order of the navigation.
-ROUTERS = (signin.router, dashboard.router, docs.router)
+ROUTERS = (
+    signin.router,
+    dashboard.router,
+    study_notes.router,
+    docs.router,
+)
 
 
 def install_web(app: FastAPI) -> None:
