@@ -10,12 +10,14 @@ from whitecell.web import dashboard, docs, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
 from whitecell.web.study import notes as study_notes
+from whitecell.web.study import quizzes as study_quizzes
 
 # Each screen's router, in the order of the navigation.
 ROUTERS = (
     signin.router,
     dashboard.router,
     study_notes.router,
+    study_quizzes.router,
     docs.router,
 )
 
