@@ -11,6 +11,8 @@ from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
 from whitecell.web.study import notes as study_notes
 from whitecell.web.study import quizzes as study_quizzes
+from whitecell.web.study import sessions as study_sessions
+from whitecell.web.study import textbooks as study_textbooks
 
 # Each screen's router, in the order of the navigation.
 ROUTERS = (
@@ -18,6 +20,8 @@ ROUTERS = (
     dashboard.router,
     study_notes.router,
     study_quizzes.router,
+    study_textbooks.router,
+    study_sessions.router,
     docs.router,
 )
 
