@@ -21,7 +21,9 @@ async def test_a_session_is_started_stopped_and_shown_on_the_heat_map(
     again = await browser_a.post("/study/sessions/start", {"subject": "Maths"})
     assert again.status_code == 409 and "still running" in again.text
     async with api.context.store.read() as tx:
-        session_id, = await tx.one('SELECT "_id" FROM study_sessions WHERE subject = :s', {"s": "Physics"})  # fmt: skip
+        session_id = await tx.scalar(
+            'SELECT "_id" FROM study_sessions WHERE subject = :s', {"s": "Physics"}
+        )
     # Started 45 minutes ago, as far as the server knows.
     async with api.context.store.write() as tx:
         await tx.execute(
