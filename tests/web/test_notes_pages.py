@@ -96,7 +96,9 @@ async def test_search_shows_snippets_with_the_match_marked_and_escaped(
     assert found.status_code == 200
     assert "Organelles" in found.text and "Secret" not in found.text
     assert re.search(r"<mark>mitochondria</mark>", found.text)
-    assert "&lt;b&gt;" in found.text and "<b>" not in found.text
+    # Markup in the note never comes through as markup (PostgreSQL's headline drops the tag,
+    # SQLite's snippet escapes it).
+    assert "<b>" not in found.text
     partial = await browser_a.client.get(
         "/study/notes",
         params={"q": "mitochondria"},
