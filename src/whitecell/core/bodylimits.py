@@ -21,6 +21,9 @@ lookup (docs/api.md, "Request bodies"):
   A bearer token is only a claim: the first time a body would pass the anonymous limit, the
   session is looked up (`vouch`, given by the app), and a token that opens none is held to it;
 - routes that receive a file (`receives_file` in `core/files.py`): `max_upload_mb` and the form;
+- the web app's pages (paths outside `/api/v1`), signed in by the session cookie (a claim too,
+  vouched for the same way): the largest limit a table declares, since a page's form carries
+  what that table's body would (a note of up to a megabyte, form-encoded);
 - `/api/v1/{table}/...`: the table's `max_body_bytes` where it declares more, else `body_limit_kb`.
 """
 
@@ -97,6 +100,8 @@ class RouteLimits:
                     raise ValueError(f"{path}: a route receiving a file needs a fixed path")
                 self.exact[path] = upload
         self.by_group: dict[str, Bound] = dict.fromkeys(_ANONYMOUS_GROUPS, self.anonymous)
+        largest = max((t.max_body_bytes or 0 for t in REGISTRY.values()), default=0)
+        self.pages = Bound(max(largest, self.default.size))
         for table in REGISTRY.values():
             if table.access.create == "anyone":
                 self.by_group[table.name] = self.anonymous
@@ -111,7 +116,7 @@ class RouteLimits:
         if not signed:
             return self.anonymous
         if not path.startswith(PREFIX):
-            return self.default  # a page of the web app, signed in by its cookie
+            return self.pages
         return self.by_group.get(path[len(PREFIX) :].split("/", 1)[0], self.default)
 
 
@@ -130,7 +135,6 @@ class BodyLimitMiddleware:
         self.timeout = settings.body_timeout_seconds
         self.rate = float(settings.body_min_bytes_per_second)
         self.vouch = vouch
-        # A browser's session cookie is a claim like a bearer token (`name=` as bytes).
         self.cookie = f"{session_cookie}=".encode() if session_cookie else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -148,7 +152,7 @@ class BodyLimitMiddleware:
             elif name == b"authorization" and value[:7].lower() == BEARER:
                 token = value[7:].strip().decode("latin-1")
             elif name == b"cookie" and self.cookie is not None and token is None:
-                token = _cookie_value(value, self.cookie)
+                token = self._cookie_token(scope, value)
         if not chunked and (
             length == b"0" or (length is None and scope.get("http_version", "1.1") < "2")
         ):
@@ -177,14 +181,15 @@ class BodyLimitMiddleware:
 
         await self.app(scope, body.receive, send_noting_the_answer)
 
-
-def _cookie_value(header: bytes, prefix: bytes) -> str | None:
-    """The value of the cookie `prefix` (`name=`) in a Cookie header, if any."""
-    for part in header.split(b";"):
-        part = part.strip()
-        if part.startswith(prefix):
-            return part[len(prefix) :].decode("latin-1") or None
-    return None
+    def _cookie_token(self, scope: Scope, header: bytes) -> str | None:
+        """A page's session cookie (the API itself reads bearer tokens only)."""
+        if self.cookie is None or scope["path"].startswith(PREFIX):
+            return None
+        for part in header.split(b";"):
+            part = part.strip()
+            if part.startswith(self.cookie):
+                return part[len(self.cookie) :].decode("latin-1") or None
+        return None
 
 
 class Claim:
@@ -312,7 +317,7 @@ def install_body_limits(
     app: FastAPI, settings: Settings, vouch: Vouch, session_cookie: str | None = None
 ) -> None:
     """Bound every request body of `app` (add it inside the request log, so refusals are logged);
-    `vouch` tells whether a bearer token opens a live session."""
+    `vouch` tells whether a token (bearer, or the pages' `session_cookie`) opens a live session."""
     app.add_middleware(
         BodyLimitMiddleware,
         settings=settings,

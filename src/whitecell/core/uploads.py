@@ -6,6 +6,7 @@ signed links (docs/files.md)."""
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,37 +73,14 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
         """`multipart/form-data` with the {what} in `file` and the other fields as JSON in
         `document`. The server sets {sets}; the file is refused (413, 415, 422) before anything
         is stored."""
-        may_write(table, caller, "create")
-        doc_id = new_id()
-        async with _received(request, ctx.settings, table, doc_id) as received:
-            form, paths, values, facts = received
-            values = {**_document_field(form.get("document")), **values}
-            try:
-                body = create_body(table.name).model_validate(values)
-            except ValidationError as error:
-                raise RequestValidationError(
-                    [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
-                ) from None
-            keys = [file_key(table, str(caller.id), doc_id, variant) for variant in paths]
-            try:
-                for key, path in zip(keys, paths.values(), strict=True):
-                    await ctx.storage.put(key, path)
-                async with ctx.store.write() as tx:
-                    document = await crud.create(
-                        tx,
-                        table,
-                        caller,
-                        {**body.model_dump(mode="json", exclude_unset=True), **facts},
-                        document_id=doc_id,
-                    )
-            except BaseException:
-                for key in keys:  # nothing stored half-way
-                    await ctx.storage.delete(key)
-                raise
+        document, seq = await create_from_upload(
+            request, ctx, table, caller, lambda form: _document_field(form.get("document"))
+        )
+        doc_id = document["_id"]
         return json_response(
             present(document, caller),
             201,
-            {CHANGE_SEQ_HEADER: str(tx.seq), "Location": f"/api/v1/{table.name}/{doc_id}"},
+            {CHANGE_SEQ_HEADER: str(seq), "Location": f"/api/v1/{table.name}/{doc_id}"},
         )
 
     sets = (
@@ -188,11 +166,7 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
             async def link_file(doc_id: str, caller: SignedIn, ctx: Context) -> Response:
                 """For a viewer that cannot send the token (an `<img>`, a PDF viewer): the link
                 works for anyone who has it, until `expiresAt` (`WHITECELL_SIGNED_LINK_SECONDS`)."""
-                async with ctx.store.read() as tx:
-                    await crud.get(tx, table, caller, doc_id)
-                if await ctx.storage.stat(file_key(table, str(caller.id), doc_id, variant)) is None:
-                    raise NotFound(f"This {table.name} document has no uploaded {what}.")
-                url, expires_at = signed_url(ctx.settings, table, doc_id, variant)
+                url, expires_at = await signed_link(ctx, table, caller, doc_id, variant)
                 return json_response({"url": url, "expiresAt": isoformat_z(expires_at)})
 
             return link_file
@@ -205,6 +179,59 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
         )
 
     return router
+
+
+async def create_from_upload(
+    request: Request,
+    ctx: AppContext,
+    table: Table,
+    caller: Caller,
+    fields: Callable[[FormData], dict[str, Any]],
+) -> tuple[dict[str, Any], int]:
+    """Store the multipart request's file and create `table`'s document for it (the API's
+    upload route and the web app's forms): `fields` reads the client's fields from the form.
+    The stored document and the change sequence; nothing is kept if any step fails."""
+    may_write(table, caller, "create")
+    doc_id = new_id()
+    async with _received(request, ctx.settings, table, doc_id) as received:
+        form, paths, values, facts = received
+        values = {**fields(form), **values}
+        try:
+            body = create_body(table.name).model_validate(values)
+        except ValidationError as error:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+            ) from None
+        keys = [file_key(table, str(caller.id), doc_id, variant) for variant in paths]
+        try:
+            for key, path in zip(keys, paths.values(), strict=True):
+                await ctx.storage.put(key, path)
+            async with ctx.store.write() as tx:
+                document = await crud.create(
+                    tx,
+                    table,
+                    caller,
+                    {**body.model_dump(mode="json", exclude_unset=True), **facts},
+                    document_id=doc_id,
+                )
+        except BaseException:
+            for key in keys:  # nothing stored half-way
+                await ctx.storage.delete(key)
+            raise
+    return document, tx.seq
+
+
+async def signed_link(
+    ctx: AppContext, table: Table, caller: Caller, doc_id: str, variant: str = "pdf"
+) -> tuple[str, datetime]:
+    """A short-lived link to the caller's document's file that opens without a token (404
+    unless the document is theirs and has the file)."""
+    async with ctx.store.read() as tx:
+        await crud.get(tx, table, caller, doc_id)
+    if await ctx.storage.stat(file_key(table, str(caller.id), doc_id, variant)) is None:
+        what = "image" if table.upload and table.upload.kind == "image" else "PDF"
+        raise NotFound(f"This {table.name} document has no uploaded {what}.")
+    return signed_url(ctx.settings, table, doc_id, variant)
 
 
 @asynccontextmanager

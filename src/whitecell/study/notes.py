@@ -4,7 +4,7 @@ flashcards from a note."""
 from __future__ import annotations
 
 import html
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -12,8 +12,10 @@ from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.documents import codec
 from whitecell.core.listing import Filter, Sql
+from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.search import fts_columns, search_clause
+from whitecell.core.store import Tx
 from whitecell.study import extract
 from whitecell.study.tables import FLASHCARDS, NOTES
 
@@ -46,20 +48,8 @@ async def backlinks(
     """My notes whose `linkedNotes` hold this note: pinned first, then the latest edited;
     archived notes only with `includeArchived=true`."""
     async with ctx.store.read() as tx:
-        await crud.get(tx, NOTES, caller, note_id)  # 404 unless it is mine
-        c = codec("notes", tx.dialect.name)
-        sql = Sql(c)
-        sql.add('"notes"."userId" = :me', me=caller.id)
-        # A list field's equality filter means "contains", as on the list endpoint.
-        sql.filters([Filter("linkedNotes", "eq", note_id)])
-        if not includeArchived:
-            sql.add('"notes"."isArchived" = :no', no=False)
-        rows = await tx.all(
-            f"SELECT {c.select_list} FROM notes WHERE {sql.where()} "
-            'ORDER BY "isPinned" DESC, "updatedAt" DESC, "_id" DESC LIMIT 200',
-            sql.params,
-        )
-    return json_response({"items": [c.document(row) for row in rows]})
+        items = await backlinks_of(tx, caller, note_id, include_archived=includeArchived)
+    return json_response({"items": items})
 
 
 @router.post(
@@ -123,32 +113,84 @@ async def search(
     """Best matches first, each `{note, snippet}`: the snippet is a short passage of the note,
     HTML-escaped, with the matched words in `<mark>...</mark>`."""
     async with ctx.store.read() as tx:
-        c = codec("notes", tx.dialect.name)
-        sql = Sql(c)
-        sql.add('"notes"."userId" = :me', me=caller.id)
-        if not includeArchived:
-            sql.add('"notes"."isArchived" = :no', no=False)
-        join, match, rank = search_clause(tx.dialect, NOTES, sql, q, owner=caller.id)
-        if tx.dialect.is_sqlite:
-            # The content column (not "best column": the owner term would match `userId`).
-            column = fts_columns(NOTES).index("content")
-            snippet = f"snippet(notes_fts, {column}, char(2), char(3), '…', 16)"
-            rows = await tx.all(
-                f"SELECT {c.select_list}, {snippet} FROM notes {join} "
-                f'WHERE {sql.where()} AND {match} ORDER BY {rank}, notes."_id" LIMIT :limit',
-                {**sql.params, "limit": limit},
-            )
-        else:
-            options = (
-                f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, "
-                'MaxFragments=2, FragmentDelimiter=" … "'
-            )
-            rows = await tx.all(
-                f"SELECT found.*, ts_headline('english', found.content, "
-                f"websearch_to_tsquery('english', :search), :options) FROM ("
-                f"SELECT {c.select_list} FROM notes WHERE {sql.where()} AND {match} "
-                f'ORDER BY {rank}, notes."_id" LIMIT :limit) AS found',
-                {**sql.params, "limit": limit, "options": options},
-            )
-    items = [{"note": c.document(row[:-1]), "snippet": _highlighted(row[-1])} for row in rows]
+        items = await search_notes(tx, caller, q, limit=limit, include_archived=includeArchived)
     return json_response({"items": items})
+
+
+# -- queries the API and the web app share ---------------------------------------------------
+
+
+async def backlinks_of(
+    tx: Tx, caller: Caller, note_id: str, *, include_archived: bool = False
+) -> list[dict[str, Any]]:
+    """My notes whose `linkedNotes` hold this note (404 unless it is mine): pinned first, then
+    the latest edited."""
+    await crud.get(tx, NOTES, caller, note_id)
+    c = codec("notes", tx.dialect.name)
+    sql = Sql(c)
+    sql.add('"notes"."userId" = :me', me=caller.id)
+    # A list field's equality filter means "contains", as on the list endpoint.
+    sql.filters([Filter("linkedNotes", "eq", note_id)])
+    if not include_archived:
+        sql.add('"notes"."isArchived" = :no', no=False)
+    rows = await tx.all(
+        f"SELECT {c.select_list} FROM notes WHERE {sql.where()} "
+        'ORDER BY "isPinned" DESC, "updatedAt" DESC, "_id" DESC LIMIT 200',
+        sql.params,
+    )
+    return [c.document(row) for row in rows]
+
+
+async def search_notes(
+    tx: Tx, caller: Caller, q: str, *, limit: int = 20, include_archived: bool = False
+) -> list[dict[str, Any]]:
+    """Best matches first, each `{note, snippet}`: the snippet HTML-escaped, with the matched
+    words in `<mark>...</mark>`."""
+    c = codec("notes", tx.dialect.name)
+    sql = Sql(c)
+    sql.add('"notes"."userId" = :me', me=caller.id)
+    if not include_archived:
+        sql.add('"notes"."isArchived" = :no', no=False)
+    join, match, rank = search_clause(tx.dialect, NOTES, sql, q, owner=caller.id)
+    if tx.dialect.is_sqlite:
+        # The content column (not "best column": the owner term would match `userId`).
+        column = fts_columns(NOTES).index("content")
+        snippet = f"snippet(notes_fts, {column}, char(2), char(3), '…', 16)"
+        rows = await tx.all(
+            f"SELECT {c.select_list}, {snippet} FROM notes {join} "
+            f'WHERE {sql.where()} AND {match} ORDER BY {rank}, notes."_id" LIMIT :limit',
+            {**sql.params, "limit": limit},
+        )
+    else:
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        rows = await tx.all(
+            f"SELECT found.*, ts_headline('english', found.content, "
+            f"websearch_to_tsquery('english', :search), :options) FROM ("
+            f"SELECT {c.select_list} FROM notes WHERE {sql.where()} AND {match} "
+            f'ORDER BY {rank}, notes."_id" LIMIT :limit) AS found',
+            {**sql.params, "limit": limit, "options": options},
+        )
+    return [{"note": c.document(row[:-1]), "snippet": _highlighted(row[-1])} for row in rows]
+
+
+async def titles_like(tx: Tx, caller: Caller, start: str, *, limit: int = 10) -> list[str]:
+    """My note titles holding `start` (case-insensitive), those that begin with it first: what
+    `[[` offers in the editor."""
+    pattern = start.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = await tx.all(
+        'SELECT title FROM notes WHERE "userId" = :me AND "isArchived" = :no '
+        "AND lower(title) LIKE :pattern ESCAPE '\\' "
+        "ORDER BY CASE WHEN lower(title) LIKE :prefix ESCAPE '\\' THEN 0 ELSE 1 END, "
+        '"updatedAt" DESC LIMIT :limit',
+        {
+            "me": caller.id,
+            "no": False,
+            "pattern": f"%{pattern}%",
+            "prefix": f"{pattern}%",
+            "limit": limit,
+        },
+    )
+    return list(dict.fromkeys(str(row[0]) for row in rows))

@@ -143,7 +143,7 @@ def build_questions(
     return questions
 
 
-def _public(draft: dict[str, Any]) -> dict[str, Any]:
+def public(draft: dict[str, Any]) -> dict[str, Any]:
     """The draft as the client sees it: no answer key."""
     return {
         **draft,
@@ -155,45 +155,69 @@ def _public(draft: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/generate", status_code=201, summary="Build a quiz from my flashcards")
 async def generate(body: QuizRequest, caller: SignedIn, ctx: Context) -> Response:
+    async with ctx.store.write() as tx:
+        draft = await generate_draft(tx, caller, body)
+    return json_response(public(draft), 201)
+
+
+async def generate_draft(tx: Tx, caller: Caller, body: QuizRequest) -> dict[str, Any]:
+    """A new draft from my flashcards, stored until it is submitted (its key included)."""
     draft_id = new_id()
     rng = random.Random(draft_id)  # noqa: S311 (shuffling options, not secrets)
-    async with ctx.store.write() as tx:
-        cards = await _cards(tx, caller, body.subject)
-        if not cards:
-            raise ValidationFailed.field(
-                "subject" if body.subject else "count", "there are no flashcards to quiz you on"
-            )
-        questions = build_questions(cards, body, rng)
-        created = utcnow()
-        draft = {
-            "_id": draft_id,
-            "userId": caller.id,
-            "title": body.title or f"{body.subject or 'Mixed'} quiz",
-            "subject": body.subject or "Mixed",
-            "difficulty": body.difficulty,
-            "questions": questions,
-            "timeLimit": body.timeLimit,
-            "createdAt": isoformat_z(created),
-        }
-        c = codec("quizzes", tx.dialect.name)
-        await tx.execute(
-            'INSERT INTO quiz_drafts ("_id", "userId", title, subject, difficulty, questions, '
-            '"timeLimit", "createdAt") VALUES (:_id, :userId, :title, :subject, :difficulty, '
-            ":questions, :timeLimit, :createdAt)",
-            {
-                **draft,
-                "questions": c.bind("questions", questions),
-                "createdAt": tx.store.bind_timestamp(created),
-            },
+    cards = await _cards(tx, caller, body.subject)
+    if not cards:
+        raise ValidationFailed.field(
+            "subject" if body.subject else "count", "there are no flashcards to quiz you on"
         )
-    return json_response(_public(draft), 201)
+    questions = build_questions(cards, body, rng)
+    created = utcnow()
+    draft = {
+        "_id": draft_id,
+        "userId": caller.id,
+        "title": body.title or f"{body.subject or 'Mixed'} quiz",
+        "subject": body.subject or "Mixed",
+        "difficulty": body.difficulty,
+        "questions": questions,
+        "timeLimit": body.timeLimit,
+        "createdAt": isoformat_z(created),
+    }
+    c = codec("quizzes", tx.dialect.name)
+    await tx.execute(
+        'INSERT INTO quiz_drafts ("_id", "userId", title, subject, difficulty, questions, '
+        '"timeLimit", "createdAt") VALUES (:_id, :userId, :title, :subject, :difficulty, '
+        ":questions, :timeLimit, :createdAt)",
+        {
+            **draft,
+            "questions": c.bind("questions", questions),
+            "createdAt": tx.store.bind_timestamp(created),
+        },
+    )
+    return draft
 
 
-async def _take_draft(tx: Tx, caller: Caller, draft_id: str) -> dict[str, Any]:
-    lock = "" if tx.dialect.is_sqlite else " FOR UPDATE"
+async def open_draft(tx: Tx, caller: Caller, draft_id: str) -> dict[str, Any]:
+    """A draft waiting for answers, as the client sees it (no key), with `deadline`: when its
+    time limit runs out (None without one). 404 unless it is mine and not yet submitted."""
+    draft = await _take_draft(tx, caller, draft_id, lock=False)
+    limit = draft["timeLimit"]
+    started: datetime = draft["createdAt"]
+    return public(
+        {
+            **draft,
+            "_id": draft_id,
+            "createdAt": isoformat_z(started),
+            "deadline": isoformat_z(started + timedelta(seconds=limit)) if limit else None,
+        }
+    )
+
+
+async def _take_draft(
+    tx: Tx, caller: Caller, draft_id: str, *, lock: bool = True
+) -> dict[str, Any]:
+    for_update = "" if tx.dialect.is_sqlite or not lock else " FOR UPDATE"
     row = await tx.one(
         'SELECT title, subject, difficulty, questions, "timeLimit", "createdAt" FROM quiz_drafts '
-        f'WHERE "_id" = :id AND "userId" = :me{lock}',
+        f'WHERE "_id" = :id AND "userId" = :me{for_update}',
         {"id": draft_id, "me": caller.id},
     )
     if row is None:
@@ -223,30 +247,56 @@ async def submit(draft_id: str, body: Submission, caller: SignedIn, ctx: Context
     """Grades on the server and stores the quiz (with its key and feedback) in `quizzes`. After
     `timeLimit` (plus 5 s for the network) answers are refused; a quiz is submitted once."""
     async with ctx.store.write() as tx:
-        draft = await _take_draft(tx, caller, draft_id)
-        started: datetime = draft["createdAt"]
-        elapsed = utcnow() - started
-        if draft["timeLimit"] and elapsed > timedelta(seconds=draft["timeLimit"]) + GRACE:
-            raise Conflict(f"Time is up: the limit was {draft['timeLimit']} s.")
-        if len(body.answers) > len(draft["questions"]):
-            raise ValidationFailed.field("answers", "has more answers than there are questions")
-        await tx.execute('DELETE FROM quiz_drafts WHERE "_id" = :id', {"id": draft_id})
-        quiz = await crud.create(
-            tx,
-            QUIZZES,
-            caller,
-            {
-                "title": draft["title"],
-                "subject": draft["subject"],
-                "questions": draft["questions"],
-                "userAnswers": body.answers,
-                "difficulty": draft["difficulty"],
-                "timeSpent": int(elapsed.total_seconds()),
-                "timeLimit": draft["timeLimit"],
-                "isAIGenerated": False,
-            },
-        )
+        quiz = await submit_answers(tx, caller, draft_id, body.answers)
     return json_response(quiz, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+async def submit_answers(
+    tx: Tx, caller: Caller, draft_id: str, answers: list[str]
+) -> dict[str, Any]:
+    """Grade the draft and store it in `quizzes` (409 once its time limit, plus 5 s, passed)."""
+    draft = await _take_draft(tx, caller, draft_id)
+    started: datetime = draft["createdAt"]
+    elapsed = utcnow() - started
+    if draft["timeLimit"] and elapsed > timedelta(seconds=draft["timeLimit"]) + GRACE:
+        raise Conflict(f"Time is up: the limit was {draft['timeLimit']} s.")
+    if len(answers) > len(draft["questions"]):
+        raise ValidationFailed.field("answers", "has more answers than there are questions")
+    await tx.execute('DELETE FROM quiz_drafts WHERE "_id" = :id', {"id": draft_id})
+    return await crud.create(
+        tx,
+        QUIZZES,
+        caller,
+        {
+            "title": draft["title"],
+            "subject": draft["subject"],
+            "questions": draft["questions"],
+            "userAnswers": answers,
+            "difficulty": draft["difficulty"],
+            "timeSpent": int(elapsed.total_seconds()),
+            "timeLimit": draft["timeLimit"],
+            "isAIGenerated": False,
+        },
+    )
+
+
+async def waiting_drafts(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
+    """My drafts not yet submitted, the latest first (title, subject, time limit, started)."""
+    rows = await tx.all(
+        'SELECT "_id", title, subject, "timeLimit", "createdAt" FROM quiz_drafts '
+        'WHERE "userId" = :me ORDER BY "createdAt" DESC LIMIT 50',
+        {"me": caller.id},
+    )
+    return [
+        {
+            "_id": row[0],
+            "title": row[1],
+            "subject": row[2],
+            "timeLimit": row[3],
+            "createdAt": isoformat_z(tx.store.read_timestamp(row[4])),
+        }
+        for row in rows
+    ]
 
 
 @router.get("/stats", summary="Quiz history: accuracy per subject, overall and week by week")

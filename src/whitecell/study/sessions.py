@@ -32,19 +32,25 @@ async def stats(
 ) -> Response:
     """Over the last `days` days (in the user's time zone, today included): minutes per subject
     per day and per ISO week, totals per subject, and `heatmap`: every day with its minutes."""
+    async with ctx.store.read() as tx:
+        payload = await study_stats(tx, caller, days)
+    return json_response(payload)
+
+
+async def study_stats(tx: Tx, caller: Caller, days: int = 365) -> dict[str, Any]:
+    """The payload of `GET /study_sessions/stats` (the API's and the web app's)."""
     today = local_today((caller.user or {}).get("timezone"))
     first = today - timedelta(days=days - 1)
-    async with ctx.store.read() as tx:
-        c = codec("study_sessions", tx.dialect.name)
-        rows = await tx.all(
-            'SELECT "date", subject, duration FROM study_sessions '
-            'WHERE "userId" = :me AND "date" >= :first AND "date" <= :today',
-            {
-                "me": caller.id,
-                "first": c.bind("date", first.isoformat()),
-                "today": c.bind("date", today.isoformat()),
-            },
-        )
+    c = codec("study_sessions", tx.dialect.name)
+    rows = await tx.all(
+        'SELECT "date", subject, duration FROM study_sessions '
+        'WHERE "userId" = :me AND "date" >= :first AND "date" <= :today',
+        {
+            "me": caller.id,
+            "first": c.bind("date", first.isoformat()),
+            "today": c.bind("date", today.isoformat()),
+        },
+    )
     per_day: dict[tuple[str, str], int] = defaultdict(int)
     per_week: dict[tuple[str, str], int] = defaultdict(int)
     per_subject: dict[str, int] = defaultdict(int)
@@ -72,7 +78,7 @@ async def stats(
         "heatmap": heatmap,
         "studyDays": sum(1 for minutes in heat.values() if minutes > 0),
     }
-    return json_response(payload)
+    return payload
 
 
 class Start(WriteModel):
@@ -88,16 +94,7 @@ class Start(WriteModel):
 async def start(body: Start, caller: SignedIn, ctx: Context) -> Response:
     """One session runs at a time (409 while another is running). Stop it to record it."""
     async with ctx.store.write() as tx:
-        running = await tx.scalar(
-            'SELECT "_id" FROM study_sessions WHERE "userId" = :me '
-            'AND "startedAt" IS NOT NULL AND "endedAt" IS NULL',
-            {"me": caller.id},
-        )
-        if running is not None:
-            raise Conflict(f"Session {running} is still running: stop it first.")
-        # Server code may set server-owned fields: only request bodies refuse them.
-        values = {"subject": body.subject, "duration": 0, "startedAt": isoformat_z(utcnow())}
-        session = await crud.create(tx, STUDY_SESSIONS, caller, values)
+        session = await start_session(tx, caller, body.subject)
     return json_response(session, 201, {CHANGE_SEQ_HEADER: str(tx.seq)})
 
 
@@ -110,16 +107,45 @@ async def stop(session_id: str, caller: SignedIn, ctx: Context) -> Response:
     """Sets `duration` (whole minutes, at most a day) and counts what happened meanwhile: notes
     created, flashcard reviews, quizzes taken (docs/study.md)."""
     async with ctx.store.write() as tx:
-        session = await crud.load_for_write(tx, STUDY_SESSIONS, caller, session_id, "owner")
-        if session["startedAt"] is None or session["endedAt"] is not None:
-            raise Conflict("This session is not running.")
-        began = datetime.fromisoformat(session["startedAt"])
-        ended = utcnow()
-        minutes = min(24 * 60, round((ended - began).total_seconds() / 60))
-        counts = await _window_counts(tx, caller, began, ended)
-        changes = {"duration": minutes, "endedAt": isoformat_z(ended), **counts}
-        updated = await crud.update(tx, STUDY_SESSIONS, caller, session_id, changes)
+        updated = await stop_session(tx, caller, session_id)
     return json_response(updated, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+
+
+async def running_session(tx: Tx, caller: Caller) -> dict[str, Any] | None:
+    """My session that is running (started, not stopped), if any."""
+    running = await tx.scalar(
+        'SELECT "_id" FROM study_sessions WHERE "userId" = :me '
+        'AND "startedAt" IS NOT NULL AND "endedAt" IS NULL',
+        {"me": caller.id},
+    )
+    return None if running is None else await crud.get(tx, STUDY_SESSIONS, caller, running)
+
+
+async def start_session(tx: Tx, caller: Caller, subject: str) -> dict[str, Any]:
+    """One session runs at a time (409 while another is running)."""
+    running = await tx.scalar(
+        'SELECT "_id" FROM study_sessions WHERE "userId" = :me '
+        'AND "startedAt" IS NOT NULL AND "endedAt" IS NULL',
+        {"me": caller.id},
+    )
+    if running is not None:
+        raise Conflict(f"Session {running} is still running: stop it first.")
+    # Server code may set server-owned fields: only request bodies refuse them.
+    values = {"subject": subject, "duration": 0, "startedAt": isoformat_z(utcnow())}
+    return await crud.create(tx, STUDY_SESSIONS, caller, values)
+
+
+async def stop_session(tx: Tx, caller: Caller, session_id: str) -> dict[str, Any]:
+    """Record the running session: its minutes and what happened meanwhile."""
+    session = await crud.load_for_write(tx, STUDY_SESSIONS, caller, session_id, "owner")
+    if session["startedAt"] is None or session["endedAt"] is not None:
+        raise Conflict("This session is not running.")
+    began = datetime.fromisoformat(session["startedAt"])
+    ended = utcnow()
+    minutes = min(24 * 60, round((ended - began).total_seconds() / 60))
+    counts = await _window_counts(tx, caller, began, ended)
+    changes = {"duration": minutes, "endedAt": isoformat_z(ended), **counts}
+    return await crud.update(tx, STUDY_SESSIONS, caller, session_id, changes)
 
 
 async def _window_counts(

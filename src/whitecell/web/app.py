@@ -9,9 +9,21 @@ from fastapi.staticfiles import StaticFiles
 from whitecell.web import dashboard, docs, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
+from whitecell.web.study import notes as study_notes
+from whitecell.web.study import quizzes as study_quizzes
+from whitecell.web.study import sessions as study_sessions
+from whitecell.web.study import textbooks as study_textbooks
 
 # Each screen's router, in the order of the navigation.
-ROUTERS = (signin.router, dashboard.router, docs.router)
+ROUTERS = (
+    signin.router,
+    dashboard.router,
+    study_notes.router,
+    study_quizzes.router,
+    study_textbooks.router,
+    study_sessions.router,
+    docs.router,
+)
 
 
 def install_web(app: FastAPI) -> None:

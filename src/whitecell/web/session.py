@@ -12,6 +12,7 @@ from whitecell.auth import service
 from whitecell.auth.service import Authenticated
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
+from whitecell.core.permissions import Caller
 from whitecell.web.cookies import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -84,3 +85,12 @@ def sign_in_path(next_path: str) -> str:
 WebSession = Annotated[Authenticated, Depends(current_session)]
 WebUser = Annotated[dict[str, Any], Depends(current_user)]
 Ctx = Annotated[AppContext, Depends(_context)]
+
+
+async def current_caller(request: Request, auth: WebSession) -> Caller:
+    """The signed-in browser as the domain functions' `Caller` (as the API builds it)."""
+    ip = request.client.host if request.client else None
+    return Caller(auth.user, ip, request.headers.get("user-agent"))
+
+
+WebCaller = Annotated[Caller, Depends(current_caller)]

@@ -1,0 +1,1 @@
+"""The study screens (issue 15): review, flashcards, notes, quizzes, textbooks, sessions."""
