@@ -6,12 +6,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from whitecell.web import dashboard, docs, signin
+from whitecell.web import dashboard, discipline, docs, me, progress, recovery, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
 
 # Each screen's router, in the order of the navigation.
-ROUTERS = (signin.router, dashboard.router, docs.router)
+ROUTERS = (
+    signin.router,
+    dashboard.router,
+    discipline.router,
+    recovery.router,
+    me.router,
+    progress.router,
+    docs.router,
+)
 
 
 def install_web(app: FastAPI) -> None:
