@@ -160,6 +160,8 @@ async def test_ticking_habits_completes_the_day_and_its_streak(
     undone = await browser_a.post(url, {"habit": "1"}, htmx=True)
     assert 'data-habit="1" aria-pressed="false"' in undone.text and 'data-streak="0"' in undone.text
     assert (await browser_b.post(url, {"habit": "0"}, htmx=True)).status_code == 404
+    gone = await browser_a.post(url, {"habit": "7"}, htmx=True)
+    assert gone.status_code == 422 and 'role="alert"' in gone.text and 'id="stack-' in gone.text
 
 
 async def test_a_habit_stack_can_be_added_and_a_bad_one_is_refused(browser_a: Browser) -> None:

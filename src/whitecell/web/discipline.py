@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from whitecell.core import crud
 from whitecell.core.bodies import create_body, update_body
 from whitecell.core.clock import local_today
-from whitecell.core.errors import AppError
+from whitecell.core.errors import AppError, ValidationFailed
 from whitecell.core.permissions import Caller
 from whitecell.discipline.habits import mark_stack
 from whitecell.discipline.queries import carry_over_tasks, tasks_of_day, today_view
@@ -226,6 +226,10 @@ async def tick_habit(stack_id: str, request: Request, caller: WebCaller, ctx: Ct
             done = int(which) not in shown["doneToday"]
         else:
             habits, done = None, not shown["completeToday"]
-        stored = await mark_stack(tx, caller, stack_id, today, habits, done, today)
+        try:
+            stored = await mark_stack(tx, caller, stack_id, today, habits, done, today)
+        except ValidationFailed as refused:  # a habit the stack no longer has (edited elsewhere)
+            context = {"stack": shown, "error": refused.detail}
+            return render(request, "discipline/stack.html", context, status=422)
     context = {"stack": _stack_view(stored, caller, today.isoformat())}
     return _done(request, render(request, "discipline/stack.html", context))
