@@ -4,23 +4,20 @@ carrying unfinished tasks over to another day (docs/discipline.md, "Daily tasks"
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from whitecell.auth.dependencies import Context, SignedIn
-from whitecell.core import crud
 from whitecell.core.clock import local_today
 from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
 from whitecell.core.types import Day
-from whitecell.discipline.queries import overdue_tasks, tasks_of_day
-from whitecell.discipline.recurrences import make_all_due_instances
-from whitecell.discipline.rules import completion_rates, merged_task, same_task
+from whitecell.discipline.queries import carry_over_tasks, today_view
+from whitecell.discipline.rules import completion_rates
 from whitecell.discipline.tables import DAILY_TASKS
 
 router = APIRouter(prefix="/api/v1/daily_tasks", tags=["discipline"])
@@ -32,20 +29,9 @@ async def today(caller: SignedIn, ctx: Context) -> Response:
     then the earliest `dueTime`, none last), with `done` of `total`; `overdue`: unfinished
     tasks of earlier days, the oldest first (at most 100; `overdueCount` counts them all).
     Recurring tasks due by then are made first."""
-    me = str(caller.id)
     day = local_today((caller.user or {}).get("timezone"))
     async with ctx.store.write() as tx:
-        await make_all_due_instances(tx, me, day)
-        items = await tasks_of_day(tx, me, day)
-        overdue, overdue_count = await overdue_tasks(tx, me, day)
-    payload = {
-        "date": day.isoformat(),
-        "items": items,
-        "done": sum(1 for t in items if t["completed"]),
-        "total": len(items),
-        "overdue": overdue,
-        "overdueCount": overdue_count,
-    }
+        payload = await today_view(tx, str(caller.id), day)
     return json_response(payload)
 
 
@@ -100,33 +86,7 @@ async def carry_over(caller: SignedIn, ctx: Context, body: CarryOver | None = No
     if source == target:
         raise ValidationFailed.field("to", "must be another day than `from`.")
     async with ctx.store.write() as tx:
-        moved, merged = await _carry_over(tx, str(caller.id), source, target)
+        moved, merged = await carry_over_tasks(tx, str(caller.id), source, target)
     payload = {"from": source.isoformat(), "to": target.isoformat(), "moved": moved}
     payload["merged"] = merged
     return json_response(payload, headers={CHANGE_SEQ_HEADER: str(tx.seq)})
-
-
-async def _carry_over(
-    tx: Tx, me: str, source: date, target: date
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    already = await tasks_of_day(tx, me, target)
-    moved: list[dict[str, Any]] = []
-    merged: list[dict[str, str]] = []
-    for task in await tasks_of_day(tx, me, source):
-        if task["completed"]:
-            continue
-        twin = next((t for t in already if same_task(t, task)), None)
-        if twin is None:
-            [stored] = await crud.update_server_rows(
-                tx, DAILY_TASKS, '"_id" = :id', {"id": task["_id"]}, {"date": target.isoformat()}
-            )
-            already.append(stored)
-            moved.append(stored)
-            continue
-        changes = merged_task(twin, task)
-        if changes:
-            updated = await crud.update_server_row(tx, DAILY_TASKS, twin, changes)
-            already[already.index(twin)] = updated
-        await crud.delete_server_rows(tx, DAILY_TASKS, '"_id" = :id', {"id": task["_id"]})
-        merged.append({"_id": task["_id"], "into": twin["_id"]})
-    return moved, merged

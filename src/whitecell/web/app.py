@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from whitecell.web import dashboard, docs, signin
+from whitecell.web import dashboard, discipline, docs, me, progress, recovery, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
 from whitecell.web.study import notes as study_notes
@@ -22,6 +22,10 @@ ROUTERS = (
     study_quizzes.router,
     study_textbooks.router,
     study_sessions.router,
+    discipline.router,
+    recovery.router,
+    me.router,
+    progress.router,
     docs.router,
 )
 

@@ -29,7 +29,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-async def _screen(ctx: Any, user: dict[str, Any]) -> dict[str, Any]:
+async def today_screen(ctx: Any, user: dict[str, Any]) -> dict[str, Any]:
+    """What the dashboard shows (`GET /api/v1/dashboard`'s sections): for the page, a section
+    alone, and the discipline page's task toggle answering the dashboard (`back=home`)."""
     day = local_today(user.get("timezone"))
     async with ctx.store.read() as tx:
         parts = [(d.name, await d.today(tx, user, day)) for d in DOMAINS if d.today]
@@ -38,7 +40,7 @@ async def _screen(ctx: Any, user: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/")
 async def dashboard(request: Request, user: WebUser, ctx: Ctx) -> Response:
-    screen = await _screen(ctx, user)
+    screen = await today_screen(ctx, user)
     return render(request, "home/dashboard.html", {"screen": screen, "sections": SECTIONS})
 
 
@@ -46,5 +48,5 @@ async def dashboard(request: Request, user: WebUser, ctx: Ctx) -> Response:
 async def section(name: str, request: Request, user: WebUser, ctx: Ctx) -> Response:
     if name not in SECTIONS:
         raise NotFound("No such section.")
-    screen = await _screen(ctx, user)
+    screen = await today_screen(ctx, user)
     return render(request, f"home/{name}.html", {"screen": screen, "sections": SECTIONS})
