@@ -20,12 +20,11 @@ from whitecell.core.permissions import Caller
 from whitecell.discipline.habits import mark_stack
 from whitecell.discipline.queries import carry_over_tasks, tasks_of_day, today_view
 from whitecell.discipline.tables import DAILY_TASKS, HABIT_STACKS, TASK_RECURRENCES
-from whitecell.web.callers import WebCaller
 from whitecell.web.dashboard import SECTIONS, today_screen
 from whitecell.web.forms import FormInvalid, parse, problem_errors, values
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
-from whitecell.web.session import Ctx, protect
+from whitecell.web.session import Ctx, WebCaller, protect
 
 router = APIRouter(dependencies=[Depends(protect)], include_in_schema=False)
 # Priority 5 is the most urgent (docs/discipline.md), and earns the most XP.

@@ -17,10 +17,9 @@ from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
 from whitecell.discipline.tables import PMO_TRACKER
-from whitecell.web.callers import WebCaller
 from whitecell.web.forms import FormInvalid, parse, problem_errors, values
 from whitecell.web.render import render
-from whitecell.web.session import Ctx, protect
+from whitecell.web.session import Ctx, WebCaller, protect
 
 router = APIRouter(dependencies=[Depends(protect)], include_in_schema=False)
 LEVELS = (
