@@ -66,6 +66,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         enable_async=False,
+        auto_reload=False,  # templates ship in the package: never stat them on each render
     )
     env.globals.update(asset=asset, version=__version__)
     env.filters["markdown"] = markdown
