@@ -39,6 +39,7 @@ from whitecell.gamification import tables as gamification_tables
 from whitecell.gamification import today as gamification_today
 from whitecell.mind import routes as mind_routes
 from whitecell.mind import tables as mind_tables
+from whitecell.mind import today as mind_today
 from whitecell.realtime import routes as realtime_routes
 from whitecell.study import jobs as study_jobs
 from whitecell.study import routes as study_routes
@@ -78,7 +79,7 @@ DOMAINS: tuple[Domain, ...] = (
         today=study_today.today_summary,
     ),
     Domain("fitness", fitness_tables, fitness_routes.router, today=fitness_today.today_summary),
-    Domain("mind", mind_tables, mind_routes.router),
+    Domain("mind", mind_tables, mind_routes.router, today=mind_today.today_summary),
     Domain(
         "discipline",
         discipline_tables,

@@ -5,12 +5,13 @@ as today's; themes of the list only."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
 import pytest
 
 from tests.samples import sample_body
-from tests.support import Api, Person
+from tests.support import Api, Browser, Person
 from whitecell.mind.corpus import load_corpus, shipped_quotes
 from whitecell.mind.stoic import PROMPTS
 
@@ -138,3 +139,23 @@ async def test_a_quote_s_theme_is_one_of_the_list(api: Api) -> None:
     bad = await api.client.patch(path, json={"theme": "wisdom"}, headers=api.admin.headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "theme"
     assert (await api.get(api.a, f"stoic_quotes/{made['_id']}")).json()["theme"] == "present moment"
+
+
+async def test_the_dashboard_shows_the_quote_of_the_day_and_the_web_page_too(
+    corpus: Api, browser_a: Browser
+) -> None:
+    api = corpus
+    board = await api.client.get("/api/v1/dashboard", headers=api.a.headers)
+    assert board.status_code == 200
+    assert board.json()["quote"] == await daily(api, api.a)
+    page = await browser_a.get("/")
+    quote = board.json()["quote"]["quote"]
+    assert escape(quote["quote"]) in page.text and escape(quote["author"]) in page.text
+
+
+async def test_without_quotes_the_dashboard_says_so_instead_of_failing(api: Api) -> None:
+    async with api.context.store.write() as tx:
+        await tx.execute("DELETE FROM stoic_quotes")
+    board = await api.client.get("/api/v1/dashboard", headers=api.a.headers)
+    assert board.status_code == 200
+    assert board.json()["quote"] is None

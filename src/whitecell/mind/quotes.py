@@ -46,7 +46,8 @@ async def set_saved(tx: Tx, caller: Caller, quote: dict[str, Any], saved: bool) 
     return quote
 
 
-def _daily(caller: Caller, quote: dict[str, Any], pick: DailyPick, day: date) -> dict[str, Any]:
+def daily_view(caller: Caller, quote: dict[str, Any], pick: DailyPick, day: date) -> dict[str, Any]:
+    """The day's quote as the caller sees it, with `saved`, the prompt and the cycle."""
     return {
         "date": day.isoformat(),
         "quote": present_quote(quote, caller),
@@ -67,7 +68,7 @@ async def daily_quote(caller: SignedIn, ctx: Context) -> Response:
     async with ctx.store.read() as tx:
         pick = await todays_pick(tx, day)
         quote = await get(tx, STOIC_QUOTES, caller, pick.quote_id)
-    return json_response(_daily(caller, quote, pick, day))
+    return json_response(daily_view(caller, quote, pick, day))
 
 
 async def _save_daily(caller: Caller, ctx: AppContext, saved: bool) -> Response:
@@ -76,7 +77,9 @@ async def _save_daily(caller: Caller, ctx: AppContext, saved: bool) -> Response:
         pick = await todays_pick(tx, day)
         quote = await get(tx, STOIC_QUOTES, caller, pick.quote_id)
         quote = await set_saved(tx, caller, quote, saved)
-    return json_response(_daily(caller, quote, pick, day), headers={CHANGE_SEQ_HEADER: str(tx.seq)})
+    return json_response(
+        daily_view(caller, quote, pick, day), headers={CHANGE_SEQ_HEADER: str(tx.seq)}
+    )
 
 
 @router.put("/daily/saved", summary="Save today's quote to my collection", responses=NO_QUOTES)

@@ -26,6 +26,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "tasks": ("daily_tasks",),
     "nutrition": ("meals", "nutrition_goals"),
     "goals": ("study_goals", "fitness_goals"),
+    "quote": ("stoic_quotes",),
 }
 
 
