@@ -115,7 +115,7 @@ async def test_the_queue_holds_due_reviews_oldest_first_then_new_cards(api: Api)
         c["_id"] for c in new
     ]
     assert queue["counts"] == {
-        "dueNow": 2, "dueToday": 2, "newRemaining": 3, "newStartedToday": 0,
+        "dueNow": 2, "dueToday": 2, "newRemaining": 3, "newStartedToday": 0, "queued": 5,
     }  # fmt: skip
     chemistry = (await api.get(api.a, "flashcards/due", subject="Chem")).json()
     assert [c["_id"] for c in chemistry["items"]] == [made[2]["_id"]]

@@ -9,9 +9,19 @@ from fastapi.staticfiles import StaticFiles
 from whitecell.web import dashboard, docs, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
+from whitecell.web.study import flashcards as study_flashcards
+from whitecell.web.study import home as study_home
+from whitecell.web.study import review as study_review
 
 # Each screen's router, in the order of the navigation.
-ROUTERS = (signin.router, dashboard.router, docs.router)
+ROUTERS = (
+    signin.router,
+    dashboard.router,
+    study_home.router,
+    study_review.router,
+    study_flashcards.router,
+    docs.router,
+)
 
 
 def install_web(app: FastAPI) -> None:

@@ -12,6 +12,7 @@ from whitecell.auth import service
 from whitecell.auth.service import Authenticated
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
+from whitecell.core.permissions import Caller
 from whitecell.web.cookies import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -81,6 +82,16 @@ def sign_in_path(next_path: str) -> str:
     return "/signin" if next_path in ("", "/") else f"/signin?next={quote(next_path, safe='/')}"
 
 
+async def current_caller(
+    request: Request, user: Annotated[dict[str, Any], Depends(current_user)]
+) -> Caller:
+    """The signed-in user as the domain functions' `Caller` (what the API's `SignedIn` gives)."""
+    return Caller(
+        user, request.client.host if request.client else None, request.headers.get("user-agent")
+    )
+
+
 WebSession = Annotated[Authenticated, Depends(current_session)]
 WebUser = Annotated[dict[str, Any], Depends(current_user)]
 Ctx = Annotated[AppContext, Depends(_context)]
+WebCaller = Annotated[Caller, Depends(current_caller)]
