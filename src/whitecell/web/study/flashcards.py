@@ -38,12 +38,16 @@ STATUS_LABELS = {
 
 
 def _form_values(form: Any) -> dict[str, Any]:
-    """The card's fields as sent (text stripped; a field left empty is not sent)."""
-    sent = {}
+    """The card's fields as sent (text stripped; a field left empty is not sent; a whole number
+    as a number, since the API's models take JSON's types strictly)."""
+    sent: dict[str, Any] = {}
     for name in FIELDS:
         value = form.get(name)
         if isinstance(value, str) and value.strip():
             sent[name] = value.strip()
+    difficulty = sent.get("difficulty")
+    if difficulty is not None and difficulty.lstrip("-").isdigit():
+        sent["difficulty"] = int(difficulty)
     return sent
 
 

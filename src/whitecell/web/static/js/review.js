@@ -1,8 +1,6 @@
 // The review session's keys (docs/web.md, "Study: review and flashcards"): Space shows the
 // answer, 1-4 grade the card once the answer shows, U undoes the last grade. None of them fire
 // while typing in a field, or with a modifier held (browser and screen-reader shortcuts).
-let busy = false;
-
 function typing(target) {
   if (!(target instanceof Element)) return false;
   return Boolean(target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true']"));
@@ -31,7 +29,8 @@ function answerShown() {
 
 function onKey(event) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (typing(event.target) || busy) return;
+  // While a grade or undo is on its way, keys wait for the next card (no double grade).
+  if (typing(event.target) || document.querySelector("#review-session .htmx-request")) return;
   const key = event.key;
   if (key === " " || key === "Spacebar") {
     if (showAnswer()) event.preventDefault();
@@ -56,16 +55,10 @@ function setUp() {
   document.body.addEventListener("click", (event) => {
     if (event.target instanceof Element && event.target.closest("#show-answer")) showAnswer();
   });
-  const ours = (event) => ["grade-form", "undo-form"].includes(event.detail?.elt?.id);
-  document.body.addEventListener("htmx:beforeRequest", (event) => {
-    if (ours(event)) busy = true;
-  });
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    if (ours(event)) busy = false;
-  });
-  // A new card: keyboard focus goes to its "Show answer" (or to the progress at the end).
-  document.body.addEventListener("htmx:afterSettle", (event) => {
-    if (!ours(event)) return;
+  // A new card (htmx:load fires on the swapped-in session): keyboard focus goes to its "Show
+  // answer", or to the progress once the session is over.
+  document.body.addEventListener("htmx:load", (event) => {
+    if (event.target?.id !== "review-session") return;
     const next = document.getElementById("show-answer") ?? document.getElementById("review-progress");
     if (next?.id === "review-progress") next.setAttribute("tabindex", "-1");
     next?.focus();
