@@ -161,6 +161,24 @@ async def test_undo_restores_the_card_and_shows_it_again(api: Api, browser_a: Br
     assert (await _stored(api, api.a, card["_id"]))["reviewCount"] == 0
 
 
+async def test_undo_restores_the_fsrs_memory_too(api: Api, browser_a: Browser) -> None:
+    await api.client.patch("/api/v1/users/me", json={"scheduler": "fsrs"}, headers=api.a.headers)
+    card = await _card(api, api.a)
+    first = await api.client.post(
+        f"/api/v1/flashcards/{card['_id']}/review", json={"quality": 1}, headers=api.a.headers
+    )
+    assert first.status_code == 200
+    before = await _stored(api, api.a, card["_id"])
+    assert before["fsrsState"]["reviews"] == 1
+    page = (await browser_a.get("/study/review")).text
+    assert f'data-card-id="{card["_id"]}"' in page  # relearning: due again in minutes
+    graded = await _grade(browser_a, page, card["_id"], 3)
+    assert (await _stored(api, api.a, card["_id"]))["fsrsState"]["reviews"] == 2
+    await browser_a.post("/study/review/undo", {"undo": _field(graded.text, "undo")}, htmx=True)
+    restored = await _stored(api, api.a, card["_id"])
+    assert restored == {**before, "updatedAt": restored["updatedAt"]}
+
+
 async def test_a_forged_undo_changes_nothing(api: Api, browser_a: Browser) -> None:
     card = await _card(api, api.a)
     page = (await browser_a.get("/study/review")).text
