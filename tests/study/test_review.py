@@ -115,7 +115,7 @@ async def test_the_queue_holds_due_reviews_oldest_first_then_new_cards(api: Api)
         c["_id"] for c in new
     ]
     assert queue["counts"] == {
-        "dueNow": 2, "dueToday": 2, "newRemaining": 3, "newStartedToday": 0,
+        "dueNow": 2, "dueToday": 2, "newRemaining": 3, "newStartedToday": 0, "queued": 5,
     }  # fmt: skip
     chemistry = (await api.get(api.a, "flashcards/due", subject="Chem")).json()
     assert [c["_id"] for c in chemistry["items"]] == [made[2]["_id"]]
@@ -161,3 +161,29 @@ async def _end_of_today(api: Api, zone_name: str) -> datetime:
 
 def test_isoformat_helper_is_what_the_api_speaks() -> None:
     assert isoformat_z(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00.000Z"
+
+
+async def test_the_dashboard_counts_the_cards_the_queue_serves(api: Api) -> None:
+    # The dashboard once said 24 (every card due by now) where the queue served 0 + 20 new.
+    await api.client.patch("/api/v1/users/me", json={"newCardsPerDay": 3}, headers=api.a.headers)
+    now = datetime.now(UTC)
+    reviews = [await _card(api, api.a) for _ in range(3)]
+    await _age(api, reviews[0]["_id"], now - timedelta(days=2))
+    await _age(api, reviews[1]["_id"], now - timedelta(minutes=5))
+    await _age(api, reviews[2]["_id"], now + timedelta(days=2))  # not today
+    for _ in range(6):
+        await _card(api, api.a)
+    await _card(api, api.b)
+
+    first = (await api.get(api.a, "dashboard")).json()["flashcards"]
+    assert first == {"dueNow": 5, "due": 2, "new": 3}
+    for step in range(3):
+        queue = (await api.get(api.a, "flashcards/due", limit=200)).json()
+        board = (await api.get(api.a, "dashboard")).json()["flashcards"]
+        assert board["dueNow"] == queue["counts"]["queued"] == len(queue["items"]), step
+        assert (board["due"], board["new"]) == (
+            queue["counts"]["dueToday"],
+            queue["counts"]["newRemaining"],
+        )
+        # Reviewing the queue's first card moves both numbers together.
+        await _review(api, api.a, queue["items"][0]["_id"], quality=4)

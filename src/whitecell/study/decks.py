@@ -262,10 +262,16 @@ async def export_deck(
     subject: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> Response:
     """One Anki deck per subject; review cards keep their schedule and history."""
+    return await export_download(ctx.store, caller, subject)
+
+
+async def export_download(store: Store, caller: Caller, subject: str | None) -> Response:
+    """The caller's cards (of one subject, or all) as an `.apkg` download, the temporary file
+    removed once sent (the API's export and the web app's)."""
     directory = tempfile.mkdtemp(prefix="whitecell-export-")
     target = Path(directory) / "whitecell.apkg"
     try:
-        await export_anki(ctx.store, caller, subject, target)
+        await export_anki(store, caller, subject, target)
     except BaseException:
         _remove(directory)
         raise

@@ -9,8 +9,11 @@ from fastapi.staticfiles import StaticFiles
 from whitecell.web import dashboard, discipline, docs, me, progress, recovery, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
+from whitecell.web.study import flashcards as study_flashcards
+from whitecell.web.study import home as study_home
 from whitecell.web.study import notes as study_notes
 from whitecell.web.study import quizzes as study_quizzes
+from whitecell.web.study import review as study_review
 from whitecell.web.study import sessions as study_sessions
 from whitecell.web.study import textbooks as study_textbooks
 
@@ -18,6 +21,9 @@ from whitecell.web.study import textbooks as study_textbooks
 ROUTERS = (
     signin.router,
     dashboard.router,
+    study_home.router,
+    study_review.router,
+    study_flashcards.router,
     study_notes.router,
     study_quizzes.router,
     study_textbooks.router,

@@ -82,15 +82,18 @@ def sign_in_path(next_path: str) -> str:
     return "/signin" if next_path in ("", "/") else f"/signin?next={quote(next_path, safe='/')}"
 
 
+async def current_caller(
+    request: Request, user: Annotated[dict[str, Any], Depends(current_user)]
+) -> Caller:
+    """The signed-in user as the domain functions' `Caller` (what the API's `SignedIn` gives)."""
+    return Caller(
+        user, request.client.host if request.client else None, request.headers.get("user-agent")
+    )
+
+
 WebSession = Annotated[Authenticated, Depends(current_session)]
 WebUser = Annotated[dict[str, Any], Depends(current_user)]
 Ctx = Annotated[AppContext, Depends(_context)]
-
-
-async def current_caller(request: Request, auth: WebSession) -> Caller:
-    """The signed-in browser as the domain functions' `Caller` (as the API builds it)."""
-    ip = request.client.host if request.client else None
-    return Caller(auth.user, ip, request.headers.get("user-agent"))
 
 
 WebCaller = Annotated[Caller, Depends(current_caller)]
