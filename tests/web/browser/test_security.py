@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.samples import sample_body
 from tests.support import free_port
 from tests.web.browser.api import ApiClient
 from tests.web.browser.harness import Tab
@@ -90,7 +91,7 @@ def test_what_a_person_wrote_is_shown_as_text(tab: Tab) -> None:
 def test_a_note_title_and_body_are_shown_as_text(tab: Tab) -> None:
     tab.sign_in("ada@example.com", "ada")
     with ApiClient.signed_in(tab.server, "ada@example.com") as api:
-        note = api.create("notes", {"title": XSS, "content": f"# {XSS}\n\n{XSS}"})
+        note = api.create("notes", sample_body("notes", title=XSS, content=f"# {XSS}\n\n{XSS}"))
     response = tab.goto(f"/study/notes/{note['_id']}")
     assert response is not None and response.status == 200
     expect(tab.page.locator("h1")).to_contain_text(XSS)
