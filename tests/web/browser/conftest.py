@@ -1,5 +1,5 @@
 """Fixtures of the browser tests: one real server for the package (tests/web/browser/harness.py),
-one Chromium for the run, and a fresh browser context for each tab a test opens.
+one Chromium for the package, and a fresh browser context for each tab a test opens.
 
 Without Chromium (or Playwright) every test here is skipped, saying what to install."""
 
@@ -24,9 +24,11 @@ from tests.web.browser.harness import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright, for the whole run (each test has its contexts)."""
+    """Debian's Chromium driven by Playwright, for these tests (each test has its contexts).
+    Package-scoped, not session: while sync Playwright is open its event loop counts as running
+    in this thread, and pytest-asyncio could not run the other packages' async tests."""
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("browser tests need Playwright: pip install -e '.[dev]'")
     executable = chromium_path()
