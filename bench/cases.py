@@ -173,6 +173,28 @@ def chess_move(manifest: Manifest) -> tuple[list[Request], list[Request]]:
     return moves, notes
 
 
+def _page_and_api(page: str, api: str) -> Callable[[Manifest], tuple[list[Request], list[Request]]]:
+    """Each user's web page (the session in its cookie) against the API request that carries
+    the same data (a bearer token)."""
+
+    def requests(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+        pages = [Request("GET", page, u.token, cookie=True) for u in manifest.users]
+        return pages, [Request("GET", f"/api/v1/{api}", u.token) for u in manifest.users]
+
+    return requests
+
+
+def shows(marker: str) -> Callable[[Any], str | None]:
+    """A page's answer must be the page itself (not the sign-in page it would redirect to)."""
+
+    def check(answer: Any) -> str | None:
+        if isinstance(answer, str) and marker in answer:
+            return None
+        return f"the page lacks {marker!r}: {str(answer)[:300]}"
+
+    return check
+
+
 def right_move(answer: Any) -> str | None:
     if isinstance(answer, dict) and answer.get("correct") is True:
         return None
@@ -210,5 +232,23 @@ CASES = (
         once=True,
         expect=right_move,
         elsewhere=True,
+    ),
+    # Issue 15, "Speed": each page within 1.5x of the API request carrying the same data.
+    Case(
+        "dashpage",
+        "dashboard page",
+        _page_and_api("/", "dashboard"),
+        "GET /api/v1/dashboard",
+        1 / 1.5,
+        expect=shows('data-testid="xp-today"'),
+    ),
+    # The review page lands with the study screens: selected only through BENCH_CASES until then.
+    Case(
+        "reviewpage",
+        "review page",
+        _page_and_api("/study/review", "flashcards/due"),
+        "GET /api/v1/flashcards/due",
+        1 / 1.5,
+        expect=shows('id="review-progress"'),
     ),
 )

@@ -23,12 +23,31 @@ from urllib.parse import urlsplit
 LUA_SCRIPT = Path(__file__).resolve().parent / "requests.lua"
 
 
+# A web page carries the session in its cookie, not a bearer header: its line's token field is
+# the token after this prefix (requests.lua and `_encode` send it as the `wc_session` cookie).
+COOKIE_PREFIX = "cookie:"
+SESSION_COOKIE = "wc_session"
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
     path: str
     token: str
     body: str | None = None
+    cookie: bool = False  # a page of the web app: the token goes in the session cookie
+
+    @property
+    def credential(self) -> str:
+        """The token field of the request's line (COOKIE_PREFIX marks a page's cookie)."""
+        return f"{COOKIE_PREFIX}{self.token}" if self.cookie else self.token
+
+
+def auth_header(credential: str) -> tuple[str, str]:
+    """The header a line's token field stands for: the session cookie or a bearer token."""
+    if credential.startswith(COOKIE_PREFIX):
+        return "Cookie", f"{SESSION_COOKIE}={credential.removeprefix(COOKIE_PREFIX)}"
+    return "Authorization", f"Bearer {credential}"
 
 
 @dataclass(frozen=True)
@@ -47,7 +66,7 @@ class Measurement:
 
 def write_requests(path: Path, requests: list[Request]) -> Path:
     lines = [
-        "\t".join([r.method, r.path, r.token, *([r.body] if r.body else [])]) for r in requests
+        "\t".join([r.method, r.path, r.credential, *([r.body] if r.body else [])]) for r in requests
     ]
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -152,7 +171,8 @@ class PythonLoad:
 def _encode(line: str, host: str) -> bytes:
     method, path, token, *rest = line.split("\t")
     body = rest[0].encode() if rest else b""
-    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+    name, value = auth_header(token)
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\n{name}: {value}\r\n"
     if body:
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     return (head + "\r\n").encode() + body

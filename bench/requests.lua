@@ -1,6 +1,7 @@
 -- wrk script: rotate through prepared requests, report exact counts and percentiles as JSON.
 -- Usage: wrk -s requests.lua URL -- FILE [once], where each line of FILE is
--- METHOD<TAB>PATH<TAB>TOKEN and, for a request with a body, <TAB>JSON. With `once` the list is
+-- METHOD<TAB>PATH<TAB>TOKEN and, for a request with a body, <TAB>JSON (a TOKEN of
+-- "cookie:..." is a web page's: sent as the wc_session cookie). With `once` the list is
 -- walked from its first line (each request is meant to be sent once: `sent` tells whether it
 -- ran out and wrapped around); without it, from a random line.
 
@@ -16,7 +17,12 @@ end
 function init(args)
   for line in io.lines(args[1]) do
     local method, path, token, body = line:match("^(%u+)\t([^\t]+)\t([^\t]+)\t?(.*)$")
-    local headers = { ["Authorization"] = "Bearer " .. token }
+    local headers = {}
+    if token:sub(1, 7) == "cookie:" then  -- a web page: the session in its cookie
+      headers["Cookie"] = "wc_session=" .. token:sub(8)
+    else
+      headers["Authorization"] = "Bearer " .. token
+    end
     if body == "" then
       body = nil
     else
