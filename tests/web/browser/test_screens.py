@@ -1,24 +1,18 @@
-"""The Must-show paths through the study and discipline screens, written against the selectors
-those screens promise (#card-back, #review-progress, ul.tasks .check, button.habit-tick, #f-title,
-#backlinks). The screens land with other branches: each test is xfail until its screen is merged,
-when the integrator removes the mark."""
+"""The Must-show paths through the study and discipline screens in a real browser: three cards
+reviewed by keyboard, a task and a habit ticked, a note's [[link]] seen as a backlink, a quiz
+taken; every screen visited passes axe."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.samples import sample_body
 from tests.web.browser.api import ApiClient
 from tests.web.browser.harness import Tab
 
-STUDY = "screen lands with the study helper"
-DISCIPLINE = "screen lands with the discipline helper"
 
-
-@pytest.mark.xfail(strict=False, reason=f"review {STUDY}")
 def test_review_three_cards_with_the_keyboard(tab: Tab) -> None:
     tab.sign_in("ada@example.com", "ada", audit=False)
     with ApiClient.signed_in(tab.server, "ada@example.com") as api:
@@ -35,6 +29,9 @@ def test_review_three_cards_with_the_keyboard(tab: Tab) -> None:
     )
     for grade in ("3", "4", "1"):
         expect(back).to_be_hidden()
+        # htmx settles a swap for 20 ms, the old form's classes (htmx-request) still on the new
+        # one: review.js ignores keys until then, as it does while a grade is on its way.
+        expect(page.locator("#review-session .htmx-request")).to_have_count(0)
         before = progress.inner_text()
         page.keyboard.press("Space")
         expect(back).to_be_visible()
@@ -46,10 +43,9 @@ def test_review_three_cards_with_the_keyboard(tab: Tab) -> None:
     with ApiClient.signed_in(tab.server, "ada@example.com") as api:
         reviewed = api.get("flashcards", limit=10)
     cards = reviewed["items"] if isinstance(reviewed, dict) else reviewed
-    assert all(card.get("lastReviewed") for card in cards)
+    assert all(card.get("lastReviewDate") for card in cards)
 
 
-@pytest.mark.xfail(strict=False, reason=f"task and habit {DISCIPLINE}")
 def test_tick_a_task_and_a_habit(tab: Tab) -> None:
     tab.sign_in("ada@example.com", "ada", audit=False)
     with ApiClient.signed_in(tab.server, "ada@example.com") as api:
@@ -76,23 +72,22 @@ def test_tick_a_task_and_a_habit(tab: Tab) -> None:
     expect(tab.page.locator("[data-testid=xp-today]")).not_to_have_text("0", timeout=10_000)
 
 
-@pytest.mark.xfail(strict=False, reason=f"notes {STUDY}")
 def test_write_a_note_with_a_link_and_see_the_backlink(tab: Tab) -> None:
     tab.sign_in("ada@example.com", "ada", audit=False)
     for title, content in (("Other", "The note linked to."), ("Mine", "See [[Other]] for more.")):
         assert tab.goto("/study/notes/new").status == 200
         tab.page.fill("#f-title", title)
+        tab.page.fill("#f-subject", "Philosophy")
         tab.page.fill("#f-content", content)
         tab.page.click('button:has-text("Save")')
         tab.page.wait_for_url(re.compile(r"/study/notes/(?!new)[^/]+$"))
     tab.audit()
     tab.page.locator("main a", has_text="Other").first.click()
-    expect(tab.page.locator("h1")).to_contain_text("Other")
+    expect(tab.page.locator("#note-title")).to_contain_text("Other")
     expect(tab.page.locator("#backlinks")).to_contain_text("Mine")
     tab.audit()
 
 
-@pytest.mark.xfail(strict=False, reason=f"quizzes {STUDY}")
 def test_take_a_quiz(tab: Tab) -> None:
     tab.sign_in("ada@example.com", "ada", audit=False)
     with ApiClient.signed_in(tab.server, "ada@example.com") as api:
