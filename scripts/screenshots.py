@@ -40,8 +40,11 @@ SCREENS = [
     ("textbooks", "/study/textbooks"),
     ("sessions", "/study/sessions"),
     ("discipline", "/discipline"),
-    ("habits", "/discipline/habits"),
+    ("check-in", "/discipline/recovery"),
     ("me", "/me"),
+    ("devices", "/me/devices"),
+    ("badges", "/me/badges"),
+    ("leaderboard", "/leaderboard"),
     ("not-found", "/no/such/page"),
 ]
 
