@@ -25,17 +25,33 @@ router = APIRouter(prefix="/api/v1/stoic_quotes", tags=["mind"])
 NO_QUOTES: dict[int | str, dict[str, Any]] = {404: {"description": "There is no quote at all."}}
 
 
+# (day, the corpus's fingerprint) -> its pick: every dashboard asks, and the corpus rarely moves.
+_PICKS: dict[tuple[int, tuple[Any, ...]], DailyPick] = {}
+PICKS_KEPT = 64
+
+
 async def todays_pick(tx: Tx, day: date) -> DailyPick:
-    """The quote `day` shows (every quote's id and arrival day read once: a few hundred rows)."""
+    """The quote `day` shows. Every quote's id and arrival day (a few hundred rows, ranked) are
+    read only when the corpus changed since the day's pick was made: one aggregate tells."""
+    fingerprint = await tx.one(
+        'SELECT count(*), max("createdAt"), min("_id"), max("_id") FROM stoic_quotes'
+    )
+    key = (day.toordinal(), tuple(fingerprint or ()))
+    pick = _PICKS.get(key)
+    if pick is not None:
+        return pick
     rows = await tx.all('SELECT "_id", "createdAt" FROM stoic_quotes')
     arrivals = [
         (tx.store.read_timestamp(created).date().toordinal(), quote_id)
         for quote_id, created in rows
     ]
-    pick = daily_pick(day.toordinal(), arrivals)
-    if pick is None:
+    found = daily_pick(day.toordinal(), arrivals)
+    if found is None:
         raise NotFound("There are no Stoic quotes yet: run `whitecell db upgrade`.")
-    return pick
+    if len(_PICKS) >= PICKS_KEPT:
+        _PICKS.clear()
+    _PICKS[key] = found
+    return found
 
 
 async def set_saved(tx: Tx, caller: Caller, quote: dict[str, Any], saved: bool) -> dict[str, Any]:

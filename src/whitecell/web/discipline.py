@@ -20,7 +20,7 @@ from whitecell.core.permissions import Caller
 from whitecell.discipline.habits import mark_stack
 from whitecell.discipline.queries import carry_over_tasks, tasks_of_day, today_view
 from whitecell.discipline.tables import DAILY_TASKS, HABIT_STACKS, TASK_RECURRENCES
-from whitecell.web.dashboard import SECTIONS, today_screen
+from whitecell.web.dashboard import live_section, today_screen
 from whitecell.web.forms import FormInvalid, parse, problem_errors, values
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
@@ -156,7 +156,7 @@ async def toggle_task(task_id: str, request: Request, caller: WebCaller, ctx: Ct
         await crud.update(tx, DAILY_TASKS, caller, task_id, {"completed": completed})
     if form.get("back") == "home":
         screen = await today_screen(ctx, caller.user or {})
-        context = {"screen": screen, "sections": SECTIONS}
+        context = {"screen": screen, "live_section": live_section}
         return _done(request, render(request, "home/tasks.html", context), "/")
     return _done(request, _tasks_section(request, await _tasks(ctx, caller)))
 
