@@ -70,3 +70,45 @@ def test_the_404_page_and_the_password_form(tab: Tab) -> None:
     tab.goto("/signin", audit=False)
     tab.page.click("summary")  # "Use a password instead"
     tab.audit()
+
+
+# Every screen of the app a signed-in person reaches (docs/screenshots/ has each).
+SCREENS = (
+    "/",
+    "/study",
+    "/study/review",
+    "/study/flashcards",
+    "/study/flashcards/new",
+    "/study/flashcards/import",
+    "/study/notes",
+    "/study/notes/new",
+    "/study/quizzes",
+    "/study/textbooks",
+    "/study/sessions",
+    "/discipline",
+    "/discipline/recovery",
+    "/me",
+    "/me/devices",
+    "/me/badges",
+    "/leaderboard",
+)
+
+
+def test_every_screen_passes_axe_and_its_main_action_is_reached_by_keyboard(tab: Tab) -> None:
+    """Each screen: no serious or critical axe-core violation (`goto` audits), and Tab from the
+    skip link reaches the main content's first control before leaving the page."""
+    tab.sign_in("ada@example.com", "ada", audit=False)
+    for path in SCREENS:
+        response = tab.goto(path)
+        assert response is not None and response.status == 200, path
+        tab.page.evaluate("document.activeElement.blur()")
+        for _ in range(40):
+            tab.page.keyboard.press("Tab")
+            inside = tab.page.evaluate("(() => Boolean(document.activeElement.closest('main')))()")
+            if inside:
+                break
+        else:
+            raise AssertionError(f"{path}: Tab never reached the main content")
+        # What has the focus there can be used: it is a link, button or field.
+        role = tab.page.evaluate("document.activeElement.tagName")
+        assert role in {"A", "BUTTON", "INPUT", "SELECT", "TEXTAREA", "SUMMARY"}, (path, role)
