@@ -5,10 +5,10 @@ as today's; themes of the list only."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from tests.samples import sample_body
 from tests.support import Api, Browser, Person
