@@ -17,3 +17,9 @@ async def test_a_csrf_token_that_is_not_ascii_is_refused_not_a_crash(
     )
     assert header.status_code == 403
     assert (await browser_a.get("/")).status_code == 200  # still signed in
+
+
+async def test_a_forged_undo_token_holding_non_ascii_undoes_nothing(browser_a: Browser) -> None:
+    response = await browser_a.post("/study/review/undo", {"undo": "abc.é"})
+    assert response.status_code == 200
+    assert "There is nothing to undo." in response.text

@@ -122,7 +122,11 @@ def _seal(settings: Settings, user_id: str, value: dict[str, Any]) -> str:
 
 def _unseal(settings: Settings, user_id: str, token: str) -> dict[str, Any] | None:
     payload, _, mac = token.partition(".")
-    if not hmac.compare_digest(_mac(settings, user_id, payload.encode()), mac):
+    # Compared as bytes: `compare_digest` raises on str holding anything but ASCII, and a forged
+    # token may hold anything (it is then simply not ours).
+    raw = payload.encode("utf-8", "surrogatepass")
+    expected = _mac(settings, user_id, raw).encode()
+    if not hmac.compare_digest(expected, mac.encode("utf-8", "surrogatepass")):
         return None
     value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload.encode()))
     return value
