@@ -23,3 +23,52 @@ async def test_a_forged_undo_token_holding_non_ascii_undoes_nothing(browser_a: B
     response = await browser_a.post("/study/review/undo", {"undo": "abc.é"})
     assert response.status_code == 200
     assert "There is nothing to undo." in response.text
+
+
+# "²" passes `str.isdigit` but not `int`; 5000 digits pass both checks but not `int` either.
+NOT_NUMBERS = ("²", "9" * 5000)
+
+
+async def test_numbers_a_form_cannot_convert_are_refused_beside_their_field(
+    api: Api, browser_a: Browser
+) -> None:
+    for text in NOT_NUMBERS:
+        forms = (
+            ("/discipline/tasks", {"title": "Read", "priority": text}),
+            ("/discipline/recovery", {"energyLevel": text}),
+            ("/me/study", {"newCardsPerDay": text}),
+            ("/study/quizzes/generate", {"count": text}),
+            (
+                "/study/flashcards/new",
+                {"question": "q", "answer": "a", "subject": "s", "difficulty": text},
+            ),
+        )
+        for path, data in forms:
+            response = await browser_a.post(path, data)
+            assert response.status_code == 422, (path, response.status_code)
+            assert "text/html" in response.headers["content-type"]
+
+
+async def test_a_grade_or_a_habit_that_is_not_a_number_is_a_4xx(
+    api: Api, browser_a: Browser
+) -> None:
+    card = await api.create(api.a, "flashcards", {"question": "q", "answer": "a", "subject": "s"})
+    stack = await api.create(
+        api.a,
+        "habit_stacks",
+        {"name": "Am", "anchorHabit": "Tea", "habits": ["Read"], "difficulty": "easy"},
+    )
+    task = await api.create(api.a, "daily_tasks", {"title": "Run", "date": "2026-01-01"})
+    for text in NOT_NUMBERS:
+        grade = await browser_a.post(f"/study/review/{card['_id']}/grade", {"grade": text})
+        assert grade.status_code == 422
+        counted = await browser_a.post(
+            f"/study/review/{card['_id']}/grade", {"grade": "3", "reviewed": text}
+        )
+        assert counted.status_code == 200
+        tick = await browser_a.post(f"/discipline/habits/{stack['_id']}/tick", {"habit": text})
+        assert tick.status_code in (303, 422)
+        priority = await browser_a.post(
+            f"/discipline/tasks/{task['_id']}/priority", {"priority": text}
+        )
+        assert priority.status_code == 422

@@ -17,7 +17,7 @@ from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
 from whitecell.discipline.tables import PMO_TRACKER
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
 
@@ -79,8 +79,9 @@ async def check_in(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
     form = await request.form()
     data = values(form, "date", "notes", *(name for name, _ in LEVELS))
     for name, _ in LEVELS:
-        if name in data and data[name].isdigit():
-            data[name] = int(data[name])
+        number = whole_number(data.get(name))
+        if number is not None:
+            data[name] = number
     data["relapsed"] = form.get("relapsed") == "yes"
     today = local_today((caller.user or {}).get("timezone")).isoformat()
     day = data.setdefault("date", today)

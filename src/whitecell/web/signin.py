@@ -85,7 +85,7 @@ async def verify_code(request: Request, ctx: Ctx, client: Browser) -> Response:
     data = values(form, "email", "code")
     destination = _next(request, form)
     if "code" in data:  # pasted with spaces or a dash: "123 456"
-        data["code"] = "".join(ch for ch in data["code"] if ch.isdigit())
+        data["code"] = "".join(ch for ch in data["code"] if ch in "0123456789")
     try:
         body = parse(OtpVerify, data)
         async with ctx.store.read() as tx:

@@ -17,7 +17,7 @@ from whitecell.core.files import received_file, receives_file
 from whitecell.core.permissions import may_write
 from whitecell.study import decks, queries
 from whitecell.study.tables import FLASHCARDS
-from whitecell.web.forms import FormInvalid, parse, problem_errors
+from whitecell.web.forms import FormInvalid, parse, problem_errors, whole_number
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
@@ -45,9 +45,9 @@ def _form_values(form: Any) -> dict[str, Any]:
         value = form.get(name)
         if isinstance(value, str) and value.strip():
             sent[name] = value.strip()
-    difficulty = sent.get("difficulty")
-    if difficulty is not None and difficulty.lstrip("-").isdigit():
-        sent["difficulty"] = int(difficulty)
+    difficulty = whole_number(sent.get("difficulty"))
+    if difficulty is not None:
+        sent["difficulty"] = difficulty
     return sent
 
 
