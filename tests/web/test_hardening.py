@@ -72,3 +72,10 @@ async def test_a_grade_or_a_habit_that_is_not_a_number_is_a_4xx(
             f"/discipline/tasks/{task['_id']}/priority", {"priority": text}
         )
         assert priority.status_code == 422
+
+
+async def test_a_page_number_edited_in_the_link_shows_a_page(browser_a: Browser) -> None:
+    for page in ("abc", "-3", "9" * 30, "²"):
+        response = await browser_a.get("/study/flashcards", page=page)
+        assert response.status_code == 200, page
+        assert "text/html" in response.headers["content-type"]
