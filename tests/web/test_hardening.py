@@ -79,3 +79,12 @@ async def test_a_page_number_edited_in_the_link_shows_a_page(browser_a: Browser)
         response = await browser_a.get("/study/flashcards", page=page)
         assert response.status_code == 200, page
         assert "text/html" in response.headers["content-type"]
+
+
+async def test_a_check_in_for_a_day_that_is_not_a_date_is_refused_beside_it(
+    browser_a: Browser,
+) -> None:
+    for day in ("notadate", "2026-02-30"):
+        response = await browser_a.post("/discipline/recovery", {"date": day, "energyLevel": "3"})
+        assert response.status_code == 422
+        assert 'id="e-date"' in response.text
