@@ -88,3 +88,42 @@ async def test_a_check_in_for_a_day_that_is_not_a_date_is_refused_beside_it(
         response = await browser_a.post("/discipline/recovery", {"date": day, "energyLevel": "3"})
         assert response.status_code == 422
         assert 'id="e-date"' in response.text
+
+
+def _multipart(*parts: tuple[str, str | None, bytes]) -> bytes:
+    """A multipart body of (name, filename, content) parts, boundary `xyz`."""
+    body = b""
+    for name, filename, content in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"--xyz\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + content + b"\r\n"
+    return body + b"--xyz--\r\n"
+
+
+async def _post_multipart(api: Api, browser: Browser, path: str, body: bytes) -> int:
+    api.client.cookies.clear()
+    headers = {
+        **browser.cookie,
+        "Origin": "http://whitecell.test",
+        "Content-Type": "multipart/form-data; boundary=xyz",
+    }
+    response = await api.client.post(path, content=body, headers=headers)
+    assert "text/html" in response.headers["content-type"]
+    return response.status_code
+
+
+async def test_an_upload_form_keeps_its_limits_and_its_csrf_check(
+    api: Api, browser_a: Browser
+) -> None:
+    csrf = ("csrf", None, browser_a.csrf.encode())
+    for path in ("/study/flashcards/import", "/study/textbooks/upload"):
+        # The CSRF check parses the form first: the upload's one-file limit still holds.
+        two_files = _multipart(csrf, ("file", "a", b"one"), ("file", "b", b"two"))
+        assert await _post_multipart(api, browser_a, path, two_files) == 400
+        many_fields = _multipart(csrf, *((f"f{i}", None, b"x") for i in range(20)))
+        assert await _post_multipart(api, browser_a, path, many_fields) == 400
+        # Malformed bodies are a 400, never a 500, and never get past the check.
+        assert await _post_multipart(api, browser_a, path, b"garbage--xyz\r\n") == 400
+        truncated = _multipart(csrf, ("file", "a", b"one"))[:-12]
+        assert await _post_multipart(api, browser_a, path, truncated) in (400, 415, 422)
+        no_token = _multipart(("file", "a", b"one"))
+        assert await _post_multipart(api, browser_a, path, no_token) == 403
