@@ -3,7 +3,9 @@ never a way around the CSRF check (the findings of the web app's security review
 
 from __future__ import annotations
 
-from tests.support import Api, Browser
+import re
+
+from tests.support import Api, Browser, Mailbox
 
 
 async def test_a_csrf_token_that_is_not_ascii_is_refused_not_a_crash(
@@ -127,3 +129,34 @@ async def test_an_upload_form_keeps_its_limits_and_its_csrf_check(
         assert await _post_multipart(api, browser_a, path, truncated) in (400, 415, 422)
         no_token = _multipart(("file", "a", b"one"))
         assert await _post_multipart(api, browser_a, path, no_token) == 403
+
+
+async def test_next_is_a_path_of_this_site_only(browser_a: Browser) -> None:
+    for wanted in ("//evil.example", "/\\evil.example", "/\t/evil.example", "javascript:alert(1)"):
+        response = await browser_a.get("/signin", next=wanted)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/", wanted
+        welcome = await browser_a.post("/welcome", {"next": wanted})
+        assert welcome.headers["location"] == "/", wanted
+    kept = await browser_a.get("/signin", next="/study/notes?q=a")
+    assert kept.headers["location"] == "/study/notes?q=a"
+
+
+async def test_a_new_account_comes_back_to_its_whole_next_after_welcome(
+    api: Api, mailbox: Mailbox
+) -> None:
+    client = api.client
+    client.cookies.clear()
+    page = await client.get("/signin")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    origin = {"Origin": "http://whitecell.test"}
+    wanted = "/study/flashcards?subject=Bio&status=new"
+    form = {"csrf": csrf.group(1), "email": "new@example.com", "next": wanted}
+    assert (await client.post("/signin/code", data=form, headers=origin)).status_code == 200
+    code = await mailbox.latest_code("new@example.com")
+    verified = await client.post("/signin/verify", data={**form, "code": code}, headers=origin)
+    assert verified.status_code == 303
+    welcome = await client.get(verified.headers["location"])
+    assert f'name="next" value="{wanted.replace("&", "&amp;")}"' in welcome.text
+    client.cookies.clear()
