@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
-from tests.support import Api, Browser, Mailbox
+import httpx
+
+from tests.support import Api, Browser, ClientFactory, Mailbox, api_with
+from whitecell.auth.dependencies import SESSION_COOKIE
+from whitecell.web.cookies import session_csrf_token
 
 
 async def test_a_csrf_token_that_is_not_ascii_is_refused_not_a_crash(
@@ -160,3 +164,36 @@ async def test_a_new_account_comes_back_to_its_whole_next_after_welcome(
     welcome = await client.get(verified.headers["location"])
     assert f'name="next" value="{wanted.replace("&", "&amp;")}"' in welcome.text
     client.cookies.clear()
+
+
+async def test_the_session_cookie_is_httponly_lax_secure_on_https_and_signing_out_clears_it(
+    make_client: ClientFactory, mailbox: Mailbox
+) -> None:
+    api = await api_with(make_client, public_base_url="https://whitecell.example")
+    client = api.client
+    client.base_url = httpx.URL("https://whitecell.example")  # its jar sends Secure cookies
+    page = await client.get("/signin")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    anonymous = page.headers["set-cookie"].lower()
+    assert "httponly" in anonymous and "samesite=lax" in anonymous and "secure" in anonymous
+    origin = {"Origin": "https://whitecell.example"}
+    form = {"csrf": csrf.group(1), "email": api.a.user["email"]}
+    assert (await client.post("/signin/code", data=form, headers=origin)).status_code == 200
+    code = await mailbox.latest_code(api.a.user["email"])
+    signed_in = await client.post("/signin/verify", data={**form, "code": code}, headers=origin)
+    assert signed_in.status_code == 303
+    cookie = signed_in.headers["set-cookie"].lower()
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    for flag in ("httponly", "samesite=lax", "secure", "path=/"):
+        assert flag in cookie, flag
+    token = client.cookies[SESSION_COOKIE]
+    session_csrf = session_csrf_token(api.context.settings, token)
+    out = await client.post("/signout", data={"csrf": session_csrf}, headers=origin)
+    assert out.status_code == 303
+    cleared = out.headers["set-cookie"].lower()
+    assert cleared.startswith(f'{SESSION_COOKIE}=""') and "max-age=0" in cleared
+    assert "secure" in cleared and "httponly" in cleared
+    client.cookies.clear()
+    me = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401  # ended on the server too
