@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import httpx
+from starlette.websockets import WebSocket
 
 from tests.support import Api, Browser, ClientFactory, Mailbox, api_with
 from whitecell.auth.dependencies import SESSION_COOKIE
+from whitecell.realtime.websocket import _same_site_cookie
 from whitecell.web.cookies import session_csrf_token
 
 
@@ -197,3 +199,37 @@ async def test_the_session_cookie_is_httponly_lax_secure_on_https_and_signing_ou
     client.cookies.clear()
     me = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 401  # ended on the server too
+
+
+def _handshake(**headers: str) -> WebSocket:
+    scope = {
+        "type": "websocket",
+        "path": "/api/v1/realtime",
+        "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()],
+    }
+    return WebSocket(scope, receive=None, send=None)  # type: ignore[arg-type]
+
+
+def test_the_live_feed_takes_the_cookie_only_from_a_page_of_this_site() -> None:
+    public = "https://whitecell.example"
+    cookie = f"{SESSION_COOKIE}=token"
+
+    def taken(origin: str | None, host: str = "whitecell.example") -> bool:
+        headers = {"cookie": cookie, "host": host}
+        if origin is not None:
+            headers["origin"] = origin
+        return _same_site_cookie(_handshake(**headers), public) == "token"
+
+    assert taken("https://whitecell.example")
+    assert taken("http://127.0.0.1:8000", host="127.0.0.1:8000")  # the host asked
+    # Behind a proxy passing the upstream's Host, the public URL's origin is this site.
+    assert taken("https://whitecell.example", host="127.0.0.1:8000")
+    for foreign in (
+        "https://evil.example",
+        "https://whitecell.example.evil.example",
+        "http://whitecell.example",  # not the public URL's scheme, nor the host asked
+        "null",
+        "",
+        None,
+    ):
+        assert not taken(foreign, host="127.0.0.1:8000"), foreign
