@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 import httpx
+from fastapi.routing import APIRoute
 from starlette.websockets import WebSocket
 
 from tests.support import Api, Browser, ClientFactory, Mailbox, api_with
 from whitecell.auth.dependencies import SESSION_COOKIE
 from whitecell.realtime.websocket import _same_site_cookie
-from whitecell.web.cookies import session_csrf_token
+from whitecell.web.app import ROUTERS
+from whitecell.web.cookies import SAFE_METHODS, session_csrf_token
+from whitecell.web.session import protect
 
 
 async def test_a_csrf_token_that_is_not_ascii_is_refused_not_a_crash(
@@ -233,3 +236,14 @@ def test_the_live_feed_takes_the_cookie_only_from_a_page_of_this_site() -> None:
         None,
     ):
         assert not taken(foreign, host="127.0.0.1:8000"), foreign
+
+
+def test_every_unsafe_page_route_passes_the_csrf_check() -> None:
+    unsafe = 0
+    for router in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and set(route.methods) - SAFE_METHODS:
+                unsafe += 1
+                checks = [d.dependency for d in (*router.dependencies, *route.dependencies)]
+                assert protect in checks, route.path
+    assert unsafe > 20  # the pages' forms were found
