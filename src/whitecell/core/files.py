@@ -42,6 +42,10 @@ logger = logging.getLogger("whitecell.files")
 
 # Room for the multipart framing and the small `document` field around the file itself.
 FORM_OVERHEAD = 1024 * 1024
+# What an upload's multipart form may hold: its one file and a few fields. A request's form is
+# parsed once (Starlette keeps it), so whoever reads it first must read it with these limits.
+UPLOAD_MAX_FILES = 1
+UPLOAD_MAX_FIELDS = 10
 # A file younger than this without its row may be an upload whose row is being written.
 ORPHAN_GRACE = timedelta(hours=1)
 
@@ -145,7 +149,7 @@ async def received_file(
         raise UnsupportedMediaType(
             f"Send the upload as multipart/form-data with the {what} in a part named `file`."
         )
-    async with request.form(max_files=1, max_fields=10) as form:
+    async with request.form(max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise ValidationFailed.field("file", f"a {what} file part named `file` is required")

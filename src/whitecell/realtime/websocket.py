@@ -38,16 +38,22 @@ async def _text(websocket: WebSocket) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def _same_site_cookie(websocket: WebSocket) -> str | None:
+def _same_site_cookie(websocket: WebSocket, public_base_url: str) -> str | None:
     """The web app's session cookie, on a handshake this site's own page made: a WebSocket is not
     bound by the same-origin policy, so another site's page could open one with the cookie
-    (cross-site WebSocket hijacking) unless its Origin is checked."""
+    (cross-site WebSocket hijacking) unless its Origin is checked. This site is the host asked,
+    or the public URL's (as for the pages' forms, web/cookies.py): a reverse proxy may pass the
+    upstream's Host (nginx does by default)."""
     cookie = websocket.cookies.get(SESSION_COOKIE)
     origin = websocket.headers.get("origin")
-    host = websocket.headers.get("host")
-    if not cookie or not origin or not host:
+    if not cookie or not origin:
         return None
-    return cookie if urlsplit(origin).netloc.lower() == host.lower() else None
+    parts = urlsplit(origin.lower())
+    own = urlsplit(public_base_url.lower())
+    host = websocket.headers.get("host", "").lower()
+    if parts.netloc and (parts.netloc == host or (parts.scheme, parts.netloc) == own[:2]):
+        return cookie
+    return None
 
 
 async def _token(websocket: WebSocket, ctx: AppContext) -> str | None:
@@ -56,7 +62,7 @@ async def _token(websocket: WebSocket, ctx: AppContext) -> str | None:
     header = websocket.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    if cookie := _same_site_cookie(websocket):
+    if cookie := _same_site_cookie(websocket, ctx.settings.public_base_url):
         return cookie
     try:
         async with asyncio.timeout(ctx.settings.realtime_auth_timeout_seconds):

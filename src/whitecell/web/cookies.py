@@ -118,5 +118,13 @@ def check_token(request: Request, settings: Settings, sent: str | None) -> None:
     expected = (
         session_csrf_token(settings, token) if token else request.cookies.get(ANONYMOUS_CSRF_COOKIE)
     )
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    # Compared as bytes: `compare_digest` raises on str holding anything but ASCII, and a forged
+    # token may hold anything (it is then simply wrong: a 403, not a 500).
+    if (
+        not expected
+        or not sent
+        or not hmac.compare_digest(
+            expected.encode("utf-8", "surrogatepass"), sent.encode("utf-8", "surrogatepass")
+        )
+    ):
         raise Forbidden("The form expired or came from elsewhere: reload the page and try again.")

@@ -21,7 +21,7 @@ from whitecell.discipline.habits import mark_stack
 from whitecell.discipline.queries import carry_over_tasks, tasks_of_day, today_view
 from whitecell.discipline.tables import DAILY_TASKS, HABIT_STACKS, TASK_RECURRENCES
 from whitecell.web.dashboard import live_section, today_screen
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
@@ -40,8 +40,9 @@ def _today(caller: Caller) -> date:
 def _number(data: dict[str, Any], name: str) -> None:
     """A form's digits as the integer the API's body expects (anything else is left for the
     model to refuse, beside its field)."""
-    if name in data and str(data[name]).lstrip("-").isdigit():
-        data[name] = int(data[name])
+    number = whole_number(data.get(name))
+    if number is not None:
+        data[name] = number
 
 
 async def _tasks(ctx: Any, caller: Caller) -> dict[str, Any]:
@@ -220,9 +221,10 @@ async def tick_habit(stack_id: str, request: Request, caller: WebCaller, ctx: Ct
     async with ctx.store.write() as tx:
         stack = await crud.load_for_write(tx, HABIT_STACKS, caller, stack_id, "owner")
         shown = _stack_view(stack, caller, today.isoformat())
-        if which.isdigit():
-            habits: list[int] | None = [int(which)]
-            done = int(which) not in shown["doneToday"]
+        index = whole_number(which)
+        if index is not None and index >= 0:
+            habits: list[int] | None = [index]
+            done = index not in shown["doneToday"]
         else:
             habits, done = None, not shown["completeToday"]
         try:

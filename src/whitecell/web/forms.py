@@ -3,6 +3,7 @@ into messages shown beside their fields (docs/web.md, "Errors")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -11,6 +12,9 @@ from starlette.datastructures import FormData
 from whitecell.core.errors import AppError
 
 Model = TypeVar("Model", bound=BaseModel)
+# A whole number as a form sends one: ASCII digits only (`str.isdigit` also takes "²", which
+# `int` refuses).
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 class FormInvalid(Exception):
@@ -29,6 +33,17 @@ def values(form: FormData, *names: str) -> dict[str, Any]:
         if isinstance(value, str) and value.strip() != "":
             found[name] = value.strip()
     return found
+
+
+def whole_number(text: object) -> int | None:
+    """`text` as an integer if it is one written in ASCII digits, else None (left for the model
+    to refuse beside its field, or for the caller's default)."""
+    if not isinstance(text, str) or not WHOLE_NUMBER.fullmatch(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # past Python's limit on the digits `int` converts (4300)
+        return None
 
 
 def parse(model: type[Model], data: dict[str, Any]) -> Model:

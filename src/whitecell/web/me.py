@@ -15,7 +15,7 @@ from whitecell.auth import service as auth_service
 from whitecell.core.errors import AppError
 from whitecell.users import service as users
 from whitecell.users.schemas import ProfileUpdate
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebSession, protect
 
@@ -56,8 +56,9 @@ async def _update(
     beside their fields, else back to the page (post/redirect/get)."""
     form = await request.form()
     data = values(form, *fields)
-    if "newCardsPerDay" in data and data["newCardsPerDay"].isdigit():
-        data["newCardsPerDay"] = int(data["newCardsPerDay"])
+    number = whole_number(data.get("newCardsPerDay"))
+    if number is not None:
+        data["newCardsPerDay"] = number
     try:
         changes = parse(ProfileUpdate, data).model_dump(mode="json", exclude_unset=True)
         if "avatar" in fields and "avatar" in form and "avatar" not in data:

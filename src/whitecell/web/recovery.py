@@ -16,8 +16,9 @@ from whitecell.core.clock import local_today
 from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
+from whitecell.core.types import parse_day
 from whitecell.discipline.tables import PMO_TRACKER
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
 
@@ -79,12 +80,17 @@ async def check_in(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
     form = await request.form()
     data = values(form, "date", "notes", *(name for name, _ in LEVELS))
     for name, _ in LEVELS:
-        if name in data and data[name].isdigit():
-            data[name] = int(data[name])
+        number = whole_number(data.get(name))
+        if number is not None:
+            data[name] = number
     data["relapsed"] = form.get("relapsed") == "yes"
     today = local_today((caller.user or {}).get("timezone")).isoformat()
     day = data.setdefault("date", today)
     try:
+        try:  # checked before it is bound to look the day up (a bad one raised a 500 there)
+            parse_day(str(day))
+        except ValueError as invalid:
+            raise FormInvalid({"date": str(invalid)}) from None
         async with ctx.store.write() as tx:
             c = codec(PMO_TRACKER.name, tx.dialect.name)
             same_day = await crud.select_documents(

@@ -12,6 +12,7 @@ from whitecell.auth import service
 from whitecell.auth.service import Authenticated
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
+from whitecell.core.files import UPLOAD_MAX_FIELDS, UPLOAD_MAX_FILES
 from whitecell.core.permissions import Caller
 from whitecell.web.cookies import (
     CSRF_FIELD,
@@ -72,7 +73,13 @@ async def protect(request: Request) -> None:
     check_origin(request, settings)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
-        form = await request.form()
+        # A multipart body is an upload's (the pages send every other form url-encoded): it is
+        # parsed here with the upload's own limits, since the upload code is then handed this
+        # same parsed form and its limits would not apply again. A malformed body is a 400.
+        if request.headers.get("content-type", "").lower().startswith("multipart/"):
+            form = await request.form(max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS)
+        else:
+            form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     check_token(request, settings, sent)

@@ -6,6 +6,7 @@ browser's time zone on `/welcome`."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -28,9 +29,17 @@ Browser = Annotated[Client, Depends(client_of)]
 
 
 def _next(request: Request, form: Any = None) -> str:
-    """Where to go after signing in: a path of this site only (never another host)."""
+    """Where to go after signing in: a path of this site only (never another host). Browsers
+    read a backslash as a slash (`/\\evil` is `//evil`) and drop tabs and newlines inside a URL, so
+    those are refused here rather than trusting the redirect to percent-encode them."""
     wanted = (form.get("next") if form is not None else None) or request.query_params.get("next")
-    if isinstance(wanted, str) and wanted.startswith("/") and not wanted.startswith("//"):
+    if (
+        isinstance(wanted, str)
+        and wanted.startswith("/")
+        and not wanted.startswith("//")
+        and "\\" not in wanted
+        and wanted.isprintable()
+    ):
         return wanted
     return "/"
 
@@ -85,7 +94,7 @@ async def verify_code(request: Request, ctx: Ctx, client: Browser) -> Response:
     data = values(form, "email", "code")
     destination = _next(request, form)
     if "code" in data:  # pasted with spaces or a dash: "123 456"
-        data["code"] = "".join(ch for ch in data["code"] if ch.isdigit())
+        data["code"] = "".join(ch for ch in data["code"] if ch in "0123456789")
     try:
         body = parse(OtpVerify, data)
         async with ctx.store.read() as tx:
@@ -102,7 +111,8 @@ async def verify_code(request: Request, ctx: Ctx, client: Browser) -> Response:
         }
         return render(request, "signin/code.html", context, status=status)
     if is_new:
-        return _signed_in(ctx, login, f"/welcome?next={destination}")
+        # Quoted: a `next` holding its own query (`&`) or fragment (`#`) comes back whole.
+        return _signed_in(ctx, login, f"/welcome?next={quote(destination, safe='/')}")
     return _signed_in(ctx, login, destination)
 
 

@@ -17,7 +17,7 @@ from whitecell.core.files import received_file, receives_file
 from whitecell.core.permissions import may_write
 from whitecell.study import decks, queries
 from whitecell.study.tables import FLASHCARDS
-from whitecell.web.forms import FormInvalid, parse, problem_errors
+from whitecell.web.forms import FormInvalid, parse, problem_errors, whole_number
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
@@ -27,6 +27,7 @@ router = APIRouter(
 )
 
 PAGE_SIZE = 25  # cards per page of the browser
+LAST_PAGE = 1_000_000  # past any real deck; keeps the offset a 64-bit integer
 FIELDS = ("question", "answer", "subject", "difficulty")
 STATUS_LABELS = {
     "new": "New",
@@ -45,9 +46,9 @@ def _form_values(form: Any) -> dict[str, Any]:
         value = form.get(name)
         if isinstance(value, str) and value.strip():
             sent[name] = value.strip()
-    difficulty = sent.get("difficulty")
-    if difficulty is not None and difficulty.lstrip("-").isdigit():
-        sent["difficulty"] = int(difficulty)
+    difficulty = whole_number(sent.get("difficulty"))
+    if difficulty is not None:
+        sent["difficulty"] = difficulty
     return sent
 
 
@@ -58,10 +59,13 @@ async def browse(
     ctx: Ctx,
     subject: str = "",
     status: str = "",
-    page: int = 1,
+    page: str = "1",
 ) -> Response:
     user = caller.user or {}
-    page = max(1, page)
+    # Read from the text, not as an `int` parameter: a link edited to `?page=x` shows the first
+    # page rather than the API's JSON 422, and a huge number stays inside the database's integers.
+    number = whole_number(page.strip()) or 1
+    page_number = min(max(1, number), LAST_PAGE)
     chosen_status = status if status in queries.BROWSE_STATUSES else None
     async with ctx.store.read() as tx:
         items, total = await queries.browse_flashcards(
@@ -69,7 +73,7 @@ async def browse(
             user,
             subject=subject or None,
             status=chosen_status,
-            offset=(page - 1) * PAGE_SIZE,
+            offset=(page_number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
         subjects = await queries.flashcard_subjects(tx, user)
@@ -82,14 +86,14 @@ async def browse(
     context = {
         "items": items,
         "total": total,
-        "page": page,
+        "page": page_number,
         "pages": pages,
         "subjects": subjects,
         "subject": subject,
         "status": chosen_status or "",
         "statuses": STATUS_LABELS,
-        "previous": page_link(page - 1) if page > 1 else None,
-        "next": page_link(page + 1) if page < pages else None,
+        "previous": page_link(page_number - 1) if page_number > 1 else None,
+        "next": page_link(page_number + 1) if page_number < pages else None,
         "export": "/study/flashcards/export"
         + (f"?{urlencode({'subject': subject})}" if subject else ""),
         "saved": request.query_params.get("saved"),

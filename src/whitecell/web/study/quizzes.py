@@ -16,7 +16,7 @@ from whitecell.core.clock import utcnow
 from whitecell.core.errors import AppError, Conflict
 from whitecell.study import quizzes
 from whitecell.study.tables import QUIZZES
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
 
@@ -79,9 +79,10 @@ async def generate(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
     try:
         # The form sends text; the API's model wants numbers (and seconds, not minutes).
         if "count" in sent:
-            if not str(sent["count"]).isdigit():
+            count = whole_number(sent["count"])
+            if count is None or count < 0:
                 raise FormInvalid({"count": "Enter a whole number of questions."})
-            sent["count"] = int(sent["count"])
+            sent["count"] = count
         if minutes is not None:
             try:
                 sent["timeLimit"] = round(float(minutes) * 60)

@@ -27,6 +27,7 @@ from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.errors import Conflict, ValidationFailed
 from whitecell.study import queries
+from whitecell.web.forms import whole_number
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
@@ -122,7 +123,11 @@ def _seal(settings: Settings, user_id: str, value: dict[str, Any]) -> str:
 
 def _unseal(settings: Settings, user_id: str, token: str) -> dict[str, Any] | None:
     payload, _, mac = token.partition(".")
-    if not hmac.compare_digest(_mac(settings, user_id, payload.encode()), mac):
+    # Compared as bytes: `compare_digest` raises on str holding anything but ASCII, and a forged
+    # token may hold anything (it is then simply not ours).
+    raw = payload.encode("utf-8", "surrogatepass")
+    expected = _mac(settings, user_id, raw).encode()
+    if not hmac.compare_digest(expected, mac.encode("utf-8", "surrogatepass")):
         return None
     value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload.encode()))
     return value
@@ -138,7 +143,8 @@ def _text(form: Any, name: str) -> str:
 
 def _number(form: Any, name: str, default: int = 0) -> int:
     value = _text(form, name)
-    return int(value) if value.isdigit() else default
+    number = whole_number(value)
+    return number if number is not None and number >= 0 else default
 
 
 @router.get("")
@@ -174,7 +180,7 @@ async def grade(card_id: str, request: Request, caller: WebCaller, ctx: Ctx) -> 
                 QUALITY[chosen],
                 round(spent, 1),
                 fuzzing=ctx.settings.fsrs_fuzzing,
-                expected_review_count=int(expected) if expected.isdigit() else None,
+                expected_review_count=whole_number(expected),
             )
     except Conflict:  # sent twice (a double press): the first one counted; show what is next
         return _answer(request, await _session(ctx, user, subject, reviewed))

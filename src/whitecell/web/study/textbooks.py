@@ -16,7 +16,7 @@ from whitecell.core.errors import AppError
 from whitecell.core.files import receives_file
 from whitecell.core.uploads import create_from_upload, signed_link
 from whitecell.study.tables import TEXTBOOKS
-from whitecell.web.forms import problem_errors, values
+from whitecell.web.forms import problem_errors, values, whole_number
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
 
@@ -122,13 +122,14 @@ async def progress(book_id: str, request: Request, caller: WebCaller, ctx: Ctx) 
     raw = values(form, "currentPage").get("currentPage", "")
     async with ctx.store.read() as tx:
         await crud.get(tx, TEXTBOOKS, caller, book_id)  # 404 before anything else
-    if not raw.isdigit() or int(raw) < 1:
+    page = whole_number(raw)
+    if page is None or page < 1:
         return await _reader(
             request, caller, ctx, book_id, {"currentPage": "Enter a page number."}, 422
         )
     try:
         async with ctx.store.write() as tx:
-            await crud.update(tx, TEXTBOOKS, caller, book_id, {"currentPage": int(raw)})
+            await crud.update(tx, TEXTBOOKS, caller, book_id, {"currentPage": page})
     except AppError as error:
         return await _reader(request, caller, ctx, book_id, problem_errors(error), error.status)
     return RedirectResponse(f"/study/textbooks/{book_id}", status_code=303)
