@@ -242,7 +242,6 @@ CASES = (
         1 / 1.5,
         expect=shows('data-testid="xp-today"'),
     ),
-    # The review page lands with the study screens: selected only through BENCH_CASES until then.
     Case(
         "reviewpage",
         "review page",

@@ -92,7 +92,7 @@ class Options:
                 env(
                     "BENCH_CASES",
                     "due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,"
-                    "dashpage",
+                    "dashpage,reviewpage",
                 ).split(",")
             ),
             python_load=env("BENCH_LOADGEN", "wrk") == "python",
