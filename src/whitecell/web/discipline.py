@@ -136,7 +136,7 @@ async def add_task(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
                 changes = body.model_dump(mode="json", exclude_unset=True)
                 await crud.create(tx, TASK_RECURRENCES, caller, changes)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         entered = {**data, "repeat": repeat}
         tasks = await _tasks(ctx, caller)
         return _tasks_section(request, tasks, errors=errors, entered=entered, status=422)
@@ -203,7 +203,7 @@ async def add_stack(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
             changes = body.model_dump(mode="json", exclude_unset=True)
             await crud.create(tx, HABIT_STACKS, caller, changes)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         entered = {**data, "habits": "\n".join(data["habits"])}
         context = {"stacks": await _stacks(ctx, caller), "errors": errors, "entered": entered}
         return render(request, "discipline/habits.html", context, status=422)

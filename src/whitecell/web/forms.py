@@ -58,8 +58,17 @@ def parse(model: type[Model], data: dict[str, Any]) -> Model:
         ) from None
 
 
-def problem_errors(error: AppError) -> dict[str, str]:
-    """An API error as form messages: each named field's, else the detail for the whole form."""
+def problem_errors(error: FormInvalid | AppError) -> dict[str, str]:
+    """A refused form's messages: a form that did not parse, as it says; an API error, each
+    named field's message, else its detail for the whole form."""
+    if isinstance(error, FormInvalid):
+        return error.errors
     if error.errors:
         return {e.field: e.message for e in error.errors}
     return {"": error.detail}
+
+
+def refusal_status(error: FormInvalid | AppError) -> int:
+    """The status a refused form answers with: 422 for a form that did not parse, else the API
+    error's own."""
+    return 422 if isinstance(error, FormInvalid) else error.status

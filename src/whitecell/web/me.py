@@ -66,7 +66,7 @@ async def _update(
         async with ctx.store.write() as tx:
             await users.update_profile(tx, auth.user["_id"], changes)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         entered = {name: form.get(name) or "" for name in fields}
         return _me_page(request, auth.user, errors=errors, entered=entered, status=422)
     return RedirectResponse(f"/me?saved={form_name}", status_code=303)

@@ -111,6 +111,6 @@ async def check_in(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
                 changes = body.model_dump(mode="json", exclude_unset=True)
                 await crud.create(tx, PMO_TRACKER, caller, changes)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         return await _page(request, caller, ctx, errors=errors, entered=data, status=422)
     return RedirectResponse("/discipline/recovery?saved=1", status_code=303, headers=PRIVATE)

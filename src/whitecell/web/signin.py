@@ -20,7 +20,7 @@ from whitecell.core.errors import AppError, TooManyRequests
 from whitecell.users import service as users
 from whitecell.users.schemas import ProfileUpdate
 from whitecell.web.cookies import clear_session, session_token, set_session
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, refusal_status, values
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebSession, optional_user, protect
 
@@ -101,8 +101,8 @@ async def verify_code(request: Request, ctx: Ctx, client: Browser) -> Response:
             is_new = await users.user_by_email(tx, users.normalize_email(body.email)) is None
         login = await signin.verify_otp(ctx, body.email, body.code, client)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
-        status = 422 if isinstance(error, FormInvalid) else error.status
+        errors = problem_errors(error)
+        status = refusal_status(error)
         context = {
             "next": destination,
             "email": data.get("email", ""),
@@ -125,8 +125,8 @@ async def password(request: Request, ctx: Ctx, client: Browser) -> Response:
         body = parse(PasswordLogin, data)
         login = await signin.password_login(ctx, body.email, body.password, client)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
-        status = 422 if isinstance(error, FormInvalid) else error.status
+        errors = problem_errors(error)
+        status = refusal_status(error)
         context = {"next": destination, "email": data.get("email", ""), "errors": errors}
         return render(request, "signin/email.html", context, status=status)
     return _signed_in(ctx, login, destination)
@@ -153,7 +153,7 @@ async def welcome(request: Request, auth: WebSession, ctx: Ctx) -> Response:
         async with ctx.store.write() as tx:
             await users.update_profile(tx, auth.user["_id"], changes)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         context: dict[str, Any] = {
             "next": destination,
             "errors": errors,

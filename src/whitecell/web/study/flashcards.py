@@ -128,7 +128,7 @@ async def create_card(request: Request, caller: WebCaller, ctx: Ctx) -> Response
                 tx, FLASHCARDS, caller, body.model_dump(mode="json", exclude_unset=True)
             )
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         return _editor(request, None, values, errors, status=422)
     subject = values.get("subject", "")
     return RedirectResponse(
@@ -191,7 +191,7 @@ async def save_card(card_id: str, request: Request, caller: WebCaller, ctx: Ctx)
                 tx, FLASHCARDS, caller, card_id, body.model_dump(mode="json", exclude_unset=True)
             )
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         shown = {**{name: form.get(name) for name in FIELDS}}
         return _editor(request, card, shown, errors, status=422)
     return RedirectResponse(

@@ -16,7 +16,7 @@ from whitecell.core.bodies import create_body, update_body
 from whitecell.core.errors import AppError
 from whitecell.study import notes
 from whitecell.study.tables import NOTES
-from whitecell.web.forms import FormInvalid, parse, problem_errors
+from whitecell.web.forms import FormInvalid, parse, problem_errors, refusal_status
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
@@ -115,14 +115,14 @@ async def create_note(request: Request, caller: WebCaller, ctx: Ctx) -> Response
 
 
 def _refused(
-    request: Request, note: dict[str, Any] | None, data: dict[str, Any], error: Exception
+    request: Request,
+    note: dict[str, Any] | None,
+    data: dict[str, Any],
+    error: FormInvalid | AppError,
 ) -> Response:
-    if isinstance(error, FormInvalid):
-        return _editor(request, note, data, error.errors, 422)
-    assert isinstance(error, AppError)
-    if error.status == 404:
+    if isinstance(error, AppError) and error.status == 404:
         raise error
-    return _editor(request, note, data, problem_errors(error), error.status)
+    return _editor(request, note, data, problem_errors(error), refusal_status(error))
 
 
 @router.get("/{note_id}")

@@ -16,7 +16,14 @@ from whitecell.core.clock import utcnow
 from whitecell.core.errors import AppError, Conflict
 from whitecell.study import quizzes
 from whitecell.study.tables import QUIZZES
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
+from whitecell.web.forms import (
+    FormInvalid,
+    parse,
+    problem_errors,
+    refusal_status,
+    values,
+    whole_number,
+)
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
 
@@ -92,9 +99,9 @@ async def generate(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
         async with ctx.store.write() as tx:
             draft = await quizzes.generate_draft(tx, caller, body)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
+        errors = problem_errors(error)
         errors = {("minutes" if k == "timeLimit" else k): v for k, v in errors.items()}
-        status = 422 if isinstance(error, FormInvalid) else error.status
+        status = refusal_status(error)
         return await _list_page(request, caller, ctx, errors, {**data, "minutes": minutes}, status)
     return RedirectResponse(f"/study/quizzes/{draft['_id']}/take", status_code=303)
 

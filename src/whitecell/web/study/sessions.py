@@ -14,7 +14,7 @@ from whitecell.core import crud
 from whitecell.core.clock import utcnow
 from whitecell.core.errors import AppError
 from whitecell.study import sessions
-from whitecell.web.forms import FormInvalid, parse, problem_errors, values
+from whitecell.web.forms import FormInvalid, parse, problem_errors, refusal_status, values
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebCaller, protect
 
@@ -89,8 +89,8 @@ async def start(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
         async with ctx.store.write() as tx:
             await sessions.start_session(tx, caller, body.subject)
     except (FormInvalid, AppError) as error:
-        errors = error.errors if isinstance(error, FormInvalid) else problem_errors(error)
-        status = 422 if isinstance(error, FormInvalid) else error.status
+        errors = problem_errors(error)
+        status = refusal_status(error)
         return await _page(request, caller, ctx, errors, data, status)
     return RedirectResponse("/study/sessions", status_code=303)
 
