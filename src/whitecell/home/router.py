@@ -14,6 +14,7 @@ from fastapi import APIRouter, Response
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import local_today
+from whitecell.core.context import AppContext
 from whitecell.core.resources import json_response
 from whitecell.domains import DOMAINS
 
@@ -27,11 +28,16 @@ router = APIRouter(prefix="/api/v1", tags=["home"])
 async def dashboard(caller: SignedIn, ctx: Context) -> Response:
     """Level and progress, XP today and this week, streaks, recent badges, due flashcards,
     today's tasks, today's nutrition against the goal, and active goals (docs/gamification.md)."""
-    user = caller.user or {}
+    return json_response(await today_screen(ctx, caller.user or {}))
+
+
+async def today_screen(ctx: AppContext, user: dict[str, Any]) -> dict[str, Any]:
+    """The user's home screen today, in their time zone: every module's summary, read in one
+    transaction (the API's dashboard and the web app's page alike)."""
     day = local_today(user.get("timezone"))
     async with ctx.store.read() as tx:
         parts = [(d.name, await d.today(tx, user, day)) for d in DOMAINS if d.today]
-    return json_response(home_screen(parts))
+    return home_screen(parts)
 
 
 def home_screen(parts: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:

@@ -4,16 +4,12 @@ refreshes just what changed when the realtime feed says so (static/js/live.js)."
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from whitecell.core.clock import local_today
 from whitecell.core.errors import NotFound
-from whitecell.domains import DOMAINS
-from whitecell.home.router import home_screen
+from whitecell.home.router import today_screen
 from whitecell.web.render import render
 from whitecell.web.session import Ctx, WebUser, protect
 
@@ -41,15 +37,6 @@ def live_section(name: str) -> Markup:
         f'id="sec-{name}" aria-labelledby="t-{name}" hx-get="/home/sections/{name}" '
         f'hx-trigger="refresh" hx-swap="outerHTML" data-tables="{tables}"'
     )
-
-
-async def today_screen(ctx: Any, user: dict[str, Any]) -> dict[str, Any]:
-    """What the dashboard shows (`GET /api/v1/dashboard`'s sections): for the page, a section
-    alone, and the discipline page's task toggle answering the dashboard (`back=home`)."""
-    day = local_today(user.get("timezone"))
-    async with ctx.store.read() as tx:
-        parts = [(d.name, await d.today(tx, user, day)) for d in DOMAINS if d.today]
-    return home_screen(parts)
 
 
 @router.get("/")

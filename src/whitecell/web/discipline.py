@@ -20,7 +20,8 @@ from whitecell.core.permissions import Caller
 from whitecell.discipline.habits import mark_stack
 from whitecell.discipline.queries import carry_over_tasks, tasks_of_day, today_view
 from whitecell.discipline.tables import DAILY_TASKS, HABIT_STACKS, TASK_RECURRENCES
-from whitecell.web.dashboard import live_section, today_screen
+from whitecell.home.router import today_screen
+from whitecell.web.dashboard import live_section
 from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
 from whitecell.web.pages import is_htmx
 from whitecell.web.render import render
