@@ -153,24 +153,30 @@ def cube_stats(manifest: Manifest) -> tuple[list[Request], list[Request]]:
     return stats, listed
 
 
-def chess_move(manifest: Manifest) -> tuple[list[Request], list[Request]]:
-    """The right next move of an open attempt (bench/chess.py), each attempt once, users in
-    turn, against the plain GET of a note by id of the same users through the API (issue 14:
-    within 2x of it)."""
-    users = [u for u in manifest.users if u.chess]
-    moves = [
-        Request(
-            "POST",
-            f"/api/v1/chess_puzzles/attempts/{u.chess[k][0]}/moves",
-            u.token,
-            json.dumps({"move": u.chess[k][1]}),
-        )
-        for k in range(max((len(u.chess) for u in users), default=0))
-        for u in users
-        if k < len(u.chess)
-    ]
-    notes = [Request("GET", f"/api/v1/notes/{n}", u.token) for u in users for n in u.notes]
-    return moves, notes
+def chess_moves(ends: bool) -> Callable[[Manifest], tuple[list[Request], list[Request]]]:
+    """The right next move of an open attempt with its progress (bench/chess.py), each attempt
+    once, users in turn: moves the opponent answers (`ends` False) or moves that solve their
+    attempt; against the plain GET of a note by id of the same users through the API (issue
+    14: a move check within 2x of it)."""
+    kind = "ends" if ends else "goes"
+
+    def requests(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+        users = [(u, [m for m in u.chess if m[3] == kind]) for u in manifest.users if u.chess]
+        moves = [
+            Request(
+                "POST",
+                f"/api/v1/chess_puzzles/attempts/{steps[k][0]}/moves",
+                u.token,
+                json.dumps({"move": steps[k][1], "progress": steps[k][2]}),
+            )
+            for k in range(max((len(steps) for _, steps in users), default=0))
+            for u, steps in users
+            if k < len(steps)
+        ]
+        notes = [Request("GET", f"/api/v1/notes/{n}", u.token) for u, _ in users for n in u.notes]
+        return moves, notes
+
+    return requests
 
 
 def _page_and_api(page: str, api: str) -> Callable[[Manifest], tuple[list[Request], list[Request]]]:
@@ -195,10 +201,16 @@ def shows(marker: str) -> Callable[[Any], str | None]:
     return check
 
 
-def right_move(answer: Any) -> str | None:
-    if isinstance(answer, dict) and answer.get("correct") is True:
-        return None
-    return f"the move was not found right: {str(answer)[:300]}"
+def right_move(ends: bool) -> Callable[[Any], str | None]:
+    """A move's answer must find it right, and solved exactly when it `ends` the attempt."""
+
+    def check(answer: Any) -> str | None:
+        found = (answer.get("correct"), answer.get("solved")) if isinstance(answer, dict) else ()
+        if found == (True, ends):
+            return None
+        return f"the move was not found right (solved: {ends}): {str(answer)[:300]}"
+
+    return check
 
 
 CASES = (
@@ -227,10 +239,19 @@ CASES = (
     Case(
         "chess",
         "chess move check",
-        chess_move,
+        chess_moves(ends=False),
         "note by id through the API",
         once=True,
-        expect=right_move,
+        expect=right_move(ends=False),
+    ),
+    Case(
+        "chessend",
+        "chess move that ends the attempt",
+        chess_moves(ends=True),
+        "note by id through the API",
+        None,
+        once=True,
+        expect=right_move(ends=True),
         elsewhere=True,
     ),
     # Issue 15, "Speed": each page within 1.5x of the API request carrying the same data.

@@ -54,7 +54,8 @@ class BenchUser:
     index: int = 0
     history: bool = False  # three years of training (bench/history.py)
     cubes: bool = False  # 10,000 cube solves (bench/cubing.py)
-    # [an open chess attempt, its right next move], one per move check (bench/chess.py)
+    # [an open chess attempt, its right next move, its progress, "goes" or "ends"], one per move
+    # check of each chess case (bench/chess.py)
     chess: list[list[str]] = field(default_factory=list)
 
 

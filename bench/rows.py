@@ -16,6 +16,7 @@ from bench.chess import chess_rows
 from bench.corpus import SUBJECTS, Corpus
 from bench.cubing import CUBE_USERS, cube_rows
 from bench.history import HISTORY_USERS, history_rows
+from bench.server import SECRET_KEY
 from whitecell.core import security
 from whitecell.core.clock import isoformat_z
 from whitecell.core.ids import new_id
@@ -50,7 +51,8 @@ class UserRows:
     token: str  # the bearer token of the user's live session
     user: Doc
     tables: dict[str, list[Doc]] = field(default_factory=dict)
-    chess: list[list[str]] = field(default_factory=list)  # [open attempt id, its right move]
+    # [open attempt id, its right move, its progress, "goes" or "ends"] (bench/chess.py)
+    chess: list[list[str]] = field(default_factory=list)
 
 
 def _ts(moment: datetime) -> str:
@@ -349,6 +351,8 @@ def user_rows(
             tables[table] = tables.get(table, []) + rows
     if index < CUBE_USERS:  # 10,000 solves each (bench/cubing.py)
         tables["cube_times"] = cube_rows(index, uid, now)
-    attempts, chess = chess_rows(index, uid, now, per_user.get("chess_puzzle_attempts", 0))
-    tables["chess_puzzle_attempts"] = attempts  # open, one per move check (bench/chess.py)
+    # Open attempts, one per move check of each chess case (bench/chess.py).
+    per_case = per_user.get("chess_puzzle_attempts", 0)
+    attempts, chess = chess_rows(index, uid, now, per_case, SECRET_KEY.encode())
+    tables["chess_puzzle_attempts"] = attempts
     return UserRows(token=token, user=user, tables=tables, chess=chess)

@@ -4,7 +4,7 @@ Settings (environment):
 - BENCH_DURATION: seconds measured per endpoint (8); BENCH_WARMUP: seconds of warm-up (2);
 - BENCH_CONNECTIONS: concurrent connections (8); BENCH_USERS: users (1000: 500,000 flashcards);
 - BENCH_DATABASES ("sqlite,postgresql"); BENCH_CASES
-  ("due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess");
+  ("due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,chessend");
 - BENCH_POSTGRES_URL (postgresql://127.0.0.1:5432/test): where to create and drop the database
   `whitecell_bench` (nothing else there is touched); BENCH_KEEP_POSTGRES=1 keeps it afterwards;
 - BENCH_LOADGEN=python: the fallback load generator even when wrk is installed.
@@ -74,7 +74,8 @@ class Options:
 
     def per_user(self) -> dict[str, int]:
         """The dataset's rows per user, with enough open chess attempts that no move check of
-        the run (its checks, warm-up and measured halves) meets an attempt twice."""
+        the run (its checks, warm-up and measured halves) meets an attempt twice: so many of
+        each of the two kinds (bench/chess.py)."""
         needed = ONCE_SERVERS * (CHECKED + sum(self.once_slices()))
         return {**PER_USER, "chess_puzzle_attempts": math.ceil(needed / self.users)}
 
@@ -91,7 +92,7 @@ class Options:
             cases=tuple(
                 env(
                     "BENCH_CASES",
-                    "due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,"
+                    "due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,chessend,"
                     "dashpage,reviewpage",
                 ).split(",")
             ),

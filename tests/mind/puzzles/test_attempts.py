@@ -5,6 +5,7 @@ the `chess_puzzles` row; attempts are their owner's alone."""
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -40,20 +41,24 @@ async def attempt(api: Api, who: Person, puzzle_id: str) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def move(api: Api, who: Person, attempt_id: str, uci: str) -> httpx.Response:
-    return await api.client.post(
-        f"{ATTEMPTS}/{attempt_id}/moves", json={"move": uci}, headers=who.headers
-    )
+async def move(
+    api: Api, who: Person, attempt_id: str, uci: str, progress: str | None = None
+) -> httpx.Response:
+    body = {"move": uci} if progress is None else {"move": uci, "progress": progress}
+    return await api.client.post(f"{ATTEMPTS}/{attempt_id}/moves", json=body, headers=who.headers)
 
 
-async def played(api: Api, who: Person, attempt_id: str, uci: str) -> dict[str, Any]:
-    response = await move(api, who, attempt_id, uci)
+async def played(
+    api: Api, who: Person, attempt_id: str, uci: str, progress: str | None = None
+) -> dict[str, Any]:
+    response = await move(api, who, attempt_id, uci, progress)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
+@pytest.mark.parametrize("carried", [False, True], ids=["stored", "progress"])
 async def test_every_puzzle_of_the_shipped_sample_is_solved_by_its_own_line(
-    make_client: ClientFactory,
+    make_client: ClientFactory, carried: bool
 ) -> None:
     api = await api_with(make_client, gamification_enabled=False)
     counts = await import_sample(api.context.store)  # again, if a test emptied the tables
@@ -67,9 +72,11 @@ async def test_every_puzzle_of_the_shipped_sample_is_solved_by_its_own_line(
         opened = await attempt(api, api.a, puzzle_id)
         assert opened["played"] == line[:1] and opened["lastMove"] == line[0]
         answer: dict[str, Any] = {}
+        progress = opened["progress"] if carried else None
         while not answer.get("solved"):
             step = len(answer["attempt"]["played"]) if answer else 1
-            answer = await played(api, api.a, opened["_id"], line[step])
+            answer = await played(api, api.a, opened["_id"], line[step], progress)
+            progress = answer["progress"] if carried else None
             assert answer["correct"] and not answer["failed"], (puzzle_id, step)
             if not answer["solved"]:
                 assert answer["reply"] == line[step + 1]
@@ -253,3 +260,77 @@ async def test_clients_cannot_write_chess_puzzles_rows_or_attempts(chess: Api) -
         )  # fmt: skip
         assert answer.status_code == 405, method
     assert (await chess.get(chess.a, f"chess_puzzles/{row['_id']}")).json()["solved"] is False
+
+
+def opened_fen_after(opened: dict[str, Any]) -> bytes:
+    """A position further along (any FEN will do for a forgery)."""
+    return str(opened["fen"]).replace(" w ", " b ").encode()
+
+
+async def changes_of(api: Api, attempt_id: str) -> int:
+    async with api.context.store.read() as tx:
+        found = await tx.one(
+            'SELECT count(*) FROM change_log WHERE "docId" = :id', {"id": attempt_id}
+        )
+    assert found is not None
+    return int(found[0])
+
+
+async def test_moves_sent_with_their_progress_are_checked_without_a_write(chess: Api) -> None:
+    opened = await attempt(chess, chess.a, "tlong")
+    first = await played(chess, chess.a, opened["_id"], "g1f2", opened["progress"])
+    assert (first["correct"], first["reply"]) == (True, "c6c5")
+    assert first["attempt"]["played"] == ["c7c6", "g1f2", "c6c5"]
+    assert first["fen"] == first["attempt"]["fen"] != opened["fen"]
+    stored = (await chess.get(chess.a, f"chess_puzzle_attempts/{opened['_id']}")).json()
+    assert stored["played"] == ["c7c6"] and stored["fen"] == opened["fen"]
+    assert await changes_of(chess, opened["_id"]) == 1  # its insert alone: nothing announced
+    # The end is written whole: the position the progress reached, the result, the line.
+    last = await played(chess, chess.a, opened["_id"], "a1a8", first["progress"])
+    assert last["solved"] and last["progress"] is None
+    assert last["attempt"]["played"] == ["c7c6", "g1f2", "c6c5", "a1a8"]
+    stored = (await chess.get(chess.a, f"chess_puzzle_attempts/{opened['_id']}")).json()
+    assert stored["status"] == "solved" and stored["played"] == last["attempt"]["played"]
+    assert await changes_of(chess, opened["_id"]) == 2
+
+
+async def test_a_wrong_move_or_a_hint_from_a_progress_is_written_where_it_stands(
+    chess: Api,
+) -> None:
+    opened = await attempt(chess, chess.a, "tlong")
+    first = await played(chess, chess.a, opened["_id"], "g1f2", opened["progress"])
+    shown = await chess.client.post(
+        f"{ATTEMPTS}/{opened['_id']}/hint", json={"progress": first["progress"]},
+        headers=chess.a.headers,
+    )  # fmt: skip
+    assert shown.status_code == 200, shown.text
+    assert (shown.json()["square"], shown.json()["piece"]) == ("a1", "rook")
+    stored = shown.json()["attempt"]
+    assert stored["hintUsed"] and stored["played"] == ["c7c6", "g1f2", "c6c5"]
+    assert shown.json()["progress"]
+    failed = await played(chess, chess.a, opened["_id"], "a1a2", shown.json()["progress"])
+    assert failed["failed"] and failed["attempt"]["fen"] == first["fen"]
+    assert failed["attempt"]["played"] == ["c7c6", "g1f2", "c6c5"]
+    # An older progress cannot undo the wrong move: the attempt has ended.
+    replayed = await move(chess, chess.a, opened["_id"], "a1a8", first["progress"])
+    assert replayed.status_code == 409
+
+
+async def test_a_progress_is_good_for_its_own_attempt_and_player_only(chess: Api) -> None:
+    mine = await attempt(chess, chess.a, "tlong")
+    other = await attempt(chess, chess.a, "tlong")
+    theirs = await attempt(chess, chess.b, "tlong")
+    forged = mine["progress"][:-1] + ("0" if mine["progress"][-1] != "0" else "1")
+    payload, _, mac = mine["progress"].partition(".")
+    ahead = base64.urlsafe_b64encode(b"3 " + opened_fen_after(mine)).decode().rstrip("=")
+    for token in (other["progress"], theirs["progress"], forged, "", "x" * 200, payload,
+                  f"{ahead}.{mac}"):  # fmt: skip
+        refused = await move(chess, chess.a, mine["_id"], "g1f2", token)
+        assert refused.status_code == 422, token
+        assert refused.json()["errors"][0]["field"] == "progress"
+    assert (await move(chess, chess.b, mine["_id"], "g1f2", mine["progress"])).status_code == 422
+    illegal = await move(chess, chess.a, mine["_id"], "g1g3", mine["progress"])
+    assert illegal.status_code == 422 and illegal.json()["errors"][0]["field"] == "move"
+    stored = (await chess.get(chess.a, f"chess_puzzle_attempts/{mine['_id']}")).json()
+    assert stored["status"] == "open" and stored["played"] == ["c7c6"]
+    assert (await played(chess, chess.a, mine["_id"], "g1f2", mine["progress"]))["correct"]

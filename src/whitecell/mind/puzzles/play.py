@@ -101,9 +101,11 @@ def play(fen: str, moves: str, played: tuple[str, ...], move: str) -> Verdict:
     with line `moves`, `played` of it already played. Raises `IllegalMove` for a move that is
     malformed or illegal: that is no answer at all, so it counts for nothing."""
     board = chess.Board(fen)
-    candidate = _player_move(board, move)
     line = line_of(moves)
     step = len(played)
+    if move == line[step]:
+        return _line_move(board, line, played)
+    candidate = _player_move(board, move)
     expected = board.parse_uci(line[step])  # the line is legal (check_line): normalised too
     board.push(candidate)
     if board.is_checkmate():
@@ -116,6 +118,19 @@ def play(fen: str, moves: str, played: tuple[str, ...], move: str) -> Verdict:
     reply = board.parse_uci(line[len(done)])
     board.push(reply)
     return Verdict(True, False, False, reply.uci(), board.fen(), (*done, reply.uci()))
+
+
+def _line_move(board: chess.Board, line: list[str], played: tuple[str, ...]) -> Verdict:
+    """The verdict on the line's own move, written as the line writes it: the common case, cut
+    short. The line is legal (`check_line`), so the move needs no legality check, and it mates
+    only as the line's last move (a game does not go on after a mate), which solves anyway."""
+    board.push(chess.Move.from_uci(line[len(played)]))
+    done = (*played, line[len(played)])
+    if len(done) == len(line):
+        return Verdict(True, True, False, None, board.fen(), done)
+    reply = line[len(done)]
+    board.push(chess.Move.from_uci(reply))
+    return Verdict(True, False, False, reply, board.fen(), (*done, reply))
 
 
 def hint(fen: str, moves: str, played: tuple[str, ...]) -> tuple[str, str]:

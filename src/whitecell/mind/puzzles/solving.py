@@ -19,6 +19,7 @@ from whitecell.core.store import Tx
 from whitecell.mind.puzzles import catalogue, ratings
 from whitecell.mind.puzzles.glicko import Game
 from whitecell.mind.puzzles.play import IllegalMove, Verdict, hint, line_of, opening, play
+from whitecell.mind.puzzles.progress import Progress
 from whitecell.mind.tables import CHESS_PUZZLE_ATTEMPTS, CHESS_PUZZLES
 
 ATTEMPTS = CHESS_PUZZLE_ATTEMPTS.name
@@ -77,15 +78,18 @@ def new_attempt(user_id: str | None, puzzle: dict[str, Any], started: str) -> di
     }
 
 
-async def _open_attempt(tx: Tx, caller: Caller, attempt_id: str) -> tuple[dict[str, Any], str]:
-    """The caller's attempt, locked for this transaction, with its line (read with it: a move
-    check is one read and one write); 404 for anyone else's, 409 once it ended."""
+async def _open_attempt(
+    tx: Tx, caller: Caller, attempt_id: str, *, lock: bool = True
+) -> tuple[dict[str, Any], str]:
+    """The caller's attempt as stored, with its line (read with it: a move check is one read and
+    at most one write), locked for this transaction when `lock`; 404 for anyone else's, 409
+    once it ended."""
     require_storable_id(CHESS_PUZZLE_ATTEMPTS, attempt_id)
     c = codec(ATTEMPTS, tx.dialect.name)
-    lock = "" if tx.dialect.is_sqlite else " FOR UPDATE"
+    lock_clause = " FOR UPDATE" if lock and not tx.dialect.is_sqlite else ""
     row = await tx.one(
         f'SELECT {c.select_list}, "line" FROM "{ATTEMPTS}" '
-        f'WHERE "_id" = :id AND "userId" = :me{lock}',
+        f'WHERE "_id" = :id AND "userId" = :me{lock_clause}',
         {"id": attempt_id, "me": caller.id},
     )
     if row is None:
@@ -96,14 +100,42 @@ async def _open_attempt(tx: Tx, caller: Caller, attempt_id: str) -> tuple[dict[s
     return attempt, str(row[len(c.names)])
 
 
-async def submit_move(tx: Tx, caller: Caller, attempt_id: str, move: str) -> Outcome:
-    """The caller's `move` (UCI) in their open attempt, checked and stored; a malformed or
-    illegal move is a 422 naming `move` that changes nothing."""
-    attempt, line = await _open_attempt(tx, caller, attempt_id)
+def _at(attempt: dict[str, Any], line: str, progress: Progress | None) -> dict[str, Any]:
+    """The attempt at the further of its stored position and `progress`'s (docs/mind.md,
+    "Progress"): a token only ever seals a position of the line."""
+    if progress is None or progress.step <= len(attempt["played"]):
+        return attempt
+    return {**attempt, "fen": progress.fen, "played": line_of(line)[: progress.step]}
+
+
+def _verdict(at: dict[str, Any], line: str, move: str) -> Verdict:
     try:
-        verdict = play(attempt["fen"], line, tuple(attempt["played"]), move)
+        return play(at["fen"], line, tuple(at["played"]), move)
     except IllegalMove as error:
         raise ValidationFailed.field("move", str(error)) from None
+
+
+async def check_move(
+    tx: Tx, caller: Caller, attempt_id: str, move: str, progress: Progress
+) -> Outcome | None:
+    """The caller's right `move` from `progress` that leaves the attempt open, answered without
+    a write (`tx` may be a read); None for a move that ends the attempt, which `submit_move`
+    writes. A malformed or illegal move is a 422 naming `move`."""
+    attempt, line = await _open_attempt(tx, caller, attempt_id, lock=False)
+    verdict = _verdict(_at(attempt, line, progress), line, move)
+    if not verdict.correct or verdict.solved:
+        return None
+    attempt = {**attempt, "fen": verdict.fen, "played": list(verdict.played)}
+    return Outcome(verdict, attempt, None, None)
+
+
+async def submit_move(
+    tx: Tx, caller: Caller, attempt_id: str, move: str, progress: Progress | None = None
+) -> Outcome:
+    """The caller's `move` (UCI) in their open attempt, from `progress` when given, checked and
+    stored; a malformed or illegal move is a 422 naming `move` that changes nothing."""
+    attempt, line = await _open_attempt(tx, caller, attempt_id)
+    verdict = _verdict(_at(attempt, line, progress), line, move)
     if verdict.solved or verdict.failed:
         attempt, result = await _finish(tx, caller, attempt, verdict)
         return Outcome(verdict, attempt, result, line_of(line))
@@ -112,13 +144,16 @@ async def submit_move(tx: Tx, caller: Caller, attempt_id: str, move: str) -> Out
     return Outcome(verdict, attempt, None, None)
 
 
-async def reveal_hint(tx: Tx, caller: Caller, attempt_id: str) -> dict[str, Any]:
+async def reveal_hint(
+    tx: Tx, caller: Caller, attempt_id: str, progress: Progress | None = None
+) -> dict[str, Any]:
     """`{square, piece, attempt}`: where the piece to move next stands and what it is; the
-    attempt records `hintUsed`."""
+    attempt records `hintUsed`, and the position `progress` reached."""
     attempt, line = await _open_attempt(tx, caller, attempt_id)
-    square, piece = hint(attempt["fen"], line, tuple(attempt["played"]))
-    if not attempt["hintUsed"]:
-        changes = {"hintUsed": True}
+    at = _at(attempt, line, progress)
+    square, piece = hint(at["fen"], line, tuple(at["played"]))
+    changes = {"fen": at["fen"], "played": at["played"], "hintUsed": True}
+    if any(attempt[name] != value for name, value in changes.items()):
         attempt = await crud.update_server_row(tx, CHESS_PUZZLE_ATTEMPTS, attempt, changes)
     return {"square": square, "piece": piece, "attempt": attempt}
 
