@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from whitecell.ai import routes as ai_routes
 from whitecell.ai import tables as ai_tables
 from whitecell.auth import jobs as auth_jobs
 from whitecell.auth import routes as auth_routes
@@ -88,8 +89,8 @@ DOMAINS: tuple[Domain, ...] = (
         today=discipline_today.today_summary,
     ),
     Domain("creator", creator_tables, creator_routes.router),
-    Domain("ai", ai_tables),
     Domain("system", system_tables, system_routes.router),
+    Domain("ai", ai_tables, ai_routes.router),
     Domain(
         "gamification",
         gamification_tables,

@@ -1,5 +1,5 @@
 """The running server, wired once for `app.py` and the CLI: the context core provides, plus the
-services of the layers above it (the live feed, the XP engine) and the periodic jobs.
+services of the layers above it (the live feed, the XP engine, the AI coach) and the periodic jobs.
 
 Core cannot build these itself: it would import the floors above it (style.md, "Floors").
 """
@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from whitecell.ai.service import Coach
 from whitecell.cleanup import cleanup
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
@@ -31,6 +32,8 @@ def create_context(settings: Settings) -> AppContext:
         engine.start()
 
     context.add(engine, start_engine, engine.stop)
+    coach = Coach(settings)
+    context.add(coach, coach.start, coach.stop)
     context.jobs.append(
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
     )

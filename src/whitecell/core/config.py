@@ -132,6 +132,14 @@ class Settings(BaseSettings):
     # csTimer imports (docs/mind.md, "Cubing"): per file, refused whole over either.
     cube_import_max_mb: int = Field(20, ge=1)
     cube_import_max_solves: int = Field(100_000, ge=1)
+    # The AI coach's daily quotas by plan (docs/ai.md, "Quotas"): requests to the model and
+    # tokens (prompt and reply) per user per day of their time zone. Offline answers are free.
+    ai_requests_per_day_free: int = Field(20, ge=0)
+    ai_requests_per_day_basic: int = Field(200, ge=0)
+    ai_requests_per_day_premium: int = Field(2000, ge=0)
+    ai_tokens_per_day_free: int = Field(50_000, ge=0)
+    ai_tokens_per_day_basic: int = Field(500_000, ge=0)
+    ai_tokens_per_day_premium: int = Field(5_000_000, ge=0)
 
     # Realtime (docs/realtime.md).
     realtime_queue_size: int = Field(1000, ge=10)  # messages waiting for one slow client

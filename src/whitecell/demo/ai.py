@@ -1,5 +1,5 @@
-"""AI module: a few coach conversations (one per module, one pinned) and what the coach has
-learned about the student."""
+"""AI module: a few coach conversations (one per module, one pinned; their messages written as
+the server stores them) and what the coach has learned about the student."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from whitecell.core import crud
+from whitecell.core.clock import isoformat_z
+from whitecell.core.tables import REGISTRY
 from whitecell.demo.writer import Timeline, Writer
 
 # (topic, module, mode, pinned, days ago, context, [(role, text)])
@@ -121,42 +124,57 @@ MEMORY = (
 async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
     for topic, module, mode, pinned, days_ago, context, turns in CONVERSATIONS:
         start = t.at(t.story(days_ago), 21, rng.randrange(30))
-        messages = [
-            {
-                "id": f"m{n}",
-                "role": role,
-                "content": content,
-                "timestamp": start + timedelta(minutes=2 * n),
-                **({"tokens": len(content.split()) * 4 // 3} if role == "assistant" else {}),
-                **(
-                    {"sources": ["https://en.wikipedia.org/wiki/Italian_Game"]}
-                    if mode == "research" and role == "assistant"
-                    else {}
-                ),
-            }
-            for n, (role, content) in enumerate(turns, start=1)
-        ]
-        await w.create(
+        conversation = await w.create(
             "ai_conversations",
             {
                 "topic": topic,
                 "module": module,
                 "mode": mode,
-                "messages": messages,
                 "context": context,
                 "isPinned": pinned,
             },
             at=start,
             updated=min(start + timedelta(minutes=2 * len(turns)), t.now),
         )
-    for n, (item, category, source, confidence) in enumerate(MEMORY):
-        await w.create(
-            "ai_context_memory",
+        # The turns as the coach would have stored them (ai/conversations.py), written by the
+        # server: a client cannot write messages.
+        for n, (role, content) in enumerate(turns, start=1):
+            await w.insert_server_row(
+                "ai_messages",
+                {
+                    "conversationId": conversation["_id"],
+                    "seq": n,
+                    "role": role,
+                    "content": content,
+                    "tokens": len(content.split()) * 4 // 3,
+                    "sources": [],
+                    "model": "demo" if role == "assistant" else None,
+                },
+                private={"timestamp": isoformat_z(min(start + timedelta(minutes=2 * n), t.now))},
+            )
+        await crud.amend_new_row(
+            w.tx, REGISTRY["ai_conversations"], conversation["_id"], {"messageCount": len(turns)}
+        )
+        # The day's usage, as the quota counted those turns (docs/ai.md, "Quotas").
+        tokens = [len(content.split()) * 4 // 3 for _, content in turns]
+        await w.insert_server_row(
+            "ai_usage",
             {
-                "contextItem": item,
-                "category": category,
+                "day": start.astimezone(t.zone).date().isoformat(),
+                "requests": len(turns) // 2,
+                # Each question went with the conversation so far.
+                "promptTokens": sum(sum(tokens[: n + 1]) for n in range(0, len(tokens), 2)),
+                "completionTokens": sum(tokens[1::2]),
+            },
+        )
+    for n, (item, category, source, confidence) in enumerate(MEMORY):
+        # Facts the coach learned are the server's to write (`source`, `confidence`).
+        await w.insert_server_row(
+            "ai_context_memory",
+            {"contextItem": item, "category": category},
+            private={
                 "source": source,
                 "confidence": confidence,
+                "createdAt": isoformat_z(t.at(t.story(25 - 4 * n), 21, 30)),
             },
-            at=t.at(t.story(25 - 4 * n), 21, 30),
         )

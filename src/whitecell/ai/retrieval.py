@@ -1,0 +1,164 @@
+"""Passages of the user's own rows that bear on a question (docs/ai.md, "Research mode"): their
+notes and flashcards, the text of their textbooks' PDFs, and the Stoic quotes they saved.
+
+A question is not a search-box query: any of its meaningful words may match (ranked by the
+databases' own full-text ranking where a table has an index, by shared words otherwise), and
+every query is narrowed to the one user first. Nothing here reads another user's row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whitecell.ai.words import words
+from whitecell.core.store import Tx
+
+PASSAGE_CHARS = 700  # of a long text, the part around its first match
+PER_SOURCE = 4
+
+
+@dataclass(frozen=True)
+class Passage:
+    table: str
+    id: str
+    title: str
+    text: str
+    url: str  # the web app's page of the row
+    page: int | None = None
+    score: float = 0.0
+
+    def citation(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "id": self.id,
+            "title": self.title[:300],
+            "page": self.page,
+            "url": self.url,
+        }
+
+
+def excerpt(text: str, asked: list[str], size: int = PASSAGE_CHARS) -> str:
+    """The part of `text` around the first of the `asked` words it holds, cut at word ends."""
+    if len(text) <= size:
+        return text.strip()
+    lowered = text.lower()
+    hits = [i for i in (lowered.find(word) for word in asked) if i >= 0]
+    start = max(0, min(hits, default=0) - size // 3)
+    end = min(len(text), start + size)
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    cut = text[start:end].rsplit(" ", 1)[0] if end < len(text) else text[start:end]
+    return ("… " if start else "") + cut.strip() + (" …" if end < len(text) else "")
+
+
+def _shared(asked: list[str], *texts: str) -> int:
+    have = set(words(" ".join(texts), limit=10_000))
+    return sum(1 for word in asked if word in have)
+
+
+def _any_word(tx: Tx, table: str, asked: list[str], params: dict[str, Any]) -> tuple[str, str, str]:
+    """(join, condition, rank) matching any of `asked` in `table`'s full-text index."""
+    if tx.dialect.is_sqlite:
+        params["match"] = " OR ".join(f'"{word}"' for word in asked)
+        fts = f"{table}_fts"
+        return (
+            f'JOIN "{fts}" ON "{fts}".rowid = "{table}".rowid',
+            f'"{fts}" MATCH :match',
+            f'bm25("{fts}")',
+        )
+    params["match"] = " | ".join(asked)  # \w+ words only: nothing to escape
+    query = "to_tsquery('simple', :match)"
+    return (
+        "",
+        f'"{table}"."searchVector" @@ {query}',
+        f'ts_rank("{table}"."searchVector", {query}) DESC',
+    )
+
+
+async def _notes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+    params: dict[str, Any] = {"me": user_id}
+    join, condition, rank = _any_word(tx, "notes", asked, params)
+    rows = await tx.all(
+        f'SELECT notes."_id", notes.title, notes.content FROM notes {join} '
+        f'WHERE notes."userId" = :me AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}',
+        params,
+    )
+    return [
+        Passage(
+            "notes",
+            row[0],
+            row[1],
+            excerpt(row[2], asked),
+            f"/study/notes/{row[0]}",
+            score=_shared(asked, row[1], row[2]),
+        )
+        for row in rows
+    ]
+
+
+async def _flashcards(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+    """Cards have no full-text index: the user's cards holding any of the words (a user has
+    thousands at most, read through the owner index)."""
+    likes = " OR ".join(f"lower(question || ' ' || answer) LIKE :w{n}" for n in range(len(asked)))
+    params: dict[str, Any] = {"me": user_id} | {f"w{n}": f"%{w}%" for n, w in enumerate(asked)}
+    rows = await tx.all(
+        f'SELECT "_id", question, answer FROM flashcards WHERE "userId" = :me AND ({likes}) '
+        "LIMIT 200",
+        params,
+    )
+    found = [
+        Passage(
+            "flashcards",
+            row[0],
+            row[1][:120],
+            f"Q: {row[1]}\nA: {row[2]}"[:PASSAGE_CHARS],
+            f"/study/flashcards/{row[0]}/edit",
+            score=_shared(asked, row[1], row[2]),
+        )
+        for row in rows
+    ]
+    found.sort(key=lambda p: -p.score)
+    return found[:PER_SOURCE]
+
+
+async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+    params: dict[str, Any] = {"me": user_id}
+    join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
+    if tx.dialect.is_sqlite:
+        saved = 'EXISTS (SELECT 1 FROM json_each(stoic_quotes."savedBy") WHERE value = :me)'
+    else:
+        saved = 'jsonb_exists(stoic_quotes."savedBy", :me)'
+    rows = await tx.all(
+        f'SELECT stoic_quotes."_id", quote, author, source FROM stoic_quotes {join} '
+        f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}",
+        params,
+    )
+    return [
+        Passage(
+            "stoic_quotes",
+            row[0],
+            f"{row[2]}, {row[3] or ''}".strip(", "),
+            row[1],
+            f"/api/v1/stoic_quotes/{row[0]}",
+            score=_shared(asked, row[1]),
+        )
+        for row in rows
+    ]
+
+
+SOURCES = (_notes, _flashcards, _saved_quotes)
+
+
+async def passages(tx: Tx, user_id: str, question: str, limit: int = 6) -> list[Passage]:
+    """The user's passages that bear most on `question`, best first (most of its words shared,
+    then each source's own ranking)."""
+    asked = words(question, limit=12)
+    if not asked:
+        return []
+    found: list[Passage] = []
+    for source in SOURCES:
+        found.extend(await source(tx, user_id, asked))
+    order = {id(p): n for n, p in enumerate(found)}
+    found.sort(key=lambda p: (-p.score, order[id(p)]))
+    return [p for p in found if p.score > 0][:limit]

@@ -1,0 +1,170 @@
+"""The coach's routes (docs/ai.md): a conversation read with its latest messages, its older
+messages page by page, a message sent and answered (JSON, or streamed as Server-Sent Events),
+and my usage of today against my plan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import Field
+
+from whitecell.ai import coach, quota
+from whitecell.ai.conversations import (
+    CONVERSATIONS,
+    MAX_PAGE,
+    MESSAGES_SHOWN,
+    conversation_of,
+    messages_before,
+    with_messages,
+)
+from whitecell.ai.service import Coach
+from whitecell.ai.tables import MAX_MESSAGE_CHARS
+from whitecell.auth.dependencies import Context, SignedIn
+from whitecell.core.clock import utcnow
+from whitecell.core.errors import AppError
+from whitecell.core.resources import json_response
+from whitecell.core.schemas import WriteModel
+from whitecell.core.types import Text
+
+router = APIRouter(tags=["ai"])
+PREFIX = f"/api/v1/{CONVERSATIONS}"
+EVENT_STREAM = "text/event-stream"
+FAILURES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such conversation of mine."},
+    429: {"description": "Today's quota of my plan is used up (`Retry-After`)."},
+    502: {"description": "The model's provider failed or answered nonsense."},
+    503: {"description": "The model's provider is unreachable or overloaded."},
+    504: {"description": "The model's provider did not answer in time."},
+}
+
+
+class NewMessage(WriteModel):
+    content: Annotated[Text, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
+@router.get(f"{PREFIX}/{{conversation_id}}", summary="A conversation with its latest messages")
+async def read_conversation(
+    conversation_id: str,
+    caller: SignedIn,
+    ctx: Context,
+    messages: Annotated[int, Query(ge=0, le=MAX_PAGE)] = MESSAGES_SHOWN,
+) -> Response:
+    """The conversation and the spec's `messages`: its latest `messages` (50 by default),
+    oldest first; `messagesBefore` pages back through `/messages?before=` (None once every
+    message is here)."""
+    async with ctx.store.read() as tx:
+        conversation = await conversation_of(tx, caller, conversation_id)
+        shown = await messages_before(tx, conversation, None, messages) if messages else []
+    return json_response(with_messages(conversation, shown))
+
+
+@router.get(f"{PREFIX}/{{conversation_id}}/messages", summary="A page of a conversation's messages")
+async def read_messages(
+    conversation_id: str,
+    caller: SignedIn,
+    ctx: Context,
+    before: Annotated[
+        int | None, Query(ge=1, description="`seq` of the page's next message")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MESSAGES_SHOWN,
+) -> Response:
+    """`{items, before}`: up to `limit` messages before the one numbered `before` (the latest
+    without it), oldest first; `before` of the page before this one, None at the first."""
+    async with ctx.store.read() as tx:
+        conversation = await conversation_of(tx, caller, conversation_id)
+        items = await messages_before(tx, conversation, before, limit)
+    first = items[0]["seq"] if items else None
+    return json_response({"items": items, "before": first if first and first > 1 else None})
+
+
+def _frame(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: ".encode() + orjson.dumps(data) + b"\n\n"
+
+
+def _problem(error: AppError) -> dict[str, Any]:
+    return {"status": error.status, "code": error.code, "detail": error.detail}
+
+
+def _wants_stream(request: Request, stream: bool | None) -> bool:
+    if stream is not None:
+        return stream
+    return EVENT_STREAM in request.headers.get("accept", "")
+
+
+@router.post(
+    f"{PREFIX}/{{conversation_id}}/messages",
+    status_code=201,
+    summary="Send a message to the coach and get its reply",
+    responses=FAILURES,
+)
+async def send_message(
+    conversation_id: str,
+    body: NewMessage,
+    request: Request,
+    caller: SignedIn,
+    ctx: Context,
+    stream: Annotated[
+        bool | None, Query(description="SSE; also `Accept: text/event-stream`")
+    ] = None,
+) -> Response:
+    """The server appends my message and the coach's reply. JSON: `201 {message, reply,
+    conversation}`. Streamed (SSE): `start` (`{model, citations}`), `delta` (`{text}`) as the
+    reply is written, then `done` (`{message, reply, conversation}`), or `error` (problem
+    details) when the model fails midway: then nothing of the turn is stored."""
+    service = ctx.service(Coach)
+    provider = service.provider
+    prepared = await coach.prepare(ctx, caller, provider, conversation_id, body.content)
+    deltas: asyncio.Queue[str | None] = asyncio.Queue()
+    turn = service.keep(
+        asyncio.create_task(coach.run(ctx, caller, provider, prepared, deltas.put_nowait))
+    )
+    turn.add_done_callback(lambda _: deltas.put_nowait(None))
+    if not _wants_stream(request, stream):
+        # Shielded: a client that leaves does not cancel the reply; it is stored all the same.
+        message, reply, conversation = await asyncio.shield(turn)
+        return json_response(
+            {"message": message, "reply": reply, "conversation": conversation}, 201
+        )
+    first = await deltas.get()
+    failure = turn.exception() if first is None else None
+    if failure is not None:
+        raise failure  # nothing was said yet: a plain problem response (502/503/504)
+    model = provider.model if provider else "offline"
+
+    async def events() -> AsyncIterator[bytes]:
+        yield _frame(
+            "start", {"model": model, "citations": [s.citation() for s in prepared.sources]}
+        )
+        piece = first
+        while piece is not None:
+            yield _frame("delta", {"text": piece})
+            piece = await deltas.get()
+        error = turn.exception()
+        if isinstance(error, AppError):
+            yield _frame("error", _problem(error))
+        elif error is not None:
+            yield _frame("error", {"status": 500, "code": "internal_error",
+                                   "detail": "The reply failed; nothing was stored."})  # fmt: skip
+        else:
+            message, reply, conversation = turn.result()
+            yield _frame("done", {"message": message, "reply": reply, "conversation": conversation})
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type=EVENT_STREAM, headers=headers)
+
+
+@router.get("/api/v1/ai/usage", summary="My AI usage today, against my plan's quota")
+async def my_usage(caller: SignedIn, ctx: Context) -> Response:
+    """Today (in my time zone): `requests` of `requestLimit`, `promptTokens` and
+    `completionTokens` (`tokens` of `tokenLimit`), `offlineRequests`, the `plan` in force
+    (`free` once a paid plan's `subscriptionExpiry` passed), and `resetsAt`."""
+    assert caller.user is not None
+    async with ctx.store.read() as tx:
+        used = await quota.allowance(tx, ctx.settings, caller.user, utcnow())
+    provider = ctx.service(Coach).provider
+    return json_response({**used.as_json(), "model": provider.model if provider else "offline"})
