@@ -196,6 +196,18 @@ async def test_rate_limiting_after_the_retries_is_503_with_the_providers_retry_a
     assert len(openai_server.received()) == 2, "the client waited the Retry-After and retried"
 
 
+async def test_a_retry_after_past_two_minutes_is_passed_on_without_retrying(
+    openai_server: OpenAIServer, provider_for: ProviderFactory
+) -> None:
+    openai_server.script = Script(status=429, retry_after="600")
+
+    with pytest.raises(ProviderUnavailable) as unavailable:
+        await provider_for(ai_max_retries=2).complete(QUESTION)
+
+    assert unavailable.value.headers == {"Retry-After": "600"}
+    assert len(openai_server.received()) == 1
+
+
 async def test_a_refused_key_is_502_and_neither_the_detail_nor_the_log_holds_it(
     openai_server: OpenAIServer, provider_for: ProviderFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
