@@ -153,6 +153,15 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For is believed (given to uvicorn); client IPs feed rate limits.
     forwarded_allow_ips: str = "127.0.0.1"
 
+    # The AI coach's model (docs/ai.md, "Providers"): any server speaking OpenAI's chat
+    # completions (OpenAI, Ollama, llama.cpp, vLLM). No base URL and no model: the offline default.
+    ai_base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama); empty with a model: OpenAI
+    ai_api_key: SecretStr = SecretStr("")  # local servers need none
+    ai_model: str = ""
+    ai_timeout_seconds: float = Field(60.0, gt=0)  # connecting, and each wait for the next bytes
+    ai_max_retries: int = Field(2, ge=0, le=10)  # on refused connections, timeouts, 429 and 5xx
+    ai_embeddings_model: str = ""  # empty: research mode ranks without embeddings
+
     @field_validator(
         "rate_otp_request_email",
         "rate_otp_request_ip",
