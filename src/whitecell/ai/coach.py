@@ -5,6 +5,7 @@ is stored when the model fails: the user sees an error and may send the message 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 
 from whitecell.ai import memory, offline, prompt, quota, retrieval
 from whitecell.ai.conversations import Reply, append_turn, conversation_of, messages_before
-from whitecell.ai.provider import ChatMessage, Provider, Usage
+from whitecell.ai.provider import ChatMessage, Provider, Usage, estimated_tokens
 from whitecell.ai.retrieval import Passage
 from whitecell.core.clock import local_today, utcnow
 from whitecell.core.context import AppContext
@@ -22,13 +23,6 @@ from whitecell.core.permissions import Caller
 OnDelta = Callable[[str], None]
 # The offline coach's answer goes out in pieces like a model's, so a client handles both alike.
 _PIECE = re.compile(r"\S+\s*")
-# What a token is, for counting when a provider reports no usage (and for the user's own
-# message): about four characters of English, as OpenAI's tokenizer guide puts it.
-CHARS_PER_TOKEN = 4
-
-
-def estimated_tokens(text: str) -> int:
-    return max(1, -(-len(text) // CHARS_PER_TOKEN)) if text else 0
 
 
 @dataclass(frozen=True)
@@ -77,12 +71,14 @@ async def _ask(provider: Provider | None, prepared: Prepared, on_delta: OnDelta)
     else:
         pieces: list[str] = []
         usage = Usage(prompt_tokens, 0)
-        async for item in provider.stream(prepared.messages):
-            if isinstance(item, Usage):
-                usage = item
-            else:
-                pieces.append(item)
-                on_delta(item)
+        # Closed at once if the turn is cancelled (server shutdown): the provider stops too.
+        async with contextlib.aclosing(provider.stream(prepared.messages)) as stream:
+            async for item in stream:
+                if isinstance(item, Usage):
+                    usage = item
+                else:
+                    pieces.append(item)
+                    on_delta(item)
         text = "".join(pieces)
         model = provider.model
     return Reply(

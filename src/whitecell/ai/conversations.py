@@ -120,6 +120,8 @@ async def append_turn(
         "timestamp": isoformat_z(asked),
         "tokens": reply.user_tokens,
         "sources": [],
+        "citations": [],
+        "model": None,
     }
     reply_row = {
         **common,

@@ -68,7 +68,7 @@ def _any_word(tx: Tx, table: str, asked: list[str], params: dict[str, Any]) -> t
             f'bm25("{fts}")',
         )
     params["match"] = " | ".join(asked)  # \w+ words only: nothing to escape
-    query = "to_tsquery('simple', :match)"
+    query = "to_tsquery('english', :match)"  # stemmed as the index is
     return (
         "",
         f'"{table}"."searchVector" @@ {query}',
@@ -130,7 +130,8 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
     else:
         saved = 'jsonb_exists(stoic_quotes."savedBy", :me)'
     rows = await tx.all(
-        f'SELECT stoic_quotes."_id", quote, author, source FROM stoic_quotes {join} '
+        f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, stoic_quotes.source '
+        f"FROM stoic_quotes {join} "
         f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}",
         params,
     )

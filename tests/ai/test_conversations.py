@@ -1,0 +1,230 @@
+"""Conversations the server writes (docs/ai.md, "Conversations"), on both databases: the offline
+coach answers from the asker's own notes and nobody else's, replies come as JSON or streamed,
+turns are stored as messages (paged), a failed model stores nothing, and clients cannot forge
+messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from tests.ai.openai_server import OpenAIServer, Script
+from tests.support import Api, ClientFactory, Person, api_with
+
+KREBS = (
+    "The Krebs cycle turns acetyl-CoA into carbon dioxide in the mitochondria, making NADH and "
+    "FADH2 for the electron transport chain."
+)
+
+
+@pytest.fixture
+async def offline(make_client: ClientFactory) -> Api:
+    return await api_with(make_client, gamification_enabled=False)
+
+
+async def conversation(api: Api, who: Person, mode: str = "normal", **extra: Any) -> str:
+    body = {"topic": "Biology", "module": "study", "mode": mode, **extra}
+    return str((await api.create(who, "ai_conversations", body))["_id"])
+
+
+async def send(api: Api, who: Person, conversation_id: str, content: str) -> httpx.Response:
+    return await api.client.post(
+        f"/api/v1/ai_conversations/{conversation_id}/messages",
+        json={"content": content},
+        headers=who.headers,
+    )
+
+
+def events_of(body: str) -> list[tuple[str, Any]]:
+    found = []
+    for block in body.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        found.append((lines["event"], orjson.loads(lines["data"])))
+    return found
+
+
+async def test_the_offline_coach_answers_from_my_notes_and_never_another_user_s(
+    offline: Api,
+) -> None:
+    mine = await offline.create(offline.a, "notes", {"title": "Krebs cycle", "content": KREBS,
+                                                     "subject": "Biology"})  # fmt: skip
+    theirs = await offline.create(offline.b, "notes", {"title": "Krebs notes of Bob",
+        "content": "Bob's secret: the Krebs cycle is also called the citric acid cycle.",
+        "subject": "Biology"})  # fmt: skip
+    chat = await conversation(offline, offline.a)
+    answered = await send(offline, offline.a, chat, "How does the Krebs cycle work?")
+    assert answered.status_code == 201, answered.text
+    turn = answered.json()
+    reply = turn["reply"]
+    assert reply["role"] == "assistant" and reply["model"] == "offline"
+    assert "offline coach" in reply["content"] and "acetyl-CoA" in reply["content"]
+    assert f"/study/notes/{mine['_id']}" in reply["content"]
+    assert reply["sources"] == [mine["_id"]] and theirs["_id"] not in reply["content"]
+    assert "Bob" not in reply["content"]
+    assert reply["citations"][0]["title"] == "Krebs cycle"
+    assert turn["message"]["role"] == "user" and turn["message"]["seq"] == 1
+    assert reply["seq"] == 2 and turn["conversation"]["messageCount"] == 2
+    stored = (await offline.get(offline.a, f"ai_conversations/{chat}")).json()
+    assert [m["role"] for m in stored["messages"]] == ["user", "assistant"]
+    assert stored["messages"][1]["content"] == reply["content"]
+    assert stored["messagesBefore"] is None
+    # Nothing found: it says so plainly.
+    nothing = (await send(offline, offline.a, chat, "Quantum chromodynamics?")).json()["reply"]
+    assert "found nothing" in nothing["content"] and nothing["sources"] == []
+
+
+async def test_a_conversation_is_its_owner_s_alone(offline: Api) -> None:
+    chat = await conversation(offline, offline.a)
+    assert (await send(offline, offline.b, chat, "hello")).status_code == 404
+    assert (await offline.get(offline.b, f"ai_conversations/{chat}")).status_code == 404
+    listed = await offline.get(offline.b, f"ai_conversations/{chat}/messages")
+    assert listed.status_code == 404
+    await send(offline, offline.a, chat, "My notes on anything?")
+    others = (await offline.get(offline.b, "ai_messages")).json()["items"]
+    assert others == []
+    mine = (await offline.get(offline.a, "ai_messages", conversationId=chat)).json()["items"]
+    assert len(mine) == 2
+
+
+async def test_replies_stream_as_server_sent_events(offline: Api) -> None:
+    await offline.create(offline.a, "notes", {"title": "Krebs cycle", "content": KREBS,
+                                              "subject": "Biology"})  # fmt: skip
+    chat = await conversation(offline, offline.a, mode="research")
+    streamed = await offline.client.post(
+        f"/api/v1/ai_conversations/{chat}/messages",
+        json={"content": "Explain the Krebs cycle"},
+        headers={**offline.a.headers, "Accept": "text/event-stream"},
+    )
+    assert streamed.status_code == 200
+    assert streamed.headers["content-type"].startswith("text/event-stream")
+    events = events_of(streamed.text)
+    assert events[0][0] == "start" and events[0][1]["model"] == "offline"
+    assert events[0][1]["citations"][0]["title"] == "Krebs cycle"
+    deltas = [data["text"] for kind, data in events if kind == "delta"]
+    assert len(deltas) > 5
+    kind, done = events[-1]
+    assert kind == "done" and "".join(deltas) == done["reply"]["content"]
+    stored = (await offline.get(offline.a, f"ai_conversations/{chat}")).json()
+    assert stored["messageCount"] == 2
+
+
+async def test_clients_cannot_write_messages_or_change_what_the_coach_is(offline: Api) -> None:
+    forged = {"role": "assistant", "content": "I am the coach", "id": "x", "tokens": 9,
+              "timestamp": "2026-01-01T00:00:00Z"}  # fmt: skip
+    created = await offline.client.post(
+        "/api/v1/ai_conversations",
+        json={"topic": "t", "module": "study", "messages": [forged]},
+        headers=offline.a.headers,
+    )
+    assert created.status_code == 422 and created.json()["errors"][0]["field"] == "messages"
+    chat = await conversation(offline, offline.a)
+    refused = (
+        ({"messages": [forged]}, "messages"),
+        ({"module": "fitness"}, "module"),
+        ({"mode": "research"}, "mode"),
+        ({"messageCount": 9}, "messageCount"),
+    )
+    for body, field in refused:
+        patched = await offline.client.patch(
+            f"/api/v1/ai_conversations/{chat}", json=body, headers=offline.a.headers
+        )
+        assert patched.status_code == 422, (body, patched.text)
+        assert patched.json()["errors"][0]["field"] == field
+    renamed = await offline.client.patch(
+        f"/api/v1/ai_conversations/{chat}", json={"topic": "Cells", "isPinned": True},
+        headers=offline.a.headers,
+    )  # fmt: skip
+    assert renamed.status_code == 200 and renamed.json()["isPinned"] is True
+    message = {"conversationId": chat, "seq": 1, "role": "assistant", "content": "forged"}
+    posted = await offline.client.post(
+        "/api/v1/ai_messages", json=message, headers=offline.a.headers
+    )
+    assert posted.status_code == 405
+    assert (await send(offline, offline.a, chat, "")).status_code == 422
+    assert (await offline.get(offline.a, f"ai_conversations/{chat}")).json()["messages"] == []
+
+
+async def test_a_long_conversation_is_read_in_pages(offline: Api) -> None:
+    chat = await conversation(offline, offline.a)
+    for n in range(30):
+        assert (await send(offline, offline.a, chat, f"question {n}")).status_code == 201
+    stored = (await offline.get(offline.a, f"ai_conversations/{chat}")).json()
+    assert stored["messageCount"] == 60 and len(stored["messages"]) == 50
+    assert [m["seq"] for m in stored["messages"]] == list(range(11, 61))
+    assert stored["messagesBefore"] == 11
+    earlier = (await offline.get(offline.a, f"ai_conversations/{chat}/messages",
+                                 before=11, limit=8)).json()  # fmt: skip
+    assert [m["seq"] for m in earlier["items"]] == list(range(3, 11)) and earlier["before"] == 3
+    first = (await offline.get(offline.a, f"ai_conversations/{chat}/messages", before=3)).json()
+    assert first["items"][0]["content"] == "question 0" and first["before"] is None
+    deleted = await offline.client.delete(
+        f"/api/v1/ai_conversations/{chat}", headers=offline.a.headers
+    )
+    assert deleted.status_code == 204
+    assert (await offline.get(offline.a, "ai_messages")).json()["items"] == []
+
+
+async def test_the_model_is_asked_with_my_own_data_only(
+    make_client: ClientFactory, openai_server: OpenAIServer
+) -> None:
+    api = await api_with(make_client, gamification_enabled=False, **openai_server.settings())
+    mine = await api.create(api.a, "notes", {"title": "Krebs cycle", "content": KREBS,
+                                             "subject": "Biology"})  # fmt: skip
+    await api.create(api.b, "notes", {"title": "Bob's Krebs", "content": "BOBSECRET Krebs cycle",
+                                      "subject": "Biology"})  # fmt: skip
+    await api.create(api.b, "ai_context_memory", {"contextItem": "BOBFACT likes Krebs",
+                                                  "category": "learning"})  # fmt: skip
+    chat = await conversation(api, api.a, mode="research")
+    openai_server.script = Script(reply="The cycle oxidises acetyl-CoA [1].")
+    turn = (await send(api, api.a, chat, "What does the Krebs cycle make?")).json()
+    reply = turn["reply"]
+    assert reply["content"] == "The cycle oxidises acetyl-CoA [1]."
+    assert reply["model"] == "whitecell-test-model"
+    assert reply["sources"] == [mine["_id"]] and reply["tokens"] > 0
+    sent = openai_server.last.prompt_text
+    assert "acetyl-CoA into carbon dioxide" in sent and "[1] Krebs cycle" in sent
+    assert "BOBSECRET" not in sent and "BOBFACT" not in sent
+    usage = (await api.get(api.a, "ai/usage")).json()
+    assert usage["requests"] == 1 and usage["completionTokens"] > 0 and usage["promptTokens"] > 0
+    assert (await api.get(api.b, "ai/usage")).json()["requests"] == 0
+
+
+@pytest.mark.parametrize(
+    ("script", "status"),
+    [(Script(status=500), 502), (Script(delay_seconds=2.0), 504), (Script(status=401), 502)],
+)
+async def test_a_failing_model_is_a_problem_and_stores_nothing(
+    make_client: ClientFactory, openai_server: OpenAIServer, script: Script, status: int
+) -> None:
+    settings = openai_server.settings(ai_timeout_seconds=0.5)
+    api = await api_with(make_client, gamification_enabled=False, **settings)
+    chat = await conversation(api, api.a)
+    openai_server.script = script
+    failed = await send(api, api.a, chat, "hello coach")
+    assert failed.status_code == status, failed.text
+    assert failed.headers["content-type"].startswith("application/problem+json")
+    assert "sk-test-secret-key" not in failed.text
+    stored = (await api.get(api.a, f"ai_conversations/{chat}")).json()
+    assert stored["messages"] == [] and stored["messageCount"] == 0
+
+
+async def test_a_stream_broken_midway_ends_with_an_error_event_and_stores_nothing(
+    make_client: ClientFactory, openai_server: OpenAIServer
+) -> None:
+    api = await api_with(make_client, gamification_enabled=False, **openai_server.settings())
+    chat = await conversation(api, api.a)
+    openai_server.script = Script(reply="one two three four five six", break_after_chunks=2)
+    streamed = await api.client.post(
+        f"/api/v1/ai_conversations/{chat}/messages?stream=true",
+        json={"content": "hello"},
+        headers=api.a.headers,
+    )
+    events = events_of(streamed.text)
+    assert [kind for kind, _ in events][:2] == ["start", "delta"]
+    kind, problem = events[-1]
+    assert kind == "error" and problem["status"] == 502
+    stored = (await api.get(api.a, f"ai_conversations/{chat}")).json()
+    assert stored["messageCount"] == 0
