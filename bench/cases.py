@@ -201,6 +201,25 @@ def shows(marker: str) -> Callable[[Any], str | None]:
     return check
 
 
+def coach_message(manifest: Manifest) -> tuple[list[Request], list[Request]]:
+    """A message to the (offline) coach appended to a conversation of 5,000 messages, against
+    the same appended to a conversation that started empty (issue 16: within 2x of it)."""
+    users = [u for u in manifest.users if u.chats]
+    body = json.dumps({"content": "How should I space my chain rule revision?"})
+
+    def appends(which: int) -> list[Request]:
+        path = "/api/v1/ai_conversations/{}/messages"
+        return [Request("POST", path.format(u.chats[which]), u.token, body) for u in users]
+
+    return appends(0), appends(1)
+
+
+def replied(answer: Any) -> str | None:
+    if isinstance(answer, dict) and answer.get("reply", {}).get("role") == "assistant":
+        return None
+    return f"no reply: {str(answer)[:300]}"
+
+
 def right_move(ends: bool) -> Callable[[Any], str | None]:
     """A move's answer must find it right, and solved exactly when it `ends` the attempt."""
 
@@ -253,6 +272,13 @@ CASES = (
         once=True,
         expect=right_move(ends=True),
         elsewhere=True,
+    ),
+    Case(
+        "coach",
+        "coach message, 5,000-message conversation",
+        coach_message,
+        "the same, to a conversation that started empty",
+        expect=replied,
     ),
     # Issue 15, "Speed": each page within 1.5x of the API request carrying the same data.
     Case(

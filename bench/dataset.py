@@ -41,7 +41,7 @@ from whitecell.core.documents import codec
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 # Bump when the generated contents change, so a cached SQLite file is rebuilt.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 FLUSH_ROWS = 20_000
 NOTES_IN_MANIFEST = 5
 
@@ -57,6 +57,8 @@ class BenchUser:
     # [an open chess attempt, its right next move, its progress, "goes" or "ends"], one per move
     # check of each chess case (bench/chess.py)
     chess: list[list[str]] = field(default_factory=list)
+    # [a conversation of 5,000 messages, an empty one] (bench/conversations.py), or none
+    chats: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +189,7 @@ def _encoded_user(index: int) -> _EncodedUser:
             index < HISTORY_USERS,
             index < CUBE_USERS,
             generated.chess,
+            generated.chats,
         ),
         {t: encode(t, _worker["dialect"], rows) for t, rows in generated.tables.items() if rows},
     )

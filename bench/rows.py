@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bench.chess import chess_rows
+from bench.conversations import CONVERSATION_USERS, conversation_rows
 from bench.corpus import SUBJECTS, Corpus
 from bench.cubing import CUBE_USERS, cube_rows
 from bench.history import HISTORY_USERS, history_rows
@@ -53,6 +54,7 @@ class UserRows:
     tables: dict[str, list[Doc]] = field(default_factory=dict)
     # [open attempt id, its right move, its progress, "goes" or "ends"] (bench/chess.py)
     chess: list[list[str]] = field(default_factory=list)
+    chats: list[str] = field(default_factory=list)  # [long conversation, empty one]
 
 
 def _ts(moment: datetime) -> str:
@@ -355,4 +357,8 @@ def user_rows(
     per_case = per_user.get("chess_puzzle_attempts", 0)
     attempts, chess = chess_rows(index, uid, now, per_case, SECRET_KEY.encode())
     tables["chess_puzzle_attempts"] = attempts
-    return UserRows(token=token, user=user, tables=tables, chess=chess)
+    chats: list[str] = []
+    if index < CONVERSATION_USERS:  # a conversation of 5,000 messages and an empty one
+        more, chats = conversation_rows(index, uid, now)
+        tables.update(more)
+    return UserRows(token=token, user=user, tables=tables, chess=chess, chats=chats)

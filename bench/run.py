@@ -4,7 +4,7 @@ Settings (environment):
 - BENCH_DURATION: seconds measured per endpoint (8); BENCH_WARMUP: seconds of warm-up (2);
 - BENCH_CONNECTIONS: concurrent connections (8); BENCH_USERS: users (1000: 500,000 flashcards);
 - BENCH_DATABASES ("sqlite,postgresql"); BENCH_CASES
-  ("due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,chessend");
+  ("due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,chessend,coach");
 - BENCH_POSTGRES_URL (postgresql://127.0.0.1:5432/test): where to create and drop the database
   `whitecell_bench` (nothing else there is touched); BENCH_KEEP_POSTGRES=1 keeps it afterwards;
 - BENCH_LOADGEN=python: the fallback load generator even when wrk is installed.
@@ -93,7 +93,7 @@ class Options:
                 env(
                     "BENCH_CASES",
                     "due,note,search,workout,workout5x4,workout5x4derived,history,cubestats,chess,chessend,"
-                    "dashpage,reviewpage",
+                    "coach,dashpage,reviewpage",
                 ).split(",")
             ),
             python_load=env("BENCH_LOADGEN", "wrk") == "python",
