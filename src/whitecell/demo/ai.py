@@ -4,6 +4,7 @@ the server stores them) and what the coach has learned about the student."""
 from __future__ import annotations
 
 import random
+from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
@@ -122,6 +123,7 @@ MEMORY = (
 
 
 async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
+    usage: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for topic, module, mode, pinned, days_ago, context, turns in CONVERSATIONS:
         start = t.at(t.story(days_ago), 21, rng.randrange(30))
         conversation = await w.create(
@@ -155,18 +157,15 @@ async def build(w: Writer, t: Timeline, rng: random.Random) -> None:
         await crud.amend_new_row(
             w.tx, REGISTRY["ai_conversations"], conversation["_id"], {"messageCount": len(turns)}
         )
-        # The day's usage, as the quota counted those turns (docs/ai.md, "Quotas").
+        # The day's usage, as the quota counted those turns (docs/ai.md, "Quotas"): each question
+        # went with the conversation so far.
         tokens = [len(content.split()) * 4 // 3 for _, content in turns]
-        await w.insert_server_row(
-            "ai_usage",
-            {
-                "day": start.astimezone(t.zone).date().isoformat(),
-                "requests": len(turns) // 2,
-                # Each question went with the conversation so far.
-                "promptTokens": sum(sum(tokens[: n + 1]) for n in range(0, len(tokens), 2)),
-                "completionTokens": sum(tokens[1::2]),
-            },
-        )
+        day = usage[start.astimezone(t.zone).date().isoformat()]
+        day["requests"] += len(turns) // 2
+        day["promptTokens"] += sum(sum(tokens[: n + 1]) for n in range(0, len(tokens), 2))
+        day["completionTokens"] += sum(tokens[1::2])
+    for day_name, used in sorted(usage.items()):
+        await w.insert_server_row("ai_usage", {"day": day_name, **used})
     for n, (item, category, source, confidence) in enumerate(MEMORY):
         # Facts the coach learned are the server's to write (`source`, `confidence`).
         await w.insert_server_row(
