@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 import whitecell.models  # noqa: F401  (the whole metadata, for cleaning between tests)
+from tests.ai.openai_server import OpenAIServer, serve_openai
 from tests.support import (
     Api,
     Browser,
@@ -146,3 +147,19 @@ def browser_a(api: Api) -> Browser:
 @pytest.fixture
 def browser_b(api: Api) -> Browser:
     return Browser(api.client, api.context, api.b)
+
+
+# -- the AI tests' model: a real OpenAI-compatible server on loopback (tests/ai/openai_server.py),
+# started once per run and reset (script and received requests) before each test that asks.
+
+
+@pytest.fixture(scope="session")
+def running_openai_server() -> Iterator[OpenAIServer]:
+    with serve_openai() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server(running_openai_server: OpenAIServer) -> OpenAIServer:
+    running_openai_server.reset()
+    return running_openai_server
