@@ -3,7 +3,8 @@
 `question_words` keeps the words that carry meaning: lower-cased (NFKC, case-folded), a word's
 apostrophe ending dropped ("cell's" is "cell"), English stop words and single letters left out,
 each word once, at most `MAX_TERMS`. The databases stem what is left (Porter on SQLite's FTS5,
-the `english` configuration on PostgreSQL), so "mitochondria" finds "mitochondrion".
+the `english` configuration on PostgreSQL), so "chloroplast" finds "chloroplasts" and "runs"
+finds "running" (not "mitochondria" "mitochondrion": stemming knows English endings only).
 
 `snippet` picks the window of a text where most of the words meet, cut at blanks.
 """
