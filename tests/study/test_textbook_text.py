@@ -74,6 +74,8 @@ async def test_an_uploaded_pdf_s_text_is_kept_page_by_page(api: Api) -> None:
         "It makes ATP by oxidative phosphorylation."
     )
     assert {p["textbookId"] for p in kept} == {book["_id"]}
+    page = await api.get(api.a, "textbook_passages", textbookId=book["_id"], page=3)
+    assert [p["page"] for p in page.json()["items"]] == [3]
 
 
 async def test_a_question_finds_the_passage_that_answers_it(api: Api) -> None:
@@ -166,6 +168,19 @@ async def test_replacing_the_pdf_replaces_its_passages(api: Api) -> None:
     assert len(await passages(api, api.a, book["_id"])) == 2
     fetched = await api.client.get(f"/api/v1/textbooks/{book['_id']}/pdf", headers=api.a.headers)
     assert fetched.content == new
+    # The same file again changes no field; the textbook's change is announced all the same.
+    again = await replace(api, api.a, book["_id"], new)
+    assert again.status_code == 200
+    assert int(again.headers["x-change-seq"]) > int(response.headers["x-change-seq"]) > 0
+    assert len(await passages(api, api.a, book["_id"])) == 2
+
+
+async def test_a_replacement_may_be_as_large_as_an_upload(api: Api) -> None:
+    book = await uploaded(api, api.a, BOOK)
+    large = pdf_bytes(4, padding=3_000_000)  # past the 1 MiB of a JSON body
+    response = await replace(api, api.a, book["_id"], large)
+    assert response.status_code == 200, response.text
+    assert response.json()["pages"] == 4 and response.json()["indexedPages"] == 0
 
 
 async def test_a_replacement_that_is_refused_changes_nothing(api: Api) -> None:
