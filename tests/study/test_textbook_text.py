@@ -12,7 +12,7 @@ import pytest
 
 from tests.pdfs import pdf_bytes, scanned_pdf_bytes, text_pdf_bytes
 from tests.support import Api, Person
-from whitecell.study import pdftext
+from whitecell.study import pdftext, textindex
 from whitecell.study.passages import passages_matching
 from whitecell.study.pdftext import Budget
 
@@ -265,3 +265,17 @@ async def test_the_reading_budget_holds_on_a_large_pdf(
     assert max(p["page"] for p in kept) == 2
     assert book["indexedPages"] == 2 and book["indexTruncated"] is True
     assert all(len(p["text"]) <= pdftext.PASSAGE_CHARS for p in kept)
+
+
+async def test_a_refused_upload_never_spends_time_reading_text(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[object] = []
+    real = textindex.read_text
+    monkeypatch.setattr(textindex, "read_text", lambda path: read.append(path) or real(path))
+    refused = await upload(api, api.a, text_pdf_bytes(BOOK), subject=None)
+    assert refused.status_code == 422 and read == []
+    not_a_pdf = await upload(api, api.a, b"plain text")
+    assert not_a_pdf.status_code == 415 and read == []
+    await uploaded(api, api.a, BOOK)
+    assert len(read) == 1

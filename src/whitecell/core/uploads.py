@@ -235,6 +235,7 @@ async def create_from_upload(
     async with _received(request, ctx.settings, table, doc_id) as received:
         values = {**fields(received.form), **received.values}
         body = _validated(create_body(table.name), values)
+        await _read_derived(table, received)
         keys = [file_key(table, str(caller.id), doc_id, variant) for variant in received.paths]
         try:
             for key, path in zip(keys, received.paths.values(), strict=True):
@@ -261,11 +262,14 @@ async def replace_file(
     """Store the multipart request's file in place of row `doc_id`'s own and update the row from
     it (its URL, a PDF's pages, what the table derives from the file). The row as stored and the
     change sequence; if any step fails, the row and its previous file stay as they were."""
+    upload = table.upload
+    assert upload is not None
     may_write(table, caller, "update")
     async with ctx.store.read() as tx:
         await crud.get(tx, table, caller, doc_id)  # 404 before a byte of the file is read
     async with _received(request, ctx.settings, table, doc_id) as received:
         body = _validated(update_body(table.name), received.values)
+        await _read_derived(table, received)
         changes = {**body.model_dump(mode="json", exclude_unset=True), **received.facts}
         keys = {
             file_key(table, str(caller.id), doc_id, variant): path
@@ -281,9 +285,8 @@ async def replace_file(
                     if len(tx.events) == announced:
                         # The file changed even where no field did (the same page count): those
                         # who follow the row (a PDF viewer) must hear of it.
-                        url = table.upload.url if table.upload else "_id"
                         document = await crud.update_server_row(
-                            tx, table, document, {url: document[url]}
+                            tx, table, document, {upload.url: document[upload.url]}
                         )
                     await _keep_derived(tx, table, document, received)
             except BaseException:
@@ -299,6 +302,16 @@ def _validated(model: type[WriteModel], values: dict[str, Any]) -> WriteModel:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
         ) from None
+
+
+async def _read_derived(table: Table, received: _Received) -> None:
+    """What the table derives from the received file, once the fields are known to be valid:
+    reading a book's text takes seconds, in a worker thread, off the event loop."""
+    derived = table.upload.derived if table.upload else None
+    if derived is not None:
+        [path, *_] = received.paths.values()
+        facts, received.derived = await anyio.to_thread.run_sync(derived.read, path)
+        received.facts.update(facts)
 
 
 async def _keep_derived(
@@ -345,13 +358,7 @@ async def _received(
         values: dict[str, Any] = {upload.url: file_url(settings, table, doc_id)}
         if upload.pages:
             values[upload.pages] = pdf.pages
-        received = _Received(pdf.form, {"pdf": pdf.path}, values)
-        if upload.derived is not None:
-            # Reading a file's text takes seconds on a long book: off the event loop.
-            received.facts, received.derived = await anyio.to_thread.run_sync(
-                upload.derived.read, pdf.path
-            )
-        yield received
+        yield _Received(pdf.form, {"pdf": pdf.path}, values)
 
 
 def _document_field(raw: object) -> dict[str, object]:
