@@ -226,8 +226,8 @@ class Derived:
     """What rows derive from their uploaded file, beside the file itself (a textbook's text
     passages, study/textindex.py). `read(path)` runs in a worker thread on the checked file, once
     the client's fields are valid and before the row's transaction, and returns the server-owned
-    fields it sets on the row and what `keep` writes; `keep(tx, row, read)` writes that in the row's transaction, once the row is
-    stored with its new file (an upload, a replaced file)."""
+    fields it sets on the row and what `keep` writes; `keep(tx, row, read)` writes that in the
+    row's transaction, once the row is stored with its new file (an upload, a replaced file)."""
 
     read: Callable[[Path], tuple[dict[str, Any], Any]]
     keep: Callable[[Tx, dict[str, Any], Any], Awaitable[None]]
