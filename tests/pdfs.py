@@ -1,10 +1,12 @@
-"""PDF files for the upload tests, written by pypdf."""
+"""PDF files for the upload tests, written by pypdf (and a scan's pictures by Pillow)."""
 
 from __future__ import annotations
 
 import io
 
+from PIL import Image, ImageDraw
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 
 def pdf_bytes(pages: int = 3, *, password: str | None = None, padding: int = 0) -> bytes:
@@ -18,4 +20,48 @@ def pdf_bytes(pages: int = 3, *, password: str | None = None, padding: int = 0) 
         writer.encrypt(password)
     out = io.BytesIO()
     writer.write(out)
+    return out.getvalue()
+
+
+def text_pdf_bytes(pages: list[str]) -> bytes:
+    """A PDF with a text layer: each string is a page, its lines drawn in Helvetica (Latin-1
+    text) as a word processor would, one `Tj` a line."""
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    for text in pages:
+        page = writer.add_blank_page(612, 792)
+        operations = ["BT", "/F1 10 Tf", "12 TL", "56 750 Td"]
+        for line in text.split("\n"):
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            operations.append(f"({escaped}) Tj T*")
+        operations.append("ET")
+        content = StreamObject()
+        content.set_data("\n".join(operations).encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(content)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def scanned_pdf_bytes(pages: int = 2) -> bytes:
+    """A PDF as a scanner makes it: each page one picture (of a line of text), no text layer."""
+    images = []
+    for n in range(pages):
+        image = Image.new("L", (850, 1100), 255)
+        ImageDraw.Draw(image).text((80, 80), f"Page {n + 1}: the mitochondrion makes ATP.", fill=0)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=100.0)
     return out.getvalue()

@@ -144,6 +144,13 @@ FIXED: dict[str, dict[str, Any]] = {
         "topWeightKg": 100.0,
         "topReps": 5,
     },
+    # A passage of a textbook's PDF, as the server writes it (docs/study.md, "Textbook text").
+    "textbook_passages": {
+        "textbookId": "01m8xwvangrxyq9wc1h2zwx9h4",
+        "page": 1,
+        "position": 0,
+        "text": "The mitochondrion is the powerhouse of the cell.",
+    },
     # A DNF takes no +2 (docs/mind.md, "Cubing"): a finished solve with a +2.
     "cube_times": {"dnf": False},
     # A theme and a language of the lists (docs/mind.md); a drill as the server writes it.

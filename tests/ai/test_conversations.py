@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from tests.ai.openai_server import OpenAIServer, Script
+from tests.pdfs import text_pdf_bytes
 from tests.support import Api, ClientFactory, Person, api_with
 
 KREBS = (
@@ -228,3 +229,26 @@ async def test_a_stream_broken_midway_ends_with_an_error_event_and_stores_nothin
     assert kind == "error" and problem["status"] == 502
     stored = (await api.get(api.a, f"ai_conversations/{chat}")).json()
     assert stored["messageCount"] == 0
+
+
+async def test_research_quotes_the_page_of_my_textbook_s_pdf(offline: Api) -> None:
+    pages = ["Chapter 1. Cells.", "Photosynthesis in chloroplasts turns light, water and carbon "
+             "dioxide into glucose and oxygen."]  # fmt: skip
+    for who, title in ((offline.a, "Campbell Biology"), (offline.b, "Bob's photosynthesis")):
+        uploaded = await offline.client.post(
+            "/api/v1/textbooks/upload",
+            files={"file": ("book.pdf", text_pdf_bytes(pages), "application/pdf")},
+            data={"document": orjson.dumps({"title": title, "subject": "biology"}).decode()},
+            headers=who.headers,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+    chat = await conversation(offline, offline.a, mode="research")
+    reply = (await send(offline, offline.a, chat, "What does photosynthesis make?")).json()["reply"]
+    [cited] = reply["citations"]
+    assert (cited["table"], cited["title"], cited["page"]) == (
+        "textbook_passages",
+        "Campbell Biology",
+        2,
+    )
+    assert "glucose and oxygen" in reply["content"] and "page 2" in reply["content"]
+    assert "Bob" not in reply["content"]

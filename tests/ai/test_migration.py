@@ -1,4 +1,4 @@
-"""Revision 0026 on both databases: stored `messages` arrays become `ai_messages` rows in order
+"""Revision 0027 on both databases: stored `messages` arrays become `ai_messages` rows in order
 (and the counts), and going down builds the arrays again."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ MESSAGES = [
 ]  # fmt: skip
 
 
-def test_0026_moves_messages_into_rows_and_back(tmp_path: Path) -> None:
+def test_0027_moves_messages_into_rows_and_back(tmp_path: Path) -> None:
     with scratch_database(tmp_path) as url:
-        migrations.upgrade(url, "0025")
+        migrations.upgrade(url, "0026")
         engine = create_engine(sync_url(url))
         pg = engine.dialect.name == "postgresql"
         stamp = "2026-11-01 20:00:00+00" if pg else "2026-11-01 20:00:00.000000"
@@ -45,7 +45,7 @@ def test_0026_moves_messages_into_rows_and_back(tmp_path: Path) -> None:
                         ),
                         {"id": conversation_id, "m": json.dumps(messages)},
                     )
-            migrations.upgrade(url, "0026")
+            migrations.upgrade(url, "0027")
             with engine.connect() as connection:
                 rows = connection.execute(
                     text(
@@ -65,7 +65,7 @@ def test_0026_moves_messages_into_rows_and_back(tmp_path: Path) -> None:
             sources = rows[1][5] if pg else json.loads(rows[1][5])
             assert sources == ["01note"]  # what a source id can be: an id, at most 64 characters
             assert counts == {"c1": 2, "c2": 0}
-            migrations.downgrade(url, "0025")
+            migrations.downgrade(url, "0026")
             with engine.connect() as connection:
                 back = dict(
                     connection.execute(text('SELECT "_id", messages FROM ai_conversations')).all()

@@ -41,7 +41,7 @@ async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) 
         ("PUT", "/api/v1/notes/01abc", "DELETE, GET, PATCH"),
         ("POST", "/api/v1/users/me", "DELETE, GET, PATCH"),
         ("POST", "/api/v1/auth/sessions", "DELETE, GET"),
-        ("PUT", "/api/v1/textbooks/01abc/pdf", "GET, HEAD"),
+        ("POST", "/api/v1/textbooks/01abc/pdf", "GET, HEAD, PUT"),
         # A path of its own beside a pattern (`/flashcards/{doc_id}`) names its own methods.
         ("PUT", "/api/v1/flashcards/due", "GET"),
         ("PUT", "/api/v1/quizzes/generate", "POST"),

@@ -130,9 +130,9 @@ def test_every_table_of_the_spec_is_declared() -> None:
     # Additions: task_recurrences (docs/discipline.md); food_library and food_products
     # (docs/fitness.md, "Nutrition"); exercises and workout_exercises (docs/fitness.md);
     # chess_puzzle_catalogue, chess_puzzle_attempts, chess_puzzle_ratings, cube_scrambles,
-    # cube_stats and memory_drills (docs/mind.md); ai_messages, ai_usage and ai_forgotten_facts
-    # (docs/ai.md).
-    assert len(REGISTRY) == 38 + 5 + 3 + 2 + 1 + 3
+    # cube_stats and memory_drills (docs/mind.md); textbook_passages (docs/study.md);
+    # ai_messages, ai_usage and ai_forgotten_facts (docs/ai.md).
+    assert len(REGISTRY) == 38 + 5 + 3 + 2 + 1 + 1 + 3
 
 
 async def test_pages_stay_correct_while_rows_are_inserted(api: Api) -> None:

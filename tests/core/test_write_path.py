@@ -57,6 +57,8 @@ SILENT = {
     "announced by the workouts' own events",
     "cube_stats": "a user's running cubing statistics (mind/cubing/tallies.py), kept by the "
     "solves' hooks and announced by the solves' own events",
+    "textbook_passages": "the text of a textbook's stored PDF (study/textindex.py), announced by "
+    "the textbook's own event",
     "ai_forgotten_facts": "digests of the memory facts a user deleted (ai/memory.py), read by "
     "nobody through the API: nothing to announce",
 }

@@ -342,3 +342,58 @@ async def test_a_malformed_signed_link_is_refused_not_a_server_error(
     )
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def _replace(api: Api, who: Person, table: str, doc_id: str, content: bytes) -> Any:
+    return await api.client.put(
+        f"/api/v1/{table}/{doc_id}/pdf",
+        files={"file": ("new.pdf", content, "application/pdf")},
+        headers=who.headers,
+    )
+
+
+@pytest.mark.parametrize("table", ["textbooks", "strategies"])
+async def test_a_replaced_pdf_is_served_in_place_of_the_old(api: Api, table: str) -> None:
+    document = (await _upload(api, api.a, table, pdf_bytes(3))).json()
+    url = f"/api/v1/{table}/{document['_id']}/pdf"
+    before = await api.client.get(url, headers=api.a.headers)
+    content = pdf_bytes(5, padding=10_000)
+    replaced = await _replace(api, api.a, table, document["_id"], content)
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["pdfUrl"] == document["pdfUrl"]
+    if table == "textbooks":
+        assert replaced.json()["pages"] == 5
+    after = await api.client.get(url, headers=api.a.headers)
+    assert after.content == content and after.headers["etag"] != before.headers["etag"]
+    assert len(_stored(api)) == 1
+
+
+async def test_a_replacement_over_the_limit_is_refused_and_the_old_file_kept(
+    make_client: ClientFactory,
+) -> None:
+    api = await api_with(make_client, max_upload_mb=1)
+    content = pdf_bytes(2)
+    book = (await _upload(api, api.a, "textbooks", content)).json()
+    response = await _replace(api, api.a, "textbooks", book["_id"], pdf_bytes(2, padding=2_200_000))
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["field"] == "file"
+    url = f"/api/v1/textbooks/{book['_id']}/pdf"
+    assert (await api.client.get(url, headers=api.a.headers)).content == content
+
+
+async def test_a_refused_replacement_in_an_s3_bucket_puts_the_old_file_back(
+    make_client: ClientFactory, s3: S3Server
+) -> None:
+    bucket = f"wc-{uuid.uuid4().hex[:12]}"
+    s3.client().create_bucket(Bucket=bucket)
+    api = await api_with(make_client, **s3.settings(bucket, "whitecell"))
+    content = pdf_bytes(4, padding=30_000)
+    book = (await _upload(api, api.a, "textbooks", content, currentPage=4)).json()
+    refused = await _replace(api, api.a, "textbooks", book["_id"], pdf_bytes(2))
+    assert refused.status_code == 422  # the reader is on page 4 of what would be 2
+    key = f"whitecell/textbooks/{api.a.id}/{book['_id']}.pdf"
+    stored = s3.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert stored == content
+    accepted = await _replace(api, api.a, "textbooks", book["_id"], pdf_bytes(6))
+    assert accepted.status_code == 200 and accepted.json()["pages"] == 6
+    assert s3.client().get_object(Bucket=bucket, Key=key)["Body"].read() == pdf_bytes(6)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from whitecell.ai.words import words
 from whitecell.core.store import Tx
+from whitecell.study.passages import notes_matching, passages_matching
+from whitecell.study.questions import question_words, snippet
 
 PASSAGE_CHARS = 700  # of a long text, the part around its first match
 PER_SOURCE = 4
@@ -38,62 +39,41 @@ class Passage:
         }
 
 
-def excerpt(text: str, asked: list[str], size: int = PASSAGE_CHARS) -> str:
-    """The part of `text` around the first of the `asked` words it holds, cut at word ends."""
-    if len(text) <= size:
-        return text.strip()
-    lowered = text.lower()
-    hits = [i for i in (lowered.find(word) for word in asked) if i >= 0]
-    start = max(0, min(hits, default=0) - size // 3)
-    end = min(len(text), start + size)
-    if start > 0:
-        start = text.find(" ", start) + 1 or start
-    cut = text[start:end].rsplit(" ", 1)[0] if end < len(text) else text[start:end]
-    return ("… " if start else "") + cut.strip() + (" …" if end < len(text) else "")
-
-
 def _shared(asked: list[str], *texts: str) -> int:
-    have = set(words(" ".join(texts), limit=10_000))
-    return sum(1 for word in asked if word in have)
-
-
-def _any_word(tx: Tx, table: str, asked: list[str], params: dict[str, Any]) -> tuple[str, str, str]:
-    """(join, condition, rank) matching any of `asked` in `table`'s full-text index."""
-    if tx.dialect.is_sqlite:
-        params["match"] = " OR ".join(f'"{word}"' for word in asked)
-        fts = f"{table}_fts"
-        return (
-            f'JOIN "{fts}" ON "{fts}".rowid = "{table}".rowid',
-            f'"{fts}" MATCH :match',
-            f'bm25("{fts}")',
-        )
-    params["match"] = " | ".join(asked)  # \w+ words only: nothing to escape
-    query = "to_tsquery('english', :match)"  # stemmed as the index is
-    return (
-        "",
-        f'"{table}"."searchVector" @@ {query}',
-        f'ts_rank("{table}"."searchVector", {query}) DESC',
-    )
+    """How many of the asked words a passage holds (as a word's beginning: "cycle" in
+    "cycles"), the first ranking of passages from different tables."""
+    have = " " + " ".join(texts).casefold()
+    return sum(1 for word in asked if f" {word}" in have)
 
 
 async def _notes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
-    params: dict[str, Any] = {"me": user_id}
-    join, condition, rank = _any_word(tx, "notes", asked, params)
-    rows = await tx.all(
-        f'SELECT notes."_id", notes.title, notes.content FROM notes {join} '
-        f'WHERE notes."userId" = :me AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}',
-        params,
-    )
+    found = await notes_matching(tx, user_id, " ".join(asked), PER_SOURCE)
     return [
         Passage(
             "notes",
-            row[0],
-            row[1],
-            excerpt(row[2], asked),
-            f"/study/notes/{row[0]}",
-            score=_shared(asked, row[1], row[2]),
+            note["noteId"],
+            note["title"],
+            note["snippet"],
+            f"/study/notes/{note['noteId']}",
+            score=_shared(asked, note["title"], note["snippet"]),
         )
-        for row in rows
+        for note in found
+    ]
+
+
+async def _textbooks(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+    found = await passages_matching(tx, user_id, " ".join(asked), PER_SOURCE)
+    return [
+        Passage(
+            "textbook_passages",
+            passage["passageId"],
+            passage["title"],
+            snippet(passage["text"], asked, PASSAGE_CHARS),
+            f"/study/textbooks/{passage['textbookId']}",
+            page=passage["page"],
+            score=_shared(asked, passage["text"]),
+        )
+        for passage in found
     ]
 
 
@@ -122,6 +102,26 @@ async def _flashcards(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
     return found[:PER_SOURCE]
 
 
+def _any_word(tx: Tx, table: str, asked: list[str], params: dict[str, Any]) -> tuple[str, str, str]:
+    """(join, condition, rank) matching any of `asked` in a shared table's full-text index (the
+    owned tables' are study/passages.py's)."""
+    if tx.dialect.is_sqlite:
+        params["match"] = " OR ".join(f'"{word}"' for word in asked)
+        fts = f"{table}_fts"
+        return (
+            f'JOIN "{fts}" ON "{fts}".rowid = "{table}".rowid',
+            f'"{fts}" MATCH :match',
+            f'bm25("{fts}")',
+        )
+    params["match"] = " | ".join(asked)  # letters and digits only: nothing to escape
+    query = "to_tsquery('english', :match)"  # stemmed as the index is
+    return (
+        "",
+        f'"{table}"."searchVector" @@ {query}',
+        f'ts_rank("{table}"."searchVector", {query}) DESC',
+    )
+
+
 async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
     params: dict[str, Any] = {"me": user_id}
     join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
@@ -148,13 +148,13 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
     ]
 
 
-SOURCES = (_notes, _flashcards, _saved_quotes)
+SOURCES = (_notes, _textbooks, _flashcards, _saved_quotes)
 
 
 async def passages(tx: Tx, user_id: str, question: str, limit: int = 6) -> list[Passage]:
     """The user's passages that bear most on `question`, best first (most of its words shared,
     then each source's own ranking)."""
-    asked = words(question, limit=12)
+    asked = question_words(question)[:12]
     if not asked:
         return []
     found: list[Passage] = []

@@ -1,23 +1,15 @@
-"""The words of a question or a fact that carry its meaning: lowercased, without the small words
-every sentence has. Retrieval ranks by them, memory compares facts by them."""
+"""The words of a fact that carry its meaning: lowercased, without the small words every sentence
+has (study/questions.py's list, which retrieval uses for questions). Memory ranks and compares
+facts by them."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 
+from whitecell.study.questions import STOP_WORDS
+
 _WORD = re.compile(r"\w+", re.UNICODE)
-# English function words (and a few of chat): they match everything, so they rank nothing.
-_STOP = """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself
-    yourselves please tell explain give know want like get make let also much many really
-    thing things something anything im ive dont"""
-STOP_WORDS = frozenset(_STOP.split())
 
 
 def words(text: str, limit: int = 32) -> list[str]:

@@ -20,7 +20,8 @@ lookup (docs/api.md, "Request bodies"):
   dependencies that answer 401, so a stranger could otherwise make every route parse a document).
   A bearer token is only a claim: the first time a body would pass the anonymous limit, the
   session is looked up (`vouch`, given by the app), and a token that opens none is held to it;
-- routes that receive a file (`receives_file` in `core/files.py`): `max_upload_mb` and the form;
+- routes that receive a file (`receives_file` in `core/files.py`): `max_upload_mb` and the form
+  (at a fixed path, or at a row's own file: `PUT /api/v1/textbooks/{id}/pdf`);
 - the web app's pages (paths outside `/api/v1`), signed in by the session cookie (a claim too,
   vouched for the same way): the largest limit a table declares, since a page's form carries
   what that table's body would (a note of up to a megabyte, form-encoded);
@@ -91,14 +92,28 @@ class RouteLimits:
         upload = Bound(
             settings.max_upload_mb * KIB * KIB + FORM_OVERHEAD, file_mb=settings.max_upload_mb
         )
-        # The routes that receive a file, by their fixed path.
+        # The routes that receive a file, by their fixed path, or for a row's own file
+        # (`/api/v1/<table>/{id}/<file>`: a replaced PDF) by table and file.
         self.exact: dict[str, Bound] = {}
+        self.row_files: dict[tuple[str, str], Bound] = {}
         for route in routes:
             if is_file_route(getattr(route, "endpoint", None)):
                 path: str = getattr(route, "path", "")
-                if "{" in path:
-                    raise ValueError(f"{path}: a route receiving a file needs a fixed path")
-                self.exact[path] = upload
+                parts = path[len(PREFIX) :].split("/")
+                if "{" not in path:
+                    self.exact[path] = upload
+                elif (
+                    path.startswith(PREFIX)
+                    and len(parts) == 3
+                    and parts[1].startswith("{")
+                    and "{" not in parts[0] + parts[2]
+                ):
+                    self.row_files[(parts[0], parts[2])] = upload
+                else:
+                    raise ValueError(
+                        f"{path}: a route receiving a file needs a fixed path, "
+                        "or /api/v1/<table>/{id}/<file>"
+                    )
         self.by_group: dict[str, Bound] = dict.fromkeys(_ANONYMOUS_GROUPS, self.anonymous)
         largest = max((t.max_body_bytes or 0 for t in REGISTRY.values()), default=0)
         self.pages = Bound(max(largest, self.default.size))
@@ -117,7 +132,12 @@ class RouteLimits:
             return self.anonymous
         if not path.startswith(PREFIX):
             return self.pages
-        return self.by_group.get(path[len(PREFIX) :].split("/", 1)[0], self.default)
+        parts = path[len(PREFIX) :].split("/")
+        if len(parts) == 3 and self.row_files:
+            row_file = self.row_files.get((parts[0], parts[2]))
+            if row_file is not None:
+                return row_file
+        return self.by_group.get(parts[0], self.default)
 
 
 class BodyLimitMiddleware:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +52,35 @@ def _checked(key: str) -> str:
     if not key or any(part in ("", ".", "..") for part in parts) or "\\" in key:
         raise ValueError(f"not a storage key: {key!r}")
     return key
+
+
+@asynccontextmanager
+async def set_aside(
+    storage: Storage, keys: list[str]
+) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """Copies of the files stored under `keys` now, and a coroutine that puts them back (and
+    removes what was not there): a replacement that fails leaves the previous file in place."""
+    with tempfile.TemporaryDirectory(prefix="whitecell-replaced-") as directory:
+        copies: dict[str, Path | None] = {}
+        for n, key in enumerate(keys):
+            stored = await storage.stat(key)
+            if stored is None:
+                copies[key] = None
+                continue
+            copy = Path(directory) / str(n)
+            async with await anyio.open_file(copy, "wb") as out:
+                async for chunk in storage.read(key, 0, stored.size):
+                    await out.write(chunk)
+            copies[key] = copy
+
+        async def put_back() -> None:
+            for key, copy in copies.items():
+                if copy is None:
+                    await storage.delete(key)
+                else:
+                    await storage.put(key, copy)
+
+        yield put_back
 
 
 class LocalStorage:

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import BaseModel
 
     from whitecell.core.store import Tx
@@ -220,6 +222,18 @@ class ComputeContext:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """What rows derive from their uploaded file, beside the file itself (a textbook's text
+    passages, study/textindex.py). `read(path)` runs in a worker thread on the checked file, once
+    the client's fields are valid and before the row's transaction, and returns the server-owned
+    fields it sets on the row and what `keep` writes; `keep(tx, row, read)` writes that in the
+    row's transaction, once the row is stored with its new file (an upload, a replaced file)."""
+
+    read: Callable[[Path], tuple[dict[str, Any], Any]]
+    keep: Callable[[Tx, dict[str, Any], Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class Upload:
     """Rows that may carry an uploaded file, served to the owner (core/uploads.py): a PDF at
     `/api/v1/{table}/{id}/pdf`, or an image at `.../{id}/image` and its thumbnail at
@@ -230,6 +244,7 @@ class Upload:
     pages: str | None = None  # the column the PDF's own page count fills
     kind: Literal["pdf", "image"] = "pdf"
     thumbnail: str | None = None  # an image's: the column that holds the thumbnail's URL
+    derived: Derived | None = None  # what the rows derive from the file, or None
 
     @property
     def variants(self) -> tuple[str, ...]:

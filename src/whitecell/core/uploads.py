@@ -6,10 +6,12 @@ signed links (docs/files.md)."""
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +19,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from whitecell.core import crud
-from whitecell.core.bodies import create_body, document_model
+from whitecell.core.bodies import create_body, document_model, update_body
 from whitecell.core.clock import isoformat_z
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext, get_context
@@ -37,7 +39,23 @@ from whitecell.core.images import EXTENSIONS, received_image
 from whitecell.core.openapi import SIGN_IN_OPTIONAL, multipart_body
 from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
+from whitecell.core.schemas import WriteModel
+from whitecell.core.storage import set_aside
+from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, Table
+
+
+@dataclass
+class _Received:
+    """An upload's form, its files to store by variant, the fields the server sets that are
+    validated with the client's (the file's URL, a PDF's pages), the server-owned ones, and what
+    the table derives from the file (`Upload.derived`)."""
+
+    form: FormData
+    paths: dict[str, Path]
+    values: dict[str, Any]
+    facts: dict[str, Any] = field(default_factory=dict)
+    derived: Any = None
 
 
 def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRouter:
@@ -90,6 +108,27 @@ def build_upload_router(table: Table, caller_dependency: Callable[..., Any]) -> 
         else f"`{upload.url}`" + (f" and `{upload.pages}` from the PDF" if upload.pages else "")
     )
     upload_document.__doc__ = (upload_document.__doc__ or "").format(what=what, sets=sets)
+
+    if upload.kind == "pdf":
+
+        @router.put(
+            "/{doc_id}/pdf",
+            summary=f"Replace the PDF of one of {table.name} (multipart)",
+            responses={200: {"model": document_model(table)}, 411: {}},
+            openapi_extra=multipart_body(what),
+        )
+        @receives_file
+        async def replace_pdf(
+            doc_id: str, request: Request, caller: SignedIn, ctx: Context
+        ) -> Response:
+            """`multipart/form-data` with the new PDF in `file`: it takes the place of the row's
+            file (a row that linked to a PDF elsewhere gets its own), and the server sets {sets}
+            again. Refused like an upload (413, 415, 422), changing nothing; 404 for anyone but
+            the owner."""
+            document, seq = await replace_file(request, ctx, table, caller, doc_id)
+            return json_response(present(document, caller), 200, {CHANGE_SEQ_HEADER: str(seq)})
+
+        replace_pdf.__doc__ = (replace_pdf.__doc__ or "").format(sets=sets)
 
     for variant in upload.variants:
         media: dict[str, Any] = (
@@ -194,31 +233,93 @@ async def create_from_upload(
     may_write(table, caller, "create")
     doc_id = new_id()
     async with _received(request, ctx.settings, table, doc_id) as received:
-        form, paths, values, facts = received
-        values = {**fields(form), **values}
+        values = {**fields(received.form), **received.values}
+        body = _validated(create_body(table.name), values)
+        await _read_derived(table, received)
+        keys = [file_key(table, str(caller.id), doc_id, variant) for variant in received.paths]
         try:
-            body = create_body(table.name).model_validate(values)
-        except ValidationError as error:
-            raise RequestValidationError(
-                [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
-            ) from None
-        keys = [file_key(table, str(caller.id), doc_id, variant) for variant in paths]
-        try:
-            for key, path in zip(keys, paths.values(), strict=True):
+            for key, path in zip(keys, received.paths.values(), strict=True):
                 await ctx.storage.put(key, path)
             async with ctx.store.write() as tx:
                 document = await crud.create(
                     tx,
                     table,
                     caller,
-                    {**body.model_dump(mode="json", exclude_unset=True), **facts},
+                    {**body.model_dump(mode="json", exclude_unset=True), **received.facts},
                     document_id=doc_id,
                 )
+                await _keep_derived(tx, table, document, received)
         except BaseException:
             for key in keys:  # nothing stored half-way
                 await ctx.storage.delete(key)
             raise
     return document, tx.seq
+
+
+async def replace_file(
+    request: Request, ctx: AppContext, table: Table, caller: Caller, doc_id: str
+) -> tuple[dict[str, Any], int]:
+    """Store the multipart request's file in place of row `doc_id`'s own and update the row from
+    it (its URL, a PDF's pages, what the table derives from the file). The row as stored and the
+    change sequence; if any step fails, the row and its previous file stay as they were."""
+    upload = table.upload
+    assert upload is not None
+    may_write(table, caller, "update")
+    async with ctx.store.read() as tx:
+        await crud.get(tx, table, caller, doc_id)  # 404 before a byte of the file is read
+    async with _received(request, ctx.settings, table, doc_id) as received:
+        body = _validated(update_body(table.name), received.values)
+        await _read_derived(table, received)
+        changes = {**body.model_dump(mode="json", exclude_unset=True), **received.facts}
+        keys = {
+            file_key(table, str(caller.id), doc_id, variant): path
+            for variant, path in received.paths.items()
+        }
+        async with set_aside(ctx.storage, list(keys)) as put_back:
+            try:
+                for key, path in keys.items():
+                    await ctx.storage.put(key, path)
+                async with ctx.store.write() as tx:
+                    announced = len(tx.events)
+                    document = await crud.update(tx, table, caller, doc_id, changes)
+                    if len(tx.events) == announced:
+                        # The file changed even where no field did (the same page count): those
+                        # who follow the row (a PDF viewer) must hear of it.
+                        document = await crud.update_server_row(
+                            tx, table, document, {upload.url: document[upload.url]}
+                        )
+                    await _keep_derived(tx, table, document, received)
+            except BaseException:
+                await put_back()
+                raise
+    return document, tx.seq
+
+
+def _validated(model: type[WriteModel], values: dict[str, Any]) -> WriteModel:
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+        ) from None
+
+
+async def _read_derived(table: Table, received: _Received) -> None:
+    """What the table derives from the received file, once the fields are known to be valid:
+    reading a book's text takes seconds, in a worker thread, off the event loop."""
+    derived = table.upload.derived if table.upload else None
+    if derived is not None:
+        [path, *_] = received.paths.values()
+        facts, received.derived = await anyio.to_thread.run_sync(derived.read, path)
+        received.facts.update(facts)
+
+
+async def _keep_derived(
+    tx: Tx, table: Table, document: dict[str, Any], received: _Received
+) -> None:
+    derived = table.upload.derived if table.upload else None
+    if derived is not None:
+        await derived.keep(tx, document, received.derived)
 
 
 async def signed_link(
@@ -237,9 +338,7 @@ async def signed_link(
 @asynccontextmanager
 async def _received(
     request: Request, settings: Settings, table: Table, doc_id: str
-) -> AsyncIterator[tuple[FormData, dict[str, Path], dict[str, Any], dict[str, Any]]]:
-    """The upload's form, its files to store by variant, the fields the server sets that are
-    validated with the client's (the file's URL, a PDF's pages), and the server-owned ones."""
+) -> AsyncIterator[_Received]:
     upload = table.upload
     assert upload is not None
     if upload.kind == "image":
@@ -253,13 +352,13 @@ async def _received(
                 facts[upload.thumbnail] = file_url(settings, table, doc_id, "thumbnail")
             paths = {"image": image.image, "thumbnail": image.thumbnail}
             url = {upload.url: file_url(settings, table, doc_id, "image")}
-            yield image.form, paths, url, facts
+            yield _Received(image.form, paths, url, facts)
         return
     async with received_pdf(request, settings) as pdf:
         values: dict[str, Any] = {upload.url: file_url(settings, table, doc_id)}
         if upload.pages:
             values[upload.pages] = pdf.pages
-        yield pdf.form, {"pdf": pdf.path}, values, {}
+        yield _Received(pdf.form, {"pdf": pdf.path}, values)
 
 
 def _document_field(raw: object) -> dict[str, object]:

@@ -24,6 +24,7 @@ from whitecell.demo import (
     gamification,
     mind,
     study,
+    study_books,
 )
 from whitecell.demo.writer import Document, Timeline, Writer, rng_for
 from whitecell.domains import DOMAINS
@@ -79,6 +80,8 @@ async def create_demo(
             await build(writer, timeline, rng_for(seed, module))
         counts.update(writer.counts)
         made.update(writer.made)
+    # The books' PDFs, stored as an upload stores them, with their searchable text.
+    counts.update(await study_books.store_book_pdfs(ctx, caller, made.get("textbooks", {})))
     async with ctx.store.write() as tx:
         writer = Writer(tx, caller)
         await gamification.build(writer, timeline, made)

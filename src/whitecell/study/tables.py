@@ -1,4 +1,5 @@
-"""Study module tables: notes, flashcards, quizzes, textbooks, study_goals, study_sessions."""
+"""Study module tables: notes, flashcards, quizzes, textbooks (and the passages of their PDFs),
+study_goals, study_sessions."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from whitecell.core.tables import (
     ANNOTATED_BODY_BYTES,
     ANNOTATIONS_MAX_BYTES,
     LONG_TEXT_BODY_BYTES,
+    SERVER_WRITTEN,
     ComputeContext,
+    Derived,
     Kind,
     Table,
     Upload,
@@ -33,8 +36,9 @@ from whitecell.core.tables import (
     timestamp,
 )
 from whitecell.core.types import Int64, Number, Text, Timestamp
-from whitecell.study import links, progress
+from whitecell.study import links, progress, textindex
 from whitecell.study.drafts import QUIZ_DRAFTS  # noqa: F401  (a table in SQL only)
+from whitecell.study.pdftext import PASSAGE_CHARS
 from whitecell.study.rules import grade_quiz, reading_progress, word_count
 
 
@@ -196,14 +200,45 @@ TEXTBOOKS = Table(
         "uploadedAt": timestamp(),
         "lastReadAt": timestamp(required=False, server=True),  # set when currentPage moves
         "course": string(required=False, max_length=200),
+        # Additions (docs/study.md, "Textbook text"): pages of the stored PDF whose text is
+        # searchable (null: no PDF read; 0: no text layer, a scan), and whether the reading
+        # budget stopped before the last page.
+        "indexedPages": integer(required=False, server=True),
+        "indexTruncated": boolean(server=True),
     },
     indexes=[("userId", "uploadedAt"), ("userId", "subject")],
     search=("title", "author", "subject"),
     order="-uploadedAt",
     created_at="uploadedAt",
     compute=_textbook,
-    upload=Upload("pdfUrl", pages="pages"),
+    on_delete=textindex.drop_passages,
+    upload=Upload(
+        "pdfUrl",
+        pages="pages",
+        derived=Derived(textindex.read_pdf_text, textindex.keep_passages),
+    ),
     max_body_bytes=ANNOTATED_BODY_BYTES,
+)
+
+# Addition, derived and server-written (docs/study.md, "Textbook text"): the text of each
+# textbook's stored PDF, cut into passages, for search (the coach's research mode quotes them).
+TEXTBOOK_PASSAGES = Table(
+    "textbook_passages",
+    "study",
+    {
+        # The textbook's id; not a `reference`, which a textbook's delete would null: its
+        # passages go with it (textindex.drop_passages).
+        "textbookId": string(max_length=64, server=True),
+        "page": integer(ge=1, server=True),  # 1-based
+        "position": integer(server=True),  # the passage's place in the book, from 0
+        "text": text(max_length=PASSAGE_CHARS, server=True),
+    },
+    access=SERVER_WRITTEN,
+    indexes=[("userId", "textbookId", "position")],
+    extra_filters=("page",),
+    search=("text",),
+    order="position",
+    events=False,  # derived from the textbook's PDF: announced by the textbook's own event
 )
 
 STUDY_GOALS = Table(
@@ -250,4 +285,4 @@ STUDY_SESSIONS = Table(
     compute=progress.after_session,
 )
 
-register(NOTES, FLASHCARDS, QUIZZES, TEXTBOOKS, STUDY_GOALS, STUDY_SESSIONS)
+register(NOTES, FLASHCARDS, QUIZZES, TEXTBOOKS, TEXTBOOK_PASSAGES, STUDY_GOALS, STUDY_SESSIONS)

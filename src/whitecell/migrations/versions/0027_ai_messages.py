@@ -7,8 +7,8 @@ Upgrade moves every stored `messages` array into `ai_messages` rows, in order (n
 array's ids were chosen by clients), then drops the column. Downgrade builds the arrays again
 from the rows and drops the tables.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-03 21:05:42
 """
 
@@ -24,8 +24,8 @@ from sqlalchemy.dialects import postgresql
 from whitecell.core.ids import new_id
 from whitecell.core.store import sqlite_timestamp, timestamp_from_sqlite
 
-revision: str = "0026"
-down_revision: str | None = "0025"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
