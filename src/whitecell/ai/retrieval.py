@@ -163,3 +163,29 @@ async def passages(tx: Tx, user_id: str, question: str, limit: int = 6) -> list[
     order = {id(p): n for n, p in enumerate(found)}
     found.sort(key=lambda p: (-p.score, order[id(p)]))
     return [p for p in found if p.score > 0][:limit]
+
+
+async def corpus_quotes(tx: Tx, question: str, limit: int = 4) -> list[Passage]:
+    """The Stoic quotes of the shared corpus (every user's to read) that bear on `question`."""
+    asked = question_words(question)[:12]
+    if not asked:
+        return []
+    params: dict[str, Any] = {}
+    join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
+    rows = await tx.all(
+        f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, '
+        f"stoic_quotes.source FROM stoic_quotes {join} WHERE {condition} "
+        f"ORDER BY {rank} LIMIT {int(limit)}",
+        params,
+    )
+    return [
+        Passage(
+            "stoic_quotes",
+            row[0],
+            f"{row[2]}, {row[3] or ''}".strip(", "),
+            row[1],
+            f"/api/v1/stoic_quotes/{row[0]}",
+            score=_shared(asked, row[1]),
+        )
+        for row in rows
+    ]

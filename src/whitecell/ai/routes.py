@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
-from whitecell.ai import coach, quota
+from whitecell.ai import coach, debate, quota
 from whitecell.ai.conversations import (
     CONVERSATIONS,
     MAX_PAGE,
@@ -156,6 +156,43 @@ async def send_message(
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type=EVENT_STREAM, headers=headers)
+
+
+class Rebuttal(WriteModel):
+    userRebuttal: Annotated[Text, Field(min_length=1, max_length=20_000)]
+
+
+DEBATE_FAILURES: dict[int | str, dict[str, Any]] = {
+    **FAILURES,
+    404: {"description": "No such debate of mine."},
+    409: {"description": "Already answered (or, for a rebuttal, not yet countered)."},
+}
+
+
+@router.post(
+    "/api/v1/debate_sessions/{debate_id}/counter",
+    summary="The coach's counter-argument to my argument",
+    responses=DEBATE_FAILURES,
+)
+async def debate_counter(debate_id: str, caller: SignedIn, ctx: Context) -> Response:
+    """The debate with `aiCounterargument` written by the coach (and `aiModel`: `offline`, or
+    the model). Offline, the strongest opposing points of my own notes and of the Stoics."""
+    provider = ctx.service(Coach).provider
+    return json_response(await debate.counter(ctx, caller, provider, debate_id))
+
+
+@router.post(
+    "/api/v1/debate_sessions/{debate_id}/rebuttal",
+    summary="My rebuttal, and the coach's reply to it",
+    responses=DEBATE_FAILURES,
+)
+async def debate_rebuttal(
+    debate_id: str, body: Rebuttal, caller: SignedIn, ctx: Context
+) -> Response:
+    """The debate with my `userRebuttal` and the coach's `aiReply` to it."""
+    provider = ctx.service(Coach).provider
+    answered = await debate.rebut(ctx, caller, provider, debate_id, body.userRebuttal)
+    return json_response(answered)
 
 
 @router.get("/api/v1/ai/usage", summary="My AI usage today, against my plan's quota")

@@ -220,14 +220,16 @@ async def _debates(w: Writer, t: Timeline, rng: random.Random) -> None:
         body: dict[str, Any] = {
             "topic": topic,
             "userArgument": argument,
-            "aiCounterargument": counter,
             "date": t.at(t.story(days_ago), 20, rng.randrange(60)),
         }
         if rebuttal:
             body["userRebuttal"] = rebuttal
         if quality:
             body["quality"] = quality
-        await w.create("debate_sessions", body)
+        # The coach's counter-argument is the server's to write (docs/ai.md, "Debate").
+        await w.insert_server_row(
+            "debate_sessions", body, private={"aiCounterargument": counter, "aiModel": "demo"}
+        )
 
 
 async def _palaces(w: Writer, t: Timeline, rng: random.Random) -> None:

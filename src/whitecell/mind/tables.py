@@ -192,8 +192,13 @@ DEBATE_SESSIONS = Table(
     {
         "topic": string(max_length=500),
         "userArgument": text(max_length=20_000),
-        "aiCounterargument": text(max_length=20_000),
+        # Written by the coach (`POST /debate_sessions/{id}/counter`, docs/ai.md, "Debate"):
+        # empty until it has answered. The additions `aiReply` (its answer to the rebuttal) and
+        # `aiModel` (`offline`, or the model that wrote them) too.
+        "aiCounterargument": text(max_length=20_000, default="", server=True),
         "userRebuttal": text(required=False, max_length=20_000),
+        "aiReply": text(required=False, max_length=20_000, server=True),
+        "aiModel": string(required=False, max_length=200, server=True),
         "quality": integer(required=False, ge=1, le=5),
         "date": timestamp(default=defaults.now),
     },
