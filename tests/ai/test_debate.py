@@ -97,3 +97,15 @@ async def test_with_a_model_the_counter_is_the_model_s_from_my_data_only(
     sent = openai_server.last.prompt_text
     assert "constant notifications" in sent and "BOBSECRET" not in sent
     assert (await api.get(api.a, "ai/usage")).json()["requests"] == 1
+
+
+async def test_a_client_cannot_say_a_quiz_was_ai_generated(offline: Api) -> None:
+    question = {"id": "q1", "type": "multiple_choice", "text": "2+2?", "options": ["3", "4"],
+                "correctAnswer": "4"}  # fmt: skip
+    body = {"title": "Sums", "subject": "Maths", "questions": [question], "userAnswers": ["4"],
+            "difficulty": "easy"}  # fmt: skip
+    claimed = await offline.client.post(
+        "/api/v1/quizzes", json={**body, "isAIGenerated": True}, headers=offline.a.headers
+    )
+    assert claimed.status_code == 422 and claimed.json()["errors"][0]["field"] == "isAIGenerated"
+    assert (await offline.create(offline.a, "quizzes", body))["isAIGenerated"] is False

@@ -173,7 +173,8 @@ QUIZZES = Table(
         # "The answer is: " and a correct answer of up to 5,000 characters (study/rules.py).
         "feedback": list_of(Kind.STRING, server=True, max_length=5100, max_items=200),
         "createdAt": timestamp(),
-        "isAIGenerated": boolean(),
+        # Set by the server (docs/ai.md): true only for a quiz its model wrote.
+        "isAIGenerated": boolean(server=True),
     },
     indexes=[("userId", "subject"), ("userId", "createdAt")],
     order="-createdAt",
