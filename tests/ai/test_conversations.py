@@ -252,3 +252,23 @@ async def test_research_quotes_the_page_of_my_textbook_s_pdf(offline: Api) -> No
     )
     assert "glucose and oxygen" in reply["content"] and "page 2" in reply["content"]
     assert "Bob" not in reply["content"]
+
+
+async def test_research_finds_the_quotes_i_saved_and_not_the_ones_others_saved(
+    offline: Api,
+) -> None:
+    quote = {"quote": "Waste no more time arguing what a good man should be. Be one.",
+             "author": "Marcus Aurelius", "source": "Meditations 10.16",
+             "theme": "virtue"}  # fmt: skip
+    made = await offline.create(offline.admin, "stoic_quotes", quote)
+    other = await offline.create(offline.admin, "stoic_quotes", {**quote, "quote":
+        "A good man arguing with himself wastes the morning."})  # fmt: skip
+    for who, saved in ((offline.a, made), (offline.b, other)):
+        kept = await offline.client.put(
+            f"/api/v1/stoic_quotes/{saved['_id']}/saved", headers=who.headers
+        )
+        assert kept.status_code == 200, kept.text
+    chat = await conversation(offline, offline.a, mode="research")
+    reply = (await send(offline, offline.a, chat, "What makes a good man?")).json()["reply"]
+    assert reply["sources"] == [made["_id"]]
+    assert "Waste no more time" in reply["content"] and "wastes the morning" not in reply["content"]

@@ -32,11 +32,13 @@ REPLYING = (
 )
 
 
-async def _sources(ctx: AppContext, caller: Caller, text: str) -> list[Passage]:
+async def _sources(ctx: AppContext, caller: Caller, text: str, topic: str) -> list[Passage]:
+    """The user's passages on the debate, and the Stoics' on its topic (their corpus is large:
+    the argument's everyday words would rank any quote holding them first)."""
     assert caller.id is not None
     async with ctx.store.read() as tx:
         mine = await retrieval.passages(tx, caller.id, text, limit=6)
-        stoic = await retrieval.corpus_quotes(tx, text)
+        stoic = await retrieval.corpus_quotes(tx, topic)
     return mine + [q for q in stoic if q.id not in {p.id for p in mine}]
 
 
@@ -78,9 +80,10 @@ async def counter(
     if debate["aiCounterargument"]:
         raise Conflict("The coach has already answered this debate: start another to go again.")
     question = f"{debate['topic']} {debate['userArgument']}"
-    sources = await _sources(ctx, caller, question)
+    sources = await _sources(ctx, caller, question, debate["topic"])
     if provider is None:
-        points = opponent.strongest_points(sources, question_words(question))
+        topic = question_words(debate["topic"])
+        points = opponent.strongest_points(sources, topic, question_words(question))
         text, model = opponent.counter(debate["topic"], debate["userArgument"], points), "offline"
     else:
         content = f"Topic: {debate['topic']}\n\nMy position: {debate['userArgument']}"
@@ -101,10 +104,11 @@ async def rebut(
     if debate.get("aiReply"):
         raise Conflict("The coach has already replied to this debate's rebuttal.")
     question = f"{debate['topic']} {rebuttal}"
-    sources = await _sources(ctx, caller, question)
+    sources = await _sources(ctx, caller, question, debate["topic"])
     if provider is None:
         used = debate["aiCounterargument"]
-        points = opponent.strongest_points(sources, question_words(question))
+        topic = question_words(debate["topic"])
+        points = opponent.strongest_points(sources, topic, question_words(question))
         text = opponent.reply([(s, p) for s, p in points if s not in used])
         model = "offline"
     else:

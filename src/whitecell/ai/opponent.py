@@ -28,15 +28,27 @@ def _sentences(passage: Passage) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if 20 <= len(s.strip()) <= 400]
 
 
-def strongest_points(passages: list[Passage], asked: list[str]) -> list[tuple[str, Passage]]:
-    """The sentences that oppose most: a turn against something counts twice, each of the
-    debate's words once; one sentence a source, best first."""
+def strongest_points(
+    passages: list[Passage], topic: list[str], asked: list[str]
+) -> list[tuple[str, Passage]]:
+    """The sentences that oppose most, one a source, best first. A source must speak to the
+    debate (a word of its `topic`, or two of the other `asked` words); in it, each turn against
+    something ("however", "not", "cost", ...) counts two, each topic word three, each other word
+    of the debate one."""
     scored: list[tuple[int, int, str, Passage]] = []
     for order, passage in enumerate(passages):
+        whole = f"{passage.title} {passage.theme} {passage.text}".casefold()
+        related = [word for word in asked if word not in topic]
+        if not any(w in whole for w in topic) and sum(w in whole for w in related) < 2:
+            continue
         best: tuple[int, str] | None = None
         for sentence in _sentences(passage):
             lowered = sentence.casefold()
-            score = 2 * len(_CONTRAST.findall(sentence)) + sum(w in lowered for w in asked)
+            score = (
+                2 * len(_CONTRAST.findall(sentence))
+                + 3 * sum(word in lowered or word in passage.theme for word in topic)
+                + sum(word in lowered for word in related)
+            )
             if best is None or score > best[0]:
                 best = (score, sentence)
         if best is not None and best[0] > 0:

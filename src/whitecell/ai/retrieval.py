@@ -28,6 +28,7 @@ class Passage:
     url: str  # the web app's page of the row
     page: int | None = None
     score: float = 0.0
+    theme: str = ""  # what a quote of the corpus is about ("anger"), when it says
 
     def citation(self) -> dict[str, Any]:
         return {
@@ -130,8 +131,8 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
     else:
         saved = 'jsonb_exists(stoic_quotes."savedBy", :me)'
     rows = await tx.all(
-        f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, stoic_quotes.source '
-        f"FROM stoic_quotes {join} "
+        f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, stoic_quotes.source, '
+        f"stoic_quotes.theme FROM stoic_quotes {join} "
         f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}",
         params,
     )
@@ -142,7 +143,8 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
             f"{row[2]}, {row[3] or ''}".strip(", "),
             row[1],
             f"/api/v1/stoic_quotes/{row[0]}",
-            score=_shared(asked, row[1]),
+            score=_shared(asked, row[1], row[4] or ""),
+            theme=row[4] or "",
         )
         for row in rows
     ]
@@ -174,7 +176,7 @@ async def corpus_quotes(tx: Tx, question: str, limit: int = 4) -> list[Passage]:
     join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
     rows = await tx.all(
         f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, '
-        f"stoic_quotes.source FROM stoic_quotes {join} WHERE {condition} "
+        f"stoic_quotes.source, stoic_quotes.theme FROM stoic_quotes {join} WHERE {condition} "
         f"ORDER BY {rank} LIMIT {int(limit)}",
         params,
     )
@@ -185,7 +187,8 @@ async def corpus_quotes(tx: Tx, question: str, limit: int = 4) -> list[Passage]:
             f"{row[2]}, {row[3] or ''}".strip(", "),
             row[1],
             f"/api/v1/stoic_quotes/{row[0]}",
-            score=_shared(asked, row[1]),
+            score=_shared(asked, row[1], row[4] or ""),
+            theme=row[4] or "",
         )
         for row in rows
     ]
