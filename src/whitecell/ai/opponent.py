@@ -23,6 +23,15 @@ INTRO = (
 )
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _holds(tokens: set[str], word: str) -> bool:
+    """Whether a text of these words holds `word`, or for a long one a longer form of it
+    ("fight" in "fighting"; "ever" is not in "every")."""
+    return word in tokens or (len(word) >= 5 and any(t.startswith(word) for t in tokens))
+
+
 def _sentences(passage: Passage) -> list[str]:
     text = " ".join(passage.text.replace("> ", " ").split())
     return [s.strip() for s in _SENTENCE.split(text) if 20 <= len(s.strip()) <= 400]
@@ -32,23 +41,23 @@ def strongest_points(
     passages: list[Passage], topic: list[str], asked: list[str]
 ) -> list[tuple[str, Passage]]:
     """The sentences that oppose most, one a source, best first. A source must speak to the
-    debate (a word of its `topic`, or two of the other `asked` words); in it, each turn against
-    something ("however", "not", "cost", ...) counts two, each topic word three, each other word
-    of the debate one."""
+    debate (a word of its `topic`, or two of the other `asked` words), and so must the sentence
+    (one word of either); then each turn against something ("however", "not", "cost", ...)
+    counts two, each topic word three, each other word of the debate one."""
     scored: list[tuple[int, int, str, Passage]] = []
     for order, passage in enumerate(passages):
-        whole = f"{passage.title} {passage.theme} {passage.text}".casefold()
+        whole = set(_WORD.findall(f"{passage.title} {passage.theme} {passage.text}".casefold()))
         related = [word for word in asked if word not in topic]
-        if not any(w in whole for w in topic) and sum(w in whole for w in related) < 2:
+        if not any(_holds(whole, w) for w in topic) and sum(_holds(whole, w) for w in related) < 2:
             continue
         best: tuple[int, str] | None = None
         for sentence in _sentences(passage):
-            lowered = sentence.casefold()
-            score = (
-                2 * len(_CONTRAST.findall(sentence))
-                + 3 * sum(word in lowered or word in passage.theme for word in topic)
-                + sum(word in lowered for word in related)
-            )
+            tokens = set(_WORD.findall(sentence.casefold())) | {passage.theme.casefold()}
+            on_topic = sum(_holds(tokens, word) for word in topic)
+            shared = on_topic + sum(_holds(tokens, word) for word in related)
+            if not shared:
+                continue  # a turn against something else is no point against this
+            score = 2 * len(_CONTRAST.findall(sentence)) + 2 * on_topic + shared
             if best is None or score > best[0]:
                 best = (score, sentence)
         if best is not None and best[0] > 0:
