@@ -11,6 +11,7 @@ import pytest
 
 from tests.ai.openai_server import OpenAIServer, Script
 from tests.support import Api, ClientFactory, Person, api_with
+from whitecell.gamification.worker import Engine
 from whitecell.mind.corpus import load_corpus
 
 MINE = (
@@ -109,3 +110,27 @@ async def test_a_client_cannot_say_a_quiz_was_ai_generated(offline: Api) -> None
     )
     assert claimed.status_code == 422 and claimed.json()["errors"][0]["field"] == "isAIGenerated"
     assert (await offline.create(offline.a, "quizzes", body))["isAIGenerated"] is False
+
+
+async def test_xp_and_the_debater_badge_are_paid_for_debates_the_coach_answered(
+    make_client: ClientFactory,
+) -> None:
+    api = await api_with(make_client, gamification_enabled=False)
+    claimed = await debate(api, api.a, "Sleep", "Eight hours is too much.")
+    engine = api.context.service(Engine)
+    await engine.drain()
+
+    async def earned() -> list[int]:
+        await engine.drain()
+        rows = (await api.get(api.a, "xp_logs", action="debate_held")).json()["items"]
+        return [row["baseXP"] for row in rows]
+
+    assert await earned() == []
+    badges = (await api.get(api.a, "badges", limit=100)).json()["items"]
+    assert "first_debate" not in {badge["badgeType"] for badge in badges}
+    await post(api, api.a, f"{claimed['_id']}/counter")
+    assert await earned() == [10]
+    await post(api, api.a, f"{claimed['_id']}/rebuttal", {"userRebuttal": "Sleep is time."})
+    assert sum(await earned()) == 15
+    badges = (await api.get(api.a, "badges", limit=100)).json()["items"]
+    assert "first_debate" in {badge["badgeType"] for badge in badges}

@@ -41,7 +41,7 @@ def _bodies() -> list[tuple[str, str, dict[str, Any], int]]:
         # chess_puzzle_solved needs an attempt played to a solve: tests/mind/puzzles/test_xp.py
         # logic_puzzle_solved needs a sudoku the server checked: tests/mind/test_sudoku_routes.py
         # cube_solve needs a served scramble: tests/mind/test_cube_xp.py and the test below
-        ("debate_held", "debate_sessions", {"userRebuttal": "But consider..."}, 15),
+        # debate_held needs the coach's answer: tests/ai/test_debate.py
         ("memory_palace_built", "memory_palaces", {"locations": [location] * 3}, 15),
         ("code_project_created", "code_projects", {}, 10),
         ("task_completed", "daily_tasks", {"completed": True, "priority": 5}, 14),

@@ -8,6 +8,7 @@ every query is narrowed to the one user first. Nothing here reads another user's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,19 +124,14 @@ def _any_word(tx: Tx, table: str, asked: list[str], params: dict[str, Any]) -> t
     )
 
 
-async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
-    params: dict[str, Any] = {"me": user_id}
-    join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
-    if tx.dialect.is_sqlite:
-        saved = 'EXISTS (SELECT 1 FROM json_each(stoic_quotes."savedBy") WHERE value = :me)'
-    else:
-        saved = 'jsonb_exists(stoic_quotes."savedBy", :me)'
-    rows = await tx.all(
-        f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, stoic_quotes.source, '
-        f"stoic_quotes.theme FROM stoic_quotes {join} "
-        f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}",
-        params,
-    )
+QUOTE_COLUMNS = (
+    'stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, stoic_quotes.source, '
+    "stoic_quotes.theme"
+)
+
+
+def _quotes(rows: Sequence[Any], asked: list[str]) -> list[Passage]:
+    """Rows of `QUOTE_COLUMNS` as passages."""
     return [
         Passage(
             "stoic_quotes",
@@ -148,6 +144,21 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
         )
         for row in rows
     ]
+
+
+async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+    params: dict[str, Any] = {"me": user_id}
+    join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
+    if tx.dialect.is_sqlite:
+        saved = 'EXISTS (SELECT 1 FROM json_each(stoic_quotes."savedBy") WHERE value = :me)'
+    else:
+        saved = 'jsonb_exists(stoic_quotes."savedBy", :me)'
+    rows = await tx.all(
+        f"SELECT {QUOTE_COLUMNS} FROM stoic_quotes {join} "
+        f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}",
+        params,
+    )
+    return _quotes(rows, asked)
 
 
 SOURCES = (_notes, _textbooks, _flashcards, _saved_quotes)
@@ -175,20 +186,8 @@ async def corpus_quotes(tx: Tx, question: str, limit: int = 4) -> list[Passage]:
     params: dict[str, Any] = {}
     join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
     rows = await tx.all(
-        f'SELECT stoic_quotes."_id", stoic_quotes.quote, stoic_quotes.author, '
-        f"stoic_quotes.source, stoic_quotes.theme FROM stoic_quotes {join} WHERE {condition} "
+        f"SELECT {QUOTE_COLUMNS} FROM stoic_quotes {join} WHERE {condition} "
         f"ORDER BY {rank} LIMIT {int(limit)}",
         params,
     )
-    return [
-        Passage(
-            "stoic_quotes",
-            row[0],
-            f"{row[2]}, {row[3] or ''}".strip(", "),
-            row[1],
-            f"/api/v1/stoic_quotes/{row[0]}",
-            score=_shared(asked, row[1], row[4] or ""),
-            theme=row[4] or "",
-        )
-        for row in rows
-    ]
+    return _quotes(rows, asked)

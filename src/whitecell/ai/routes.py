@@ -22,6 +22,7 @@ from whitecell.ai.conversations import (
     messages_before,
     with_messages,
 )
+from whitecell.ai.generators import register_generators
 from whitecell.ai.service import Coach
 from whitecell.ai.tables import MAX_MESSAGE_CHARS
 from whitecell.auth.dependencies import Context, SignedIn
@@ -32,6 +33,7 @@ from whitecell.core.schemas import WriteModel
 from whitecell.core.types import Text
 
 router = APIRouter(tags=["ai"])
+register_generators()
 PREFIX = f"/api/v1/{CONVERSATIONS}"
 EVENT_STREAM = "text/event-stream"
 FAILURES: dict[int | str, dict[str, Any]] = {

@@ -297,7 +297,8 @@ METRICS: dict[str, Metric] = {
         "cube_times", 'dnf = :no AND "scrambleVerified" = :yes', no=False, yes=True
     ),
     "best_ao5_3x3": _best_ao5_3x3,
-    "debates": _count("debate_sessions"),
+    # A debate is one the coach answered (docs/ai.md, "Debate"): a row alone is a claim.
+    "debates": _count("debate_sessions", '"aiCounterargument" <> :empty', empty=""),
     "palaces": _count("memory_palaces"),
     "tasks_done": _count("daily_tasks", "completed = :yes", yes=True),
     "habit_days": _habit_days,

@@ -91,6 +91,14 @@ def _quiz_xp(quiz: Document) -> int:
     return 5 + round(20 * float(quiz.get("score") or 0) / 100)
 
 
+def _debate_xp(debate: Document) -> int:
+    """Only what the server wrote counts: the coach's counter-argument, then its reply to the
+    user's rebuttal (docs/ai.md, "Debate")."""
+    if not debate.get("aiCounterargument"):
+        return 0
+    return 15 if debate.get("aiReply") else 10
+
+
 PUZZLE_XP = {"easy": 5, "medium": 10, "hard": 15, "expert": 20}
 TASK_XP_PER_PRIORITY = 2  # priority 1 (lowest) to 5 (highest): 6 to 14 XP
 
@@ -296,9 +304,9 @@ RULES: tuple[Rule, ...] = (
         "debate_held",
         "mind",
         "debate_sessions",
-        lambda debate: 15 if debate.get("userRebuttal") else 10,
+        _debate_xp,
         lambda debate: f"Debated {_title(debate, 'topic')}",
-        "a debate: 10, 15 with a rebuttal",
+        "a debate the coach answered: 10, 15 once it replied to the rebuttal",
         daily_cap=45,
     ),
     Rule(

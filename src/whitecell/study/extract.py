@@ -9,15 +9,19 @@ Rules, in this order, each line used once:
 4. `**bold**` words in a sentence: a cloze deletion, the sentence with `[...]` in place of the bold
    words asks, the bold words answer.
 
-Another generator (the AI coach's) can stand beside this one: `GENERATORS` maps a name to a
-function from the note to `(question, answer)` pairs.
+Another generator can stand beside this one: `GENERATORS` maps a name to a function from the
+note to `(question, answer)` pairs; `MODEL_GENERATORS` those that ask a model (the AI coach's
+`ai`, registered by the ai package, which stands above study: docs/ai.md).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from whitecell.core.context import AppContext
+from whitecell.core.permissions import Caller
 
 QA_QUESTION = re.compile(r"^\s*(?:[-*+]\s+)?Q\s*[:.]\s*(?P<text>.+)$", re.IGNORECASE)
 QA_ANSWER = re.compile(r"^\s*(?:[-*+]\s+)?A\s*[:.]\s*(?P<text>.+)$", re.IGNORECASE)
@@ -107,6 +111,10 @@ def by_rules(content: str) -> list[Pair]:
 
 
 GENERATORS: dict[str, Callable[[str], list[Pair]]] = {"rules": by_rules}
+# A generator that asks a model: the note's pairs, and the name of the generator that made them
+# ("rules" when no model is configured and it fell back to the rules).
+ModelGenerator = Callable[[AppContext, Caller, dict[str, Any]], Awaitable[tuple[list[Pair], str]]]
+MODEL_GENERATORS: dict[str, ModelGenerator] = {}
 
 
 def cards_from(note: dict[str, Any], generator: str = "rules") -> list[Pair]:

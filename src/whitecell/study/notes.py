@@ -61,15 +61,24 @@ async def flashcards_from_note(
     note_id: str,
     caller: SignedIn,
     ctx: Context,
-    generator: Annotated[Literal["rules"], Query()] = "rules",
+    generator: Annotated[Literal["rules", "ai"], Query()] = "rules",
 ) -> Response:
-    """Cards drawn from the note by fixed rules (docs/study.md): `Q:`/`A:` pairs,
-    `Term: definition` lines, headings with their first sentence, `**bold**` clozes. Each card
-    has `sourceNoteId`; a question the note already gave a card for is skipped, so running it
-    again adds only what is new."""
+    """Cards drawn from the note: by fixed rules (docs/study.md): `Q:`/`A:` pairs,
+    `Term: definition` lines, headings with their first sentence, `**bold**` clozes; or with
+    `generator=ai` written by the AI coach's model (docs/ai.md), the rules when none is
+    configured (`generator` in the answer says which). Each card has `sourceNoteId`; a question
+    the note already gave a card for is skipped, so running it again adds only what is new."""
+    used: str = generator
+    pairs: list[extract.Pair] | None = None
+    if generator != "rules" and generator in extract.MODEL_GENERATORS:
+        async with ctx.store.read() as tx:
+            note = await crud.get(tx, NOTES, caller, note_id)
+        # Outside the write transaction: a model may take seconds.
+        pairs, used = await extract.MODEL_GENERATORS[generator](ctx, caller, note)
     async with ctx.store.write() as tx:
         note = await crud.get(tx, NOTES, caller, note_id)
-        pairs = extract.cards_from(note, generator)
+        if pairs is None:
+            pairs, used = extract.cards_from(note, "rules"), "rules"
         rows = await tx.all(
             'SELECT question FROM flashcards WHERE "userId" = :me AND "sourceNoteId" = :note',
             {"me": caller.id, "note": note_id},
@@ -88,7 +97,7 @@ async def flashcards_from_note(
             created.append(await crud.create(tx, FLASHCARDS, caller, body))
             known.add(question.casefold())
     return json_response(
-        {"items": created, "skipped": len(pairs) - len(created)},
+        {"items": created, "skipped": len(pairs) - len(created), "generator": used},
         201,
         {CHANGE_SEQ_HEADER: str(tx.seq)},
     )

@@ -1,0 +1,77 @@
+"""Generators on the coach's model (docs/ai.md, "Generated content"): flashcards from a note
+(`POST /api/v1/notes/{id}/flashcards?generator=ai`). Without a model each falls back to its
+module's deterministic generator; with one, a request of the quota. Registered with study by
+`register_generators` (`study/extract.py`, `MODEL_GENERATORS`): study cannot import the floor
+above it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from whitecell.ai import quota
+from whitecell.ai.provider import ChatMessage, ProviderFailed
+from whitecell.ai.service import Coach
+from whitecell.core.clock import utcnow
+from whitecell.core.context import AppContext
+from whitecell.core.permissions import Caller
+from whitecell.study import extract
+
+MAX_CARDS = 12
+NOTE_CHARS = 12_000  # of a long note, what the model is shown
+CARD_CHARS = 10_000  # a card's question or answer, as `flashcards` holds them
+CARDS = (
+    f"Write at most {MAX_CARDS} flashcards that test the facts of the user's note, and nothing "
+    'it does not say. Answer with a JSON array only: [{"question": "...", "answer": "..."}].'
+)
+_ARRAY = re.compile(r"\[.*\]", re.DOTALL)
+
+
+def parsed_cards(text: str) -> list[extract.Pair]:
+    """The model's cards: a JSON array of `{question, answer}` (inside a code fence or prose
+    too); empty when there is none."""
+    found = _ARRAY.search(text)
+    try:
+        items: Any = json.loads(found.group()) if found else []
+    except json.JSONDecodeError:
+        return []
+    cards: dict[str, extract.Pair] = {}
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        question, answer = item.get("question"), item.get("answer")
+        if isinstance(question, str) and isinstance(answer, str):
+            question, answer = question.strip()[:CARD_CHARS], answer.strip()[:CARD_CHARS]
+            if question and answer and "\x00" not in question + answer:
+                cards.setdefault(question.casefold(), (question, answer))
+    return list(cards.values())[:MAX_CARDS]
+
+
+async def note_cards(
+    ctx: AppContext, caller: Caller, note: dict[str, Any]
+) -> tuple[list[extract.Pair], str]:
+    """Cards from `note` written by the model, or by the rules when none is configured; a 502
+    when the model answers something that holds no card."""
+    provider = ctx.service(Coach).provider
+    if provider is None:
+        return extract.by_rules(note["content"]), "rules"
+    assert caller.user is not None and caller.id is not None
+    async with ctx.store.write() as tx:
+        day = await quota.take_request(tx, ctx.settings, caller.user, utcnow(), offline=False)
+    messages = [
+        ChatMessage("system", CARDS),
+        ChatMessage("user", f"# {note['title']}\n\n{note['content'][:NOTE_CHARS]}"),
+    ]
+    text, usage = await provider.complete(messages, max_tokens=2_000)
+    async with ctx.store.write() as tx:
+        await quota.add_tokens(tx, caller.id, day, usage.prompt_tokens, usage.completion_tokens)
+    cards = parsed_cards(text)
+    if not cards:
+        raise ProviderFailed("The model's answer held no flashcards; try again.")
+    return cards, "ai"
+
+
+def register_generators() -> None:
+    """Stand the model's generators beside their modules' own (the routes call this once)."""
+    extract.MODEL_GENERATORS["ai"] = note_cards
