@@ -272,3 +272,19 @@ async def test_research_finds_the_quotes_i_saved_and_not_the_ones_others_saved(
     reply = (await send(offline, offline.a, chat, "What makes a good man?")).json()["reply"]
     assert reply["sources"] == [made["_id"]]
     assert "Waste no more time" in reply["content"] and "wastes the morning" not in reply["content"]
+
+
+async def test_bad_ids_pages_and_contents_are_4xx_never_500(offline: Api) -> None:
+    chat = await conversation(offline, offline.a)
+    path = f"/api/v1/ai_conversations/{chat}/messages?before={2**70}"
+    assert (await offline.client.get(path, headers=offline.a.headers)).status_code == 422
+    for bad in ("%00", "x" * 100):
+        listed = await offline.client.get(
+            f"/api/v1/ai_conversations/{bad}/messages", headers=offline.a.headers
+        )
+        assert listed.status_code == 404, bad
+        countered = await offline.client.post(
+            f"/api/v1/debate_sessions/{bad}/counter", headers=offline.a.headers
+        )
+        assert countered.status_code == 404, bad
+    assert (await send(offline, offline.a, chat, "\x00")).status_code == 422

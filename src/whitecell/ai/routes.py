@@ -71,7 +71,7 @@ async def read_messages(
     caller: SignedIn,
     ctx: Context,
     before: Annotated[
-        int | None, Query(ge=1, description="`seq` of the page's next message")
+        int | None, Query(ge=1, le=2**62, description="`seq` of the page's next message")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MESSAGES_SHOWN,
 ) -> Response:
