@@ -49,9 +49,14 @@ class NewMessage(WriteModel):
     content: Annotated[Text, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
 
 
-@router.get(f"{PREFIX}/{{conversation_id}}", summary="A conversation with its latest messages")
+# `{doc_id}`, as the generated PATCH and DELETE of the same path name it (one path in OpenAPI).
+@router.get(
+    f"{PREFIX}/{{doc_id}}",
+    summary="A conversation with its latest messages",
+    responses={404: {"description": "No such conversation of mine."}},
+)
 async def read_conversation(
-    conversation_id: str,
+    doc_id: str,
     caller: SignedIn,
     ctx: Context,
     messages: Annotated[int, Query(ge=0, le=MAX_PAGE)] = MESSAGES_SHOWN,
@@ -60,7 +65,7 @@ async def read_conversation(
     oldest first; `messagesBefore` pages back through `/messages?before=` (None once every
     message is here)."""
     async with ctx.store.read() as tx:
-        conversation = await conversation_of(tx, caller, conversation_id)
+        conversation = await conversation_of(tx, caller, doc_id)
         shown = await messages_before(tx, conversation, None, messages) if messages else []
     return json_response(with_messages(conversation, shown))
 

@@ -91,6 +91,7 @@ AI_CONVERSATIONS = Table(
     updated_at="updatedAt",
     compute=_conversation,
     on_delete=_messages_of_deleted_conversation,
+    generated_read=False,  # ai/routes.py: the conversation with its latest messages
 )
 
 

@@ -80,7 +80,8 @@ def value_type(column: Column) -> Any:
         return Literal[column.choices]
     match column.kind:
         case Kind.STRING:
-            minimum = 1 if column.required else 0
+            # Required text is not empty, unless its default is (a reply not written yet).
+            minimum = 1 if column.required and column.default != "" else 0
             text = Annotated[
                 Text,
                 Field(min_length=minimum, max_length=column.max_length),

@@ -127,6 +127,8 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             page.items = [present(item, caller) for item in page.items]
             return json_response(page_payload(page))
 
+    if access.read != "nobody" and table.generated_read:
+
         @router.get(
             "/{doc_id}",
             response_model=None,

@@ -272,6 +272,8 @@ class Table:
     # Filters a list applies unless the query filters that field itself (archived notes hidden).
     default_filters: dict[str, Any] = field(default_factory=dict)
     upload: Upload | None = None
+    # False: the table's domain serves `GET /{id}` itself (a conversation with its messages).
+    generated_read: bool = True
     # The `Settings` rate rule (by name) that limits creates per client network, or None.
     create_rate: str | None = None
     # The largest request body its routes read, for a table whose documents legitimately exceed
