@@ -6,7 +6,8 @@ import io
 
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+from whitecell.demo.study_books import text_layer_pdf
 
 
 def pdf_bytes(pages: int = 3, *, password: str | None = None, padding: int = 0) -> bytes:
@@ -26,33 +27,7 @@ def pdf_bytes(pages: int = 3, *, password: str | None = None, padding: int = 0) 
 def text_pdf_bytes(pages: list[str]) -> bytes:
     """A PDF with a text layer: each string is a page, its lines drawn in Helvetica (Latin-1
     text) as a word processor would, one `Tj` a line."""
-    writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
-    )
-    for text in pages:
-        page = writer.add_blank_page(612, 792)
-        operations = ["BT", "/F1 10 Tf", "12 TL", "56 750 Td"]
-        for line in text.split("\n"):
-            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            operations.append(f"({escaped}) Tj T*")
-        operations.append("ET")
-        content = StreamObject()
-        content.set_data("\n".join(operations).encode("latin-1"))
-        page[NameObject("/Contents")] = writer._add_object(content)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return text_layer_pdf([text.split("\n") for text in pages], size=(612, 792))
 
 
 def scanned_pdf_bytes(pages: int = 2) -> bytes:

@@ -100,9 +100,10 @@ BOOK_PAGES: dict[str, dict[int, str]] = {
 }
 
 
-def book_pdf(pages: int, texts: dict[int, str]) -> bytes:
-    """A PDF of `pages` pages, blank but for `texts` (page number: Latin-1 text), drawn in
-    Helvetica with a text layer, as a word processor writes one."""
+def text_layer_pdf(pages: list[list[str] | None], size: tuple[int, int] = (595, 842)) -> bytes:
+    """A PDF whose pages hold these lines of Latin-1 text (None: a blank page), drawn in
+    Helvetica with a text layer, one `Tj` a line, as a word processor writes one. The demo's
+    books and the tests' PDFs (tests/pdfs.py) are made with it."""
     writer = PdfWriter()
     font = writer._add_object(
         DictionaryObject(
@@ -115,16 +116,15 @@ def book_pdf(pages: int, texts: dict[int, str]) -> bytes:
         )
     )
     resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
-    for number in range(1, pages + 1):
-        page = writer.add_blank_page(595, 842)
-        text = texts.get(number)
-        if text is None:
+    width, height = size
+    for lines in pages:
+        page = writer.add_blank_page(width, height)
+        if lines is None:
             continue
-        operations = ["BT", "/F1 10 Tf", "13 TL", "56 780 Td"]
-        for paragraph in text.split("\n\n"):
-            for line in [*textwrap.wrap(paragraph, LINE_CHARS, break_on_hyphens=False), ""]:
-                escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-                operations.append(f"({escaped}) Tj T*")
+        operations = ["BT", "/F1 10 Tf", "13 TL", f"56 {height - 62} Td"]
+        for line in lines:
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            operations.append(f"({escaped}) Tj T*")
         operations.append("ET")
         content = StreamObject()
         content.set_data("\n".join(operations).encode("latin-1"))
@@ -133,6 +133,20 @@ def book_pdf(pages: int, texts: dict[int, str]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def book_pdf(pages: int, texts: dict[int, str]) -> bytes:
+    """A book of `pages` pages, blank but for `texts` (page number: Latin-1 text, its
+    paragraphs wrapped as a word processor would)."""
+
+    def lines(text: str) -> list[str]:
+        return [
+            line
+            for paragraph in text.split("\n\n")
+            for line in [*textwrap.wrap(paragraph, LINE_CHARS, break_on_hyphens=False), ""]
+        ]
+
+    return text_layer_pdf([lines(texts[n]) if n in texts else None for n in range(1, pages + 1)])
 
 
 async def store_book_pdfs(
