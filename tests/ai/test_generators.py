@@ -5,12 +5,15 @@ answer that holds no card, another user's note a 404."""
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
 from tests.ai.openai_server import OpenAIServer, Script
 from tests.support import ClientFactory, api_with
 from whitecell.ai.generators import parsed_cards
+from whitecell.ai.quiz_writer import parsed_questions
+from whitecell.study.quizzes import QuizRequest
 
 NOTE = {
     "title": "Cells",
@@ -71,3 +74,107 @@ async def test_without_a_model_the_rules_write_the_cards(
     assert ("Ribosome", "makes proteins.") in [
         (c["question"], c["answer"]) for c in made.json()["items"]
     ]
+
+
+# -- a quiz on a subject, written by the model (ai/quiz_writer.py)
+
+CELL_QUIZ = [
+    {"type": "multiple_choice", "text": "Which organelle makes ATP?",
+     "options": ["Mitochondria", "Ribosome", "Nucleus", "Golgi"], "correctAnswer": "Mitochondria"},
+    {"type": "short_answer", "text": "What makes proteins?", "correctAnswer": "The ribosome"},
+    # Broken questions the server drops: an answer not among its options, a type not asked for,
+    # a repeated question, an empty text.
+    {"type": "multiple_choice", "text": "Which is green?", "options": ["Red", "Blue"],
+     "correctAnswer": "Chlorophyll"},
+    {"type": "matching", "text": "Match them", "options": ["a", "b"], "correctAnswer": "a|b"},
+    {"type": "short_answer", "text": "what makes  PROTEINS?", "correctAnswer": "Ribosomes"},
+    {"type": "short_answer", "text": " ", "correctAnswer": "x"},
+]  # fmt: skip
+QUIZ_REPLY = "Here is your quiz:\n```json\n" + json.dumps(CELL_QUIZ) + "\n```"
+
+
+def test_the_model_s_questions_are_checked_before_they_make_a_quiz() -> None:
+    request = QuizRequest(subject="Biology", count=5, generator="ai")
+    questions = parsed_questions(QUIZ_REPLY, request, random.Random(1))
+    assert [(q["id"], q["type"], q["text"]) for q in questions] == [
+        ("q1", "multiple_choice", "Which organelle makes ATP?"),
+        ("q2", "short_answer", "What makes proteins?"),
+    ]
+    choice = questions[0]
+    assert sorted(choice["options"]) == ["Golgi", "Mitochondria", "Nucleus", "Ribosome"]
+    assert choice["correctAnswer"] == "Mitochondria" and choice["category"] == "Biology"
+    one = QuizRequest(subject="Biology", count=1, types=["short_answer"], generator="ai")
+    assert [q["text"] for q in parsed_questions(QUIZ_REPLY, one, random.Random(1))] == [
+        "What makes proteins?"
+    ]
+    assert parsed_questions("No quiz today.", request, random.Random(1)) == []
+
+
+async def test_a_model_writes_a_quiz_on_a_subject_graded_and_marked_as_its_own(
+    make_client: ClientFactory, openai_server: OpenAIServer
+) -> None:
+    api = await api_with(make_client, gamification_enabled=False, **openai_server.settings())
+    await api.create(
+        api.a, "flashcards", {"question": "Powerhouse?", "answer": "Mitochondria",
+                              "subject": "Biology"}
+    )  # fmt: skip
+    await api.create(api.b, "flashcards", {"question": "BOBSECRET", "answer": "x",
+                                           "subject": "Biology"})  # fmt: skip
+    openai_server.script = Script(reply=QUIZ_REPLY)
+    body = {"subject": "Biology", "count": 5, "generator": "ai"}
+    made = await api.client.post("/api/v1/quizzes/generate", json=body, headers=api.a.headers)
+    assert made.status_code == 201, made.text
+    draft = made.json()
+    assert draft["generator"] == "ai" and draft["isAIGenerated"] is True
+    assert [q["text"] for q in draft["questions"]] == [
+        "Which organelle makes ATP?", "What makes proteins?"
+    ]  # fmt: skip
+    assert all("correctAnswer" not in q for q in draft["questions"])
+    sent = openai_server.last.prompt_text
+    assert "Biology" in sent and "Powerhouse?" in sent and "BOBSECRET" not in sent
+    assert (await api.get(api.a, "ai/usage")).json()["requests"] == 1
+
+    submitted = await api.client.post(
+        f"/api/v1/quizzes/{draft['_id']}/submit",
+        json={"answers": ["mitochondria", "the ribosome"]},
+        headers=api.a.headers,
+    )
+    assert submitted.status_code == 201, submitted.text
+    quiz = submitted.json()
+    assert quiz["isAIGenerated"] is True and quiz["correctAnswers"] == 2
+
+    openai_server.script = Script(reply="I cannot write quizzes.")
+    refused = await api.client.post("/api/v1/quizzes/generate", json=body, headers=api.a.headers)
+    assert refused.status_code == 502
+    cards_quiz = await api.client.post(
+        "/api/v1/quizzes/generate", json={"subject": "Biology"}, headers=api.a.headers
+    )
+    assert cards_quiz.json()["generator"] == "cards" and cards_quiz.json()["isAIGenerated"] is False
+
+
+async def test_without_a_model_a_quiz_asked_of_it_comes_from_the_cards(
+    make_client: ClientFactory,
+) -> None:
+    api = await api_with(make_client, gamification_enabled=False)
+    await api.create(
+        api.a, "flashcards", {"question": "Powerhouse?", "answer": "Mitochondria",
+                              "subject": "Biology"}
+    )  # fmt: skip
+    generate = "/api/v1/quizzes/generate"
+    made = await api.client.post(
+        generate, json={"subject": "Biology", "generator": "ai"}, headers=api.a.headers
+    )
+    assert made.status_code == 201 and made.json()["generator"] == "cards"
+    answered = await api.client.post(
+        f"/api/v1/quizzes/{made.json()['_id']}/submit",
+        json={"answers": ["Mitochondria"]},
+        headers=api.a.headers,
+    )
+    assert answered.json()["isAIGenerated"] is False
+    for body, field in (
+        ({"generator": "ai"}, "subject"),
+        ({"generator": "ai", "subject": "Biology", "types": ["matching"]}, "types"),
+    ):
+        refused = await api.client.post(generate, json=body, headers=api.a.headers)
+        assert refused.status_code == 422
+        assert [e["field"] for e in refused.json()["errors"]] == [field]

@@ -1,7 +1,8 @@
 """Generators on the coach's model (docs/ai.md, "Generated content"): flashcards from a note
-(`POST /api/v1/notes/{id}/flashcards?generator=ai`). Without a model each falls back to its
-module's deterministic generator; with one, a request of the quota. Registered with study by
-`register_generators` (`study/extract.py`, `MODEL_GENERATORS`): study cannot import the floor
+(`POST /api/v1/notes/{id}/flashcards?generator=ai`), and a quiz on a subject (`quiz_writer.py`).
+Without a model each falls back to its module's deterministic generator; with one, a request of
+the quota. Registered with study by `register_generators` (`study/extract.py`'s
+`MODEL_GENERATORS`, `study/quizzes.py`'s `MODEL_QUIZ_WRITERS`): study cannot import the floor
 above it."""
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from typing import Any
 
 from whitecell.ai import quota
 from whitecell.ai.provider import ChatMessage, ProviderFailed
+from whitecell.ai.quiz_writer import subject_quiz
 from whitecell.ai.service import Coach
 from whitecell.core.clock import utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.permissions import Caller
-from whitecell.study import extract
+from whitecell.study import extract, quizzes
 
 MAX_CARDS = 12
 NOTE_CHARS = 12_000  # of a long note, what the model is shown
@@ -75,3 +77,4 @@ async def note_cards(
 def register_generators() -> None:
     """Stand the model's generators beside their modules' own (the routes call this once)."""
     extract.MODEL_GENERATORS["ai"] = note_cards
+    quizzes.MODEL_QUIZ_WRITERS["ai"] = subject_quiz

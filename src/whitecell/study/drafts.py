@@ -25,5 +25,7 @@ QUIZ_DRAFTS = sa.Table(
     sa.Column("questions", JSON_TYPE, nullable=False),  # with their correct answers
     sa.Column("timeLimit", sa.BigInteger(), nullable=True),  # seconds
     sa.Column("createdAt", UTCDateTime(), nullable=False),
+    # Written by the AI coach's model (docs/ai.md): the graded quiz's `isAIGenerated`.
+    sa.Column("isAIGenerated", sa.Boolean(), nullable=False, server_default=sa.text("false")),
     sa.Index("ix_quiz_drafts_userId_createdAt", "userId", "createdAt"),
 )

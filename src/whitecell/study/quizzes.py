@@ -8,6 +8,7 @@ row, answers and feedback included.
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic import Field
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, user_zone, utcnow
+from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, NotFound, ValidationFailed
 from whitecell.core.ids import new_id
@@ -45,6 +47,18 @@ class QuizRequest(WriteModel):
     difficulty: Literal["easy", "medium", "hard"] = "medium"
     timeLimit: Int64 | None = Field(None, ge=10, le=86_400, description="seconds")
     title: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
+    generator: Literal["cards", "ai"] = Field(
+        "cards",
+        description="cards: built from my flashcards; ai: written on `subject` by the AI "
+        "coach's model (docs/ai.md), from my cards when no model is configured",
+    )
+
+
+# A generator that asks a model (the AI coach's, registered by it: study cannot import the floor
+# above it): the questions it wrote, keys included, or None when no model is configured.
+QuizWriter = Callable[[AppContext, Caller, QuizRequest], Awaitable[list[dict[str, Any]] | None]]
+MODEL_QUIZ_WRITERS: dict[str, QuizWriter] = {}
+MODEL_TYPES = ("multiple_choice", "short_answer")  # what a model is asked to write
 
 
 class Submission(WriteModel):
@@ -155,21 +169,53 @@ def public(draft: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/generate", status_code=201, summary="Build a quiz from my flashcards")
 async def generate(body: QuizRequest, caller: SignedIn, ctx: Context) -> Response:
+    """From my flashcards (`generator: cards`), or written on `subject` by the AI coach's model
+    (`generator: ai`; my cards when no model is configured). The draft's `generator` says which
+    built it."""
+    written = await model_questions(ctx, caller, body)
     async with ctx.store.write() as tx:
-        draft = await generate_draft(tx, caller, body)
+        draft = await generate_draft(tx, caller, body, written)
     return json_response(public(draft), 201)
 
 
-async def generate_draft(tx: Tx, caller: Caller, body: QuizRequest) -> dict[str, Any]:
-    """A new draft from my flashcards, stored until it is submitted (its key included)."""
+def check_model_request(body: QuizRequest) -> None:
+    """A quiz the model writes is on a subject, of the types a model is asked for."""
+    if body.generator == "cards":
+        return
+    if not body.subject:
+        raise ValidationFailed.field("subject", "is needed for a quiz the model writes")
+    if not any(kind in MODEL_TYPES for kind in body.types):
+        raise ValidationFailed.field(
+            "types", "a quiz the model writes has multiple_choice or short_answer questions"
+        )
+
+
+async def model_questions(
+    ctx: AppContext, caller: Caller, body: QuizRequest
+) -> list[dict[str, Any]] | None:
+    """The questions the model wrote for `body`, or None for the cards generator (asked for,
+    or no model configured). Outside any transaction: a model may take seconds."""
+    check_model_request(body)
+    writer = MODEL_QUIZ_WRITERS.get(body.generator)
+    return await writer(ctx, caller, body) if writer else None
+
+
+async def generate_draft(
+    tx: Tx, caller: Caller, body: QuizRequest, written: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A new draft, stored until it is submitted (its key included): of the questions a model
+    `written`, or built from my flashcards."""
     draft_id = new_id()
     rng = random.Random(draft_id)  # noqa: S311 (shuffling options, not secrets)
-    cards = await _cards(tx, caller, body.subject)
-    if not cards:
-        raise ValidationFailed.field(
-            "subject" if body.subject else "count", "there are no flashcards to quiz you on"
-        )
-    questions = build_questions(cards, body, rng)
+    if written:
+        questions = written
+    else:
+        cards = await _cards(tx, caller, body.subject)
+        if not cards:
+            raise ValidationFailed.field(
+                "subject" if body.subject else "count", "there are no flashcards to quiz you on"
+            )
+        questions = build_questions(cards, body, rng)
     created = utcnow()
     draft = {
         "_id": draft_id,
@@ -180,12 +226,14 @@ async def generate_draft(tx: Tx, caller: Caller, body: QuizRequest) -> dict[str,
         "questions": questions,
         "timeLimit": body.timeLimit,
         "createdAt": isoformat_z(created),
+        "isAIGenerated": bool(written),
+        "generator": "ai" if written else "cards",
     }
     c = codec("quizzes", tx.dialect.name)
     await tx.execute(
         'INSERT INTO quiz_drafts ("_id", "userId", title, subject, difficulty, questions, '
-        '"timeLimit", "createdAt") VALUES (:_id, :userId, :title, :subject, :difficulty, '
-        ":questions, :timeLimit, :createdAt)",
+        '"timeLimit", "createdAt", "isAIGenerated") VALUES (:_id, :userId, :title, :subject, '
+        ":difficulty, :questions, :timeLimit, :createdAt, :isAIGenerated)",
         {
             **draft,
             "questions": c.bind("questions", questions),
@@ -216,7 +264,8 @@ async def _take_draft(
 ) -> dict[str, Any]:
     for_update = "" if tx.dialect.is_sqlite or not lock else " FOR UPDATE"
     row = await tx.one(
-        'SELECT title, subject, difficulty, questions, "timeLimit", "createdAt" FROM quiz_drafts '
+        'SELECT title, subject, difficulty, questions, "timeLimit", "createdAt", "isAIGenerated" '
+        "FROM quiz_drafts "
         f'WHERE "_id" = :id AND "userId" = :me{for_update}',
         {"id": draft_id, "me": caller.id},
     )
@@ -234,6 +283,7 @@ async def _take_draft(
         "questions": questions,
         "timeLimit": row[4],
         "createdAt": tx.store.read_timestamp(row[5]),
+        "isAIGenerated": bool(row[6]),
     }
 
 
@@ -275,7 +325,7 @@ async def submit_answers(
             "difficulty": draft["difficulty"],
             "timeSpent": int(elapsed.total_seconds()),
             "timeLimit": draft["timeLimit"],
-            "isAIGenerated": False,
+            "isAIGenerated": draft["isAIGenerated"],
         },
     )
 

@@ -96,8 +96,9 @@ async def generate(request: Request, caller: WebCaller, ctx: Ctx) -> Response:
             except (ValueError, OverflowError):
                 raise FormInvalid({"minutes": "Enter a number of minutes."}) from None
         body = parse(quizzes.QuizRequest, sent)
+        written = await quizzes.model_questions(ctx, caller, body)
         async with ctx.store.write() as tx:
-            draft = await quizzes.generate_draft(tx, caller, body)
+            draft = await quizzes.generate_draft(tx, caller, body, written)
     except (FormInvalid, AppError) as error:
         errors = problem_errors(error)
         errors = {("minutes" if k == "timeLimit" else k): v for k, v in errors.items()}
