@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 
-from tests.ai.openai_server import OpenAIServer, Script
+from tests.ai.openai_server import EMBEDDINGS_MODEL, OpenAIServer, Script, embedding_of
 from tests.pdfs import text_pdf_bytes
 from tests.support import Api, ClientFactory, Person, api_with
 
@@ -288,3 +288,44 @@ async def test_bad_ids_pages_and_contents_are_4xx_never_500(offline: Api) -> Non
         )
         assert countered.status_code == 404, bad
     assert (await send(offline, offline.a, chat, "\x00")).status_code == 422
+
+
+async def test_with_an_embeddings_model_my_passages_are_ranked_by_meaning(
+    make_client: ClientFactory, openai_server: OpenAIServer
+) -> None:
+    settings = openai_server.settings(ai_embeddings_model=EMBEDDINGS_MODEL)
+    api = await api_with(make_client, gamification_enabled=False, **settings)
+    titles = {}
+    for n, extra in enumerate(("", "in plants", "and exercise", "history of its discovery",
+                               "and fasting", "in yeast", "vitamins", "and sleep")):  # fmt: skip
+        note = await api.create(api.a, "notes", {"title": f"Krebs {n}",
+            "content": f"The Krebs cycle {extra}. {KREBS}", "subject": "Biology"})  # fmt: skip
+        titles[f"Krebs {n}"] = note["_id"]
+    await api.create(api.b, "notes", {"title": "Bob", "content": f"BOBSECRET {KREBS}",
+                                      "subject": "Biology"})  # fmt: skip
+    chat = await conversation(api, api.a, mode="research")
+    question = "What does the Krebs cycle make in plants?"
+    turn = await send(api, api.a, chat, question)
+    assert turn.status_code == 201, turn.text
+    embedded = next(r for r in openai_server.requests if r.path.endswith("/embeddings"))
+    asked, *texts = embedded.body["input"]
+    assert asked == question and len(texts) == len(titles)  # every candidate, all mine
+    assert not any("BOBSECRET" in text for text in texts)
+    closeness = {
+        titles[text.split("\n")[0]]: round(
+            sum(x * y for x, y in zip(embedding_of(question), embedding_of(text), strict=True)), 6
+        )
+        for text in texts
+    }
+    expected = sorted(closeness, key=lambda note_id: -closeness[note_id])[:6]
+    assert turn.json()["reply"]["sources"] == expected
+
+    # The embeddings request fails (the first request of the turn): the words' ranking stands.
+    openai_server.reset()
+    openai_server.script = Script(status=500, fail_times=1)
+    fallback = await send(api, api.a, chat, question)
+    assert fallback.status_code == 201, fallback.text
+    assert len(fallback.json()["reply"]["sources"]) == 6
+    assert [r.path.rsplit("/", 1)[-1] for r in openai_server.requests] == [
+        "embeddings", "completions"
+    ]  # fmt: skip

@@ -54,7 +54,13 @@ async def prepare(
         module = prompt.module_of(conversation)
         facts = await memory.relevant_facts(tx, caller.id, content, module)
         wanted = conversation["mode"] == "research" or provider is None
-        sources = await retrieval.passages(tx, caller.id, content) if wanted else []
+        embedded = provider is not None and bool(provider.embeddings_model)
+        limit = retrieval.CANDIDATES if embedded else retrieval.IN_PROMPT
+        sources = await retrieval.passages(tx, caller.id, content, limit) if wanted else []
+    if embedded and sources:
+        assert provider is not None
+        # Outside the transaction: the embeddings server may take a moment.
+        sources = await retrieval.by_meaning(provider, content, sources)
     today = local_today(caller.user.get("timezone"), now)
     messages = prompt.build(conversation, history, content, facts, sources, today)
     return Prepared(conversation, content, now, day, facts, sources, messages)

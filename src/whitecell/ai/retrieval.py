@@ -8,16 +8,21 @@ every query is narrowed to the one user first. Nothing here reads another user's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from whitecell.ai.provider import Provider
+from whitecell.core.errors import AppError
 from whitecell.core.store import Tx
 from whitecell.study.passages import notes_matching, passages_matching
 from whitecell.study.questions import question_words, snippet
 
 PASSAGE_CHARS = 700  # of a long text, the part around its first match
-PER_SOURCE = 4
+PER_SOURCE = 4  # at least, of each table
+IN_PROMPT = 6  # the passages a prompt holds
+CANDIDATES = 16  # found by their words, for embeddings to rank (when configured)
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,8 @@ def _shared(asked: list[str], *texts: str) -> int:
     return sum(1 for word in asked if f" {word}" in have)
 
 
-async def _notes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
-    found = await notes_matching(tx, user_id, " ".join(asked), PER_SOURCE)
+async def _notes(tx: Tx, user_id: str, asked: list[str], per_source: int) -> list[Passage]:
+    found = await notes_matching(tx, user_id, " ".join(asked), per_source)
     return [
         Passage(
             "notes",
@@ -63,8 +68,8 @@ async def _notes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
     ]
 
 
-async def _textbooks(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
-    found = await passages_matching(tx, user_id, " ".join(asked), PER_SOURCE)
+async def _textbooks(tx: Tx, user_id: str, asked: list[str], per_source: int) -> list[Passage]:
+    found = await passages_matching(tx, user_id, " ".join(asked), per_source)
     return [
         Passage(
             "textbook_passages",
@@ -79,7 +84,7 @@ async def _textbooks(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
     ]
 
 
-async def _flashcards(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+async def _flashcards(tx: Tx, user_id: str, asked: list[str], per_source: int) -> list[Passage]:
     """Cards have no full-text index: the user's cards holding any of the words (a user has
     thousands at most, read through the owner index)."""
     likes = " OR ".join(f"lower(question || ' ' || answer) LIKE :w{n}" for n in range(len(asked)))
@@ -101,7 +106,7 @@ async def _flashcards(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
         for row in rows
     ]
     found.sort(key=lambda p: -p.score)
-    return found[:PER_SOURCE]
+    return found[:per_source]
 
 
 def _any_word(tx: Tx, table: str, asked: list[str], params: dict[str, Any]) -> tuple[str, str, str]:
@@ -146,7 +151,7 @@ def _quotes(rows: Sequence[Any], asked: list[str]) -> list[Passage]:
     ]
 
 
-async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]:
+async def _saved_quotes(tx: Tx, user_id: str, asked: list[str], per_source: int) -> list[Passage]:
     params: dict[str, Any] = {"me": user_id}
     join, condition, rank = _any_word(tx, "stoic_quotes", asked, params)
     if tx.dialect.is_sqlite:
@@ -155,7 +160,7 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
         saved = 'jsonb_exists(stoic_quotes."savedBy", :me)'
     rows = await tx.all(
         f"SELECT {QUOTE_COLUMNS} FROM stoic_quotes {join} "
-        f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {PER_SOURCE}",
+        f"WHERE {saved} AND {condition} ORDER BY {rank} LIMIT {int(per_source)}",
         params,
     )
     return _quotes(rows, asked)
@@ -164,15 +169,16 @@ async def _saved_quotes(tx: Tx, user_id: str, asked: list[str]) -> list[Passage]
 SOURCES = (_notes, _textbooks, _flashcards, _saved_quotes)
 
 
-async def passages(tx: Tx, user_id: str, question: str, limit: int = 6) -> list[Passage]:
+async def passages(tx: Tx, user_id: str, question: str, limit: int = IN_PROMPT) -> list[Passage]:
     """The user's passages that bear most on `question`, best first (most of its words shared,
     then each source's own ranking)."""
     asked = question_words(question)[:12]
     if not asked:
         return []
+    per_source = max(PER_SOURCE, limit // 2)
     found: list[Passage] = []
     for source in SOURCES:
-        found.extend(await source(tx, user_id, asked))
+        found.extend(await source(tx, user_id, asked, per_source))
     order = {id(p): n for n, p in enumerate(found)}
     found.sort(key=lambda p: (-p.score, order[id(p)]))
     return [p for p in found if p.score > 0][:limit]
@@ -191,3 +197,34 @@ async def corpus_quotes(tx: Tx, question: str, limit: int = 4) -> list[Passage]:
         params,
     )
     return _quotes(rows, asked)
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    norms = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b, strict=False)) / norms if norms else 0.0
+
+
+async def by_meaning(
+    provider: Provider, question: str, found: list[Passage], limit: int = IN_PROMPT
+) -> list[Passage]:
+    """`found` ranked by how close each passage's meaning is to the question's (the cosine of
+    their embeddings, from the provider's embeddings model), the best `limit`. Embeddings only
+    re-rank what the words found: nothing is stored, so nothing goes stale. When the embeddings
+    request fails (logged by the provider layer), the words' ranking stands: a turn is never
+    lost to an optional step."""
+    if len(found) < 2 or not provider.embeddings_model:
+        return found[:limit]
+    try:
+        vectors = await provider.embed([question, *(f"{p.title}\n{p.text}" for p in found)])
+    except AppError:
+        return found[:limit]
+    if not vectors:
+        return found[:limit]
+    asked, *rows = vectors
+    # Rounded: closeness past 6 decimals is noise, and ties keep the words' order.
+    scored = [
+        replace(p, score=round(_cosine(asked, v), 6)) for p, v in zip(found, rows, strict=True)
+    ]
+    order = {id(p): n for n, p in enumerate(scored)}
+    scored.sort(key=lambda p: (-p.score, order[id(p)]))
+    return scored[:limit]
