@@ -1,11 +1,13 @@
 """What the coach remembers and what a plan allows (docs/ai.md, "Memory" and "Quotas"), on both
 databases: facts used move `lastUsed`, a deleted fact is never used or learned again, only the
 server marks a fact `auto_learned`; quotas count per day of the user's own zone, honour
-`subscriptionExpiry`, and refuse with `Retry-After` saying when they reset."""
+`subscriptionExpiry`, and refuse with `Retry-After` saying when they reset; recovery figures
+reach the model only once the user shares them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -158,3 +160,50 @@ async def test_the_offline_coach_is_never_refused(make_client: ClientFactory) ->
         assert (await say(api, api.a, conversation, f"question {n}")).status_code == 201
     usage = (await api.get(api.a, "ai/usage")).json()
     assert (usage["requests"], usage["offlineRequests"], usage["model"]) == (0, 3, "offline")
+
+
+async def test_the_model_sees_my_recovery_figures_only_once_i_share_them(
+    make_client: ClientFactory, openai_server: OpenAIServer
+) -> None:
+    """Off by default; once turned on, discipline conversations only, figures only (never a
+    check-in's notes); another user's check-ins never."""
+    api = await api_with(make_client, gamification_enabled=False, **openai_server.settings())
+    today = datetime.now(UTC).date()  # the user's zone is UTC
+    for days_ago, relapsed, energy in ((3, True, 2), (2, False, 3), (1, False, 4), (0, False, 5)):
+        day = (today - timedelta(days=days_ago)).isoformat()
+        body = {"date": day, "relapsed": relapsed, "energyLevel": energy, "notes": "PRIVATE NOTE"}
+        await api.create(api.a, "pmo_tracker", body)
+    await api.create(api.b, "pmo_tracker", {"date": today.isoformat(), "relapsed": True})
+    discipline = await api.create(
+        api.a, "ai_conversations",
+        {"topic": "Staying clean", "module": "general", "context": {"module": "discipline"}},
+    )  # fmt: skip
+    study = await api.create(api.a, "ai_conversations", {"topic": "Cells", "module": "study"})
+
+    async def prompt_of(conversation: dict[str, Any]) -> str:
+        sent = await api.client.post(
+            f"/api/v1/ai_conversations/{conversation['_id']}/messages",
+            json={"content": "How am I doing?"},
+            headers=api.a.headers,
+        )
+        assert sent.status_code == 201, sent.text
+        return openai_server.last.prompt_text
+
+    assert "recovery" not in (await prompt_of(discipline)).casefold()
+    refused = await api.client.patch(
+        "/api/v1/users/me", json={"aiShareRecovery": "yes"}, headers=api.a.headers
+    )
+    assert refused.status_code == 422
+    turned_on = await api.client.patch(
+        "/api/v1/users/me", json={"aiShareRecovery": True}, headers=api.a.headers
+    )
+    assert turned_on.status_code == 200 and turned_on.json()["aiShareRecovery"] is True
+    shared = await prompt_of(discipline)
+    assert "current streak 3 days (longest 3)" in shared
+    assert "4 check-ins and 1 relapse in the last 14 days" in shared
+    assert "average energy 3.5 (of 5)" in shared and "PRIVATE NOTE" not in shared
+    assert "recovery" not in (await prompt_of(study)).casefold()
+    await api.client.patch(
+        "/api/v1/users/me", json={"aiShareRecovery": False}, headers=api.a.headers
+    )
+    assert "recovery" not in (await prompt_of(discipline)).casefold()

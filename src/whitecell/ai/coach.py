@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from whitecell.ai import memory, offline, prompt, quota, retrieval
+from whitecell.ai import memory, offline, prompt, quota, recovery, retrieval
 from whitecell.ai.conversations import Reply, append_turn, conversation_of, messages_before
 from whitecell.ai.provider import ChatMessage, Provider, Usage, estimated_tokens
 from whitecell.ai.retrieval import Passage
@@ -47,6 +47,8 @@ async def prepare(
     offline coach, which has nothing else to answer from."""
     now = utcnow()
     assert caller.user is not None and caller.id is not None
+    today = local_today(caller.user.get("timezone"), now)
+    recovery_line = None
     async with ctx.store.write() as tx:
         conversation = await conversation_of(tx, caller, conversation_id)
         day = await quota.take_request(tx, ctx.settings, caller.user, now, offline=provider is None)
@@ -57,12 +59,13 @@ async def prepare(
         embedded = provider is not None and bool(provider.embeddings_model)
         limit = retrieval.CANDIDATES if embedded else retrieval.IN_PROMPT
         sources = await retrieval.passages(tx, caller.id, content, limit) if wanted else []
+        if provider is not None and recovery.shared(caller.user, module):
+            recovery_line = await recovery.recovery_line(tx, caller.id, today)
     if embedded and sources:
         assert provider is not None
         # Outside the transaction: the embeddings server may take a moment.
         sources = await retrieval.by_meaning(provider, content, sources)
-    today = local_today(caller.user.get("timezone"), now)
-    messages = prompt.build(conversation, history, content, facts, sources, today)
+    messages = prompt.build(conversation, history, content, facts, sources, today, recovery_line)
     return Prepared(conversation, content, now, day, facts, sources, messages)
 
 

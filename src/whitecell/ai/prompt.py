@@ -63,6 +63,7 @@ def build(
     facts: list[dict[str, Any]],
     sources: list[Passage],
     today: date,
+    recovery: str | None = None,
 ) -> list[ChatMessage]:
     system = [COACH, f"Today is {today.isoformat()}. This conversation is about "
               f"{module_of(conversation)}: {conversation['topic']}."]  # fmt: skip
@@ -71,6 +72,8 @@ def build(
             "What the user has told you about themselves:\n"
             + "\n".join(f"- {fact['contextItem']}" for fact in facts)
         )
+    if recovery:
+        system.append(recovery)
     if conversation["mode"] == "research":
         system.append(RESEARCH)
         system.append(numbered(sources) if sources else "(No passage of theirs matches.)")

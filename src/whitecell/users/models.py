@@ -57,6 +57,8 @@ class User(Base):
     # The unit a weight without one is read in: "kg" or "lbs" (docs/fitness.md).
     weightUnit: Mapped[str] = mapped_column(String(3), default="kg", server_default="kg")
     passwordHash: Mapped[str | None] = mapped_column(String(255))
+    # Whether the AI coach's model may be told figures of the recovery tracker (docs/privacy.md).
+    aiShareRecovery: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     __table_args__ = (
         Index("uq_users_username_ci", func.lower(username), unique=True),

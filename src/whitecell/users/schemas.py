@@ -43,6 +43,7 @@ class UserOut(PublicProfile):
     newCardsPerDay: int
     scheduler: str
     weightUnit: str = "kg"
+    aiShareRecovery: bool = False
     hasPassword: bool = False
 
 
@@ -55,6 +56,11 @@ class _ProfileChanges(WriteModel):
     newCardsPerDay: int | None = Field(None, ge=0, le=9999, strict=True)
     scheduler: Literal["sm2", "fsrs"] | None = None
     weightUnit: Literal["kg", "lbs"] | None = None
+    aiShareRecovery: bool | None = Field(
+        None,
+        strict=True,
+        description="let the AI coach's model see my recovery tracker's figures (docs/privacy.md)",
+    )
 
 
 # Every other field of the document is the server's: sending one is a 422 naming it.

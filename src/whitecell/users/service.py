@@ -153,6 +153,7 @@ async def update_profile(tx: Tx, user_id: str, changes: dict[str, Any]) -> dict[
         "newCardsPerDay",
         "scheduler",
         "weightUnit",
+        "aiShareRecovery",
     ):
         if field in changes and changes[field] is None:
             raise ValidationFailed.field(field, "cannot be null")

@@ -44,6 +44,7 @@ USERS = Table(
         "newCardsPerDay": integer(ge=0, le=9999, default=20, server=True),
         "scheduler": choice("sm2", "fsrs", default="sm2", server=True),
         "weightUnit": choice("kg", "lbs", default="kg", server=True),
+        "aiShareRecovery": boolean(default=False, server=True),
         "passwordHash": string(required=False, max_length=255, private=True),
     },
     access=Access(read="admin", create="nobody", update="admin", delete="nobody"),
