@@ -4,16 +4,13 @@ and my usage of today against my plan."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
-from whitecell.ai import coach, debate, quota
+from whitecell.ai import debate, quota, turns
 from whitecell.ai.conversations import (
     CONVERSATIONS,
     MAX_PAGE,
@@ -27,7 +24,6 @@ from whitecell.ai.service import Coach
 from whitecell.ai.tables import MAX_MESSAGE_CHARS
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import utcnow
-from whitecell.core.errors import AppError
 from whitecell.core.resources import json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.types import Text
@@ -35,7 +31,6 @@ from whitecell.core.types import Text
 router = APIRouter(tags=["ai"])
 register_generators()
 PREFIX = f"/api/v1/{CONVERSATIONS}"
-EVENT_STREAM = "text/event-stream"
 FAILURES: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such conversation of mine."},
     429: {"description": "Today's quota of my plan is used up (`Retry-After`)."},
@@ -89,18 +84,10 @@ async def read_messages(
     return json_response({"items": items, "before": first if first and first > 1 else None})
 
 
-def _frame(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: ".encode() + orjson.dumps(data) + b"\n\n"
-
-
-def _problem(error: AppError) -> dict[str, Any]:
-    return {"status": error.status, "code": error.code, "detail": error.detail}
-
-
 def _wants_stream(request: Request, stream: bool | None) -> bool:
     if stream is not None:
         return stream
-    return EVENT_STREAM in request.headers.get("accept", "")
+    return turns.EVENT_STREAM in request.headers.get("accept", "")
 
 
 @router.post(
@@ -123,46 +110,14 @@ async def send_message(
     conversation}`. Streamed (SSE): `start` (`{model, citations}`), `delta` (`{text}`) as the
     reply is written, then `done` (`{message, reply, conversation}`), or `error` (problem
     details) when the model fails midway: then nothing of the turn is stored."""
-    service = ctx.service(Coach)
-    provider = service.provider
-    prepared = await coach.prepare(ctx, caller, provider, conversation_id, body.content)
-    deltas: asyncio.Queue[str | None] = asyncio.Queue()
-    turn = service.keep(
-        asyncio.create_task(coach.run(ctx, caller, provider, prepared, deltas.put_nowait))
-    )
-    turn.add_done_callback(lambda _: deltas.put_nowait(None))
+    turn = await turns.start(ctx, caller, conversation_id, body.content)
     if not _wants_stream(request, stream):
-        # Shielded: a client that leaves does not cancel the reply; it is stored all the same.
-        message, reply, conversation = await asyncio.shield(turn)
+        message, reply, conversation = await turns.stored(turn)
         return json_response(
             {"message": message, "reply": reply, "conversation": conversation}, 201
         )
-    first = await deltas.get()
-    failure = turn.exception() if first is None else None
-    if failure is not None:
-        raise failure  # nothing was said yet: a plain problem response (502/503/504)
-    model = provider.model if provider else "offline"
-
-    async def events() -> AsyncIterator[bytes]:
-        yield _frame(
-            "start", {"model": model, "citations": [s.citation() for s in prepared.sources]}
-        )
-        piece = first
-        while piece is not None:
-            yield _frame("delta", {"text": piece})
-            piece = await deltas.get()
-        error = turn.exception()
-        if isinstance(error, AppError):
-            yield _frame("error", _problem(error))
-        elif error is not None:
-            yield _frame("error", {"status": 500, "code": "internal_error",
-                                   "detail": "The reply failed; nothing was stored."})  # fmt: skip
-        else:
-            message, reply, conversation = turn.result()
-            yield _frame("done", {"message": message, "reply": reply, "conversation": conversation})
-
-    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events(), media_type=EVENT_STREAM, headers=headers)
+    events = await turns.event_stream(turn)
+    return StreamingResponse(events, media_type=turns.EVENT_STREAM, headers=turns.STREAM_HEADERS)
 
 
 class Rebuttal(WriteModel):
