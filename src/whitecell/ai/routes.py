@@ -21,7 +21,7 @@ from whitecell.ai.conversations import (
 )
 from whitecell.ai.generators import register_generators
 from whitecell.ai.service import Coach
-from whitecell.ai.tables import MAX_MESSAGE_CHARS
+from whitecell.ai.turns import NewMessage
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import utcnow
 from whitecell.core.resources import json_response
@@ -38,10 +38,6 @@ FAILURES: dict[int | str, dict[str, Any]] = {
     503: {"description": "The model's provider is unreachable or overloaded."},
     504: {"description": "The model's provider did not answer in time."},
 }
-
-
-class NewMessage(WriteModel):
-    content: Annotated[Text, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
 
 
 # `{doc_id}`, as the generated PATCH and DELETE of the same path name it (one path in OpenAPI).

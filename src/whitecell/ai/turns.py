@@ -7,19 +7,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from pydantic import Field
 
 from whitecell.ai import coach
 from whitecell.ai.service import Coach
+from whitecell.ai.tables import MAX_MESSAGE_CHARS
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
+from whitecell.core.schemas import WriteModel
+from whitecell.core.types import Text
 
 EVENT_STREAM = "text/event-stream"
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 Stored = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]  # message, reply, conversation
+
+
+class NewMessage(WriteModel):
+    content: Annotated[Text, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
 
 
 @dataclass

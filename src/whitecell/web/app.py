@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from whitecell.web import dashboard, discipline, docs, me, progress, recovery, signin
+from whitecell.web import coach, dashboard, discipline, docs, me, progress, recovery, signin
 from whitecell.web.headers import SecurityHeaders
 from whitecell.web.pages import install_page_errors
 from whitecell.web.study import flashcards as study_flashcards
@@ -30,6 +30,7 @@ ROUTERS = (
     study_sessions.router,
     discipline.router,
     recovery.router,
+    coach.router,
     me.router,
     progress.router,
     docs.router,
