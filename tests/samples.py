@@ -123,6 +123,7 @@ def _distinct_days(table: Table) -> dict[str, str]:
 # Values the generic ones cannot satisfy: rules that relate one field to another.
 FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
+    "feature_flags": {"targetRoles": ["creator"]},  # a real role: others are refused
     "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
     "notes": {"isArchived": False},  # archived notes leave the default list
     # A performed workout (a template earns nothing) without sets, so it derives no rows (sets,

@@ -17,6 +17,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.jobs import PeriodicJob
 from whitecell.gamification.worker import Engine
 from whitecell.realtime.feed import Feed
+from whitecell.system.flags import FlagBook
 
 T = TypeVar("T")
 
@@ -34,6 +35,9 @@ def create_context(settings: Settings) -> AppContext:
     context.add(engine, start_engine, engine.stop)
     coach = Coach(settings)
     context.add(coach, coach.start, coach.stop)
+    flags = FlagBook(context.store)
+    feed.listeners.append(flags.forget)  # a flag changed in another process: read them again
+    context.add(flags, flags.start, flags.stop)
     context.jobs.append(
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
     )

@@ -177,10 +177,14 @@ class Tx:
                 event.seq = seq
         self.seq = self.events[-1].seq
         if not self.dialect.is_sqlite:
-            # Delivered at COMMIT only (never for a rollback): wakes every process's feed.
+            # Delivered at COMMIT only (never for a rollback): wakes every process's feed. The
+            # payload is the last seq and the tables written ("812 feature_flags,notes"): a
+            # process with nobody connected skips reading the log, yet its caches learn what
+            # changed.
+            tables = ",".join(sorted({event.table for event in self.events}))
             await self.execute(
-                "SELECT pg_notify(:channel, :seq)",
-                {"channel": CHANGES_CHANNEL, "seq": str(self.seq)},
+                "SELECT pg_notify(:channel, :payload)",
+                {"channel": CHANGES_CHANNEL, "payload": f"{self.seq} {tables}"},
             )
 
 

@@ -45,6 +45,8 @@ class Feed:
         self._users: dict[str, set[Connection]] = defaultdict(set)
         self._tasks: list[asyncio.Task[None]] = []
         self._unsubscribe: Callable[[], None] | None = None
+        # In-process caches told which tables changed, from any process (the feature flags).
+        self.listeners: list[Callable[[set[str]], None]] = []
         self._stopping = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -103,10 +105,12 @@ class Feed:
     # -- dispatch --------------------------------------------------------------------------------
 
     def dispatch(self, events: Sequence[ChangeEvent]) -> None:
+        fresh: list[ChangeEvent] = []
         for event in events:
             if event.seq <= self.position:
                 continue  # already dispatched (a poll racing a wake-up)
             self.position = event.seq
+            fresh.append(event)
             self._enforce(event)
             for subscription in list(self._tables.get(event.table, ())):
                 try:
@@ -119,6 +123,15 @@ class Feed:
                         "change not delivered to one subscription; skipped",
                         extra={"seq": event.seq, "table": event.table, "_id": event.id},
                     )
+        if fresh:
+            self._tell_listeners({event.table for event in fresh})
+
+    def _tell_listeners(self, tables: set[str]) -> None:
+        for listener in self.listeners:
+            try:
+                listener(tables)
+            except Exception:
+                logger.exception("change listener %r failed", listener)
 
     def _enforce(self, event: ChangeEvent) -> None:
         """Sessions that end and accounts that are suspended lose their connections at once."""
@@ -165,10 +178,16 @@ class Feed:
     async def _woken(self, payload: str | None) -> None:
         if self._users:
             await self._catch_up()
-        elif payload and payload.isdigit():
+            return
+        seq, _, tables = (payload or "").partition(" ")
+        if seq.isdigit():
             # Nobody is listening here: skip reading the log (writes stay cheap); a subscriber
-            # that arrives later takes its snapshot or backlog from the database anyway.
-            self.position = max(self.position, int(payload))
+            # that arrives later takes its snapshot or backlog from the database anyway. The
+            # caches still learn which tables the commit wrote (whatever its seq: forgetting
+            # twice costs nothing).
+            self.position = max(self.position, int(seq))
+            if tables:
+                self._tell_listeners(set(tables.split(",")))
 
     async def _catch_up(self) -> None:
         while True:

@@ -1,11 +1,13 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes, and the feature flags on for the caller."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from whitecell.auth.dependencies import Context
+from whitecell.auth.dependencies import Context, SignedIn
+from whitecell.core.resources import json_response
+from whitecell.system.flags import FlagBook
 
 router = APIRouter(tags=["system"])
 
@@ -33,3 +35,16 @@ async def readyz(ctx: Context) -> JSONResponse:
             503,
         )
     return JSONResponse({"status": "ready", "revision": sorted(current)})
+
+
+@router.get(
+    "/api/v1/feature_flags/evaluate",
+    summary="The feature flags on for me",
+    tags=["system"],
+)
+async def evaluate_flags(caller: SignedIn, ctx: Context) -> Response:
+    """`{"flags": [names]}`: the flags on for the caller, in name order (docs/operations.md,
+    "Feature flags"). Flags that are off for them are not named. Costs no query: the flags are
+    kept in memory and read again after any change."""
+    assert caller.user is not None
+    return json_response({"flags": await ctx.service(FlagBook).on_for(caller.user)})

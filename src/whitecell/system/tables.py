@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from whitecell.core import defaults
+from whitecell.core.errors import ValidationFailed
 from whitecell.core.tables import (
     ADMIN_ONLY,
     Access,
@@ -18,6 +19,7 @@ from whitecell.core.tables import (
     string,
     timestamp,
 )
+from whitecell.users.models import ROLES
 
 
 async def _analytics(ctx: ComputeContext) -> None:
@@ -49,6 +51,16 @@ ANALYTICS = Table(
     compute=_analytics,
 )
 
+
+async def _feature_flag(ctx: ComputeContext) -> None:
+    # A role nobody has would target nobody, silently: refuse it (docs/operations.md).
+    for role in ctx.document.get("targetRoles") or ():
+        if role not in ROLES:
+            raise ValidationFailed.field(
+                "targetRoles", f"{role!r} is not a role (the roles are {', '.join(ROLES)})"
+            )
+
+
 FEATURE_FLAGS = Table(
     "feature_flags",
     "system",
@@ -69,6 +81,7 @@ FEATURE_FLAGS = Table(
     order="-updatedAt",
     created_at="createdAt",
     updated_at="updatedAt",
+    compute=_feature_flag,
 )
 
 ADMIN_LOGS = Table(
