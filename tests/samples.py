@@ -7,6 +7,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from whitecell.core.clock import isoformat_z
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
 
 SAMPLE_TIME = "2026-11-20T10:00:00.000Z"
@@ -124,6 +125,8 @@ def _distinct_days(table: Table) -> dict[str, str]:
 FIXED: dict[str, dict[str, Any]] = {
     "textbooks": {"pages": 300},
     "feature_flags": {"targetRoles": ["creator"]},  # a real role: others are refused
+    # An event's own time is kept within the last week (system/analytics.py).
+    "analytics": {"timestamp": isoformat_z(datetime.now(UTC) - timedelta(hours=1))},
     "study_goals": {"currentValue": 0.0},  # reaching the target would complete the goal
     "notes": {"isArchived": False},  # archived notes leave the default list
     # A performed workout (a template earns nothing) without sets, so it derives no rows (sets,

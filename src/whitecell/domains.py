@@ -46,6 +46,7 @@ from whitecell.study import jobs as study_jobs
 from whitecell.study import routes as study_routes
 from whitecell.study import tables as study_tables
 from whitecell.study import today as study_today
+from whitecell.system import jobs as system_jobs
 from whitecell.system import routes as system_routes
 from whitecell.system import tables as system_tables
 from whitecell.users import tables as users_tables
@@ -89,7 +90,12 @@ DOMAINS: tuple[Domain, ...] = (
         today=discipline_today.today_summary,
     ),
     Domain("creator", creator_tables, creator_routes.router),
-    Domain("system", system_tables, system_routes.router),
+    Domain(
+        "system",
+        system_tables,
+        system_routes.router,
+        (system_jobs.delete_old_analytics,),
+    ),
     Domain("ai", ai_tables, ai_routes.router),
     Domain(
         "gamification",

@@ -47,6 +47,9 @@ INFRASTRUCTURE = {
     "consumer_offsets": "how far each change-log consumer has read",
     "rate_limits": "rate-limit counters (core/ratelimit.py)",
     "quiz_drafts": "a generated quiz waiting for its answers (study/quizzes.py, study/jobs.py)",
+    "analytics_daily": "the count of analytics events per day, event and module "
+    "(system/rollups.py)",
+    "analytics_active": "who sent an analytics event on which day (system/rollups.py)",
 }
 # Declared tables written without change events: derived indexes, each announced by the event
 # of the row it is derived from (`Table(events=False)`), so a new one is a decision, not a slip.
@@ -61,6 +64,8 @@ SILENT = {
     "the textbook's own event",
     "ai_forgotten_facts": "digests of the memory facts a user deleted (ai/memory.py), read by "
     "nobody through the API: nothing to announce",
+    "analytics": "events anyone sends (system/analytics.py), read by administrators only: not "
+    "user-visible documents, so a burst of them neither fills the log nor reaches realtime",
 }
 # Writes the scan finds that are not writes to our tables, by file and target ("?": a name
 # built at run time).

@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     # New sudoku per user (each may cost up to the generator's 1.5 s of CPU: docs/mind.md).
     rate_sudoku_new_user: RateRule = (60, 600)
 
+    # Analytics (docs/operations.md, "Analytics"): raw events are deleted after this many days
+    # (their counts stay in the rollups); who was active on which day, after `..._active_days`.
+    analytics_retention_days: int = Field(90, ge=1, le=3650)
+    analytics_active_days: int = Field(400, ge=1, le=3650)
+    # True keeps the caller's full address with each event (default: its /24 or /48).
+    analytics_full_ip: bool = False
+
     cleanup_interval_seconds: int = 3600
     # The change log is kept this long: a live client may resume from any sequence inside it.
     change_log_retention_seconds: int = Field(24 * 3600, ge=60)

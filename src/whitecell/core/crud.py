@@ -326,6 +326,13 @@ async def delete_server_rows(
     return gone
 
 
+async def delete_silent_rows(tx: Tx, table: Table, where: str, params: dict[str, Any]) -> int:
+    """Delete the rows of a table declared without events (`analytics` past its retention):
+    nothing to announce, so nothing is read back. How many."""
+    assert not table.events, f"{table.name} has change events: use delete_server_rows"
+    return await tx.execute(f'DELETE FROM "{table.name}" WHERE {where}', params)
+
+
 async def amend_new_row(tx: Tx, table: Table, doc_id: str, changes: dict[str, Any]) -> Document:
     """Change a row that this transaction wrote, amending the events it recorded instead of
     announcing a second change (the demo dating its rows back); the row as it is now."""

@@ -1,4 +1,4 @@
-"""Liveness and readiness probes, and the feature flags on for the caller."""
+"""Liveness and readiness probes, the feature flags on for the caller, and analytics."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.resources import json_response
+from whitecell.system import analytics
 from whitecell.system.flags import FlagBook
 
 router = APIRouter(tags=["system"])
@@ -48,3 +49,8 @@ async def evaluate_flags(caller: SignedIn, ctx: Context) -> Response:
     kept in memory and read again after any change."""
     assert caller.user is not None
     return json_response({"flags": await ctx.service(FlagBook).on_for(caller.user)})
+
+
+# Analytics' own routes (one event, a batch, the summary), as route objects of this router
+# (`include_router` would wrap them in one route that `core/dispatch.py` cannot index).
+router.routes.extend(analytics.router.routes)

@@ -21,14 +21,6 @@ from whitecell.core.tables import (
 )
 from whitecell.users.models import ROLES
 
-
-async def _analytics(ctx: ComputeContext) -> None:
-    # Who and where come from the request, never from the body.
-    ctx.document["userId"] = ctx.caller.id
-    ctx.document["ipAddress"] = ctx.caller.ip
-    ctx.document["userAgent"] = (ctx.caller.user_agent or "")[:512] or None
-
-
 ANALYTICS = Table(
     "analytics",
     "system",
@@ -43,12 +35,13 @@ ANALYTICS = Table(
         "ipAddress": string(required=False, max_length=64, server=True),
         "userAgent": string(required=False, max_length=512, server=True),
     },
-    access=Access(read="admin", create="anyone", update="nobody", delete="admin"),
+    # Anyone may send events, through system/analytics.py's routes (one or a batch): they
+    # count them per network, keep the network rather than the address, and the rollups.
+    access=Access(read="admin", create="nobody", update="nobody", delete="admin"),
     owned=False,
     indexes=[("timestamp",), ("event",), ("userId",)],
     order="-timestamp",
-    create_rate="rate_analytics_ip",  # anyone may write: 429 past it
-    compute=_analytics,
+    events=False,  # not a user-visible document: no change log, no realtime (docs/realtime.md)
 )
 
 
