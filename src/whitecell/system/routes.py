@@ -1,4 +1,5 @@
-"""Liveness and readiness probes."""
+"""System's one router: liveness and readiness probes, and a person's own export
+(`export.py`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from whitecell.auth.dependencies import Context
+from whitecell.system import export
 
 router = APIRouter(tags=["system"])
+# The export's own route objects (`include_router` would wrap them in one route that
+# `core/dispatch.py` cannot index by table).
+router.routes.extend(export.router.routes)
 
 
 @router.get("/healthz")
