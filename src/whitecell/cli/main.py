@@ -18,6 +18,7 @@ from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
 from whitecell.cli.cube_imports import import_cstimer
+from whitecell.cli.export import export
 from whitecell.cli.textbooks import textbooks
 from whitecell.cli.workout_imports import import_hevy, import_strong
 from whitecell.core import migrations
@@ -60,6 +61,7 @@ def cli(click_context: click.Context) -> None:
 
 cli.add_command(demo)
 cli.add_command(textbooks)
+cli.add_command(export)
 
 
 @cli.command()

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     rate_analytics_ip: RateRule = (60, 60)
     # New sudoku per user (each may cost up to the generator's 1.5 s of CPU: docs/mind.md).
     rate_sudoku_new_user: RateRule = (60, 600)
+    # A person's own export per user (it reads every row and file of theirs: docs/export.md).
+    rate_export_user: RateRule = (5, 3600)
 
     # Analytics (docs/operations.md, "Analytics"): raw events are deleted after this many days
     # (their counts stay in the rollups); who was active on which day, after `..._active_days`.
@@ -177,6 +179,7 @@ class Settings(BaseSettings):
         "rate_otp_request_email_ip",
         "rate_analytics_ip",
         "rate_sudoku_new_user",
+        "rate_export_user",
         mode="before",
     )
     @classmethod

@@ -186,8 +186,9 @@ class Access:
     delete: Writer = "owner"
     public_flag: str | None = None  # with read="owner_or_public": the column that shares a row
     # Also feeds nothing anyone else sees: no XP rule, badge or leaderboard may count its rows,
-    # and no export or analytics event carries them (docs/privacy.md; tests hold every rule and
-    # badge to it). "owner" already keeps every other reader out, administrators included.
+    # and no export for anyone but the owner (their own: docs/export.md) or analytics event
+    # carries them (docs/privacy.md; tests hold every rule and badge to it). "owner" already
+    # keeps every other reader out, administrators included.
     private: bool = False
 
 

@@ -1,4 +1,5 @@
-"""Liveness and readiness probes, the feature flags on for the caller, and analytics."""
+"""System's one router: liveness and readiness probes, the feature flags on for the caller,
+analytics (`analytics.py`) and a person's own export (`export.py`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from fastapi.responses import JSONResponse
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.resources import json_response
-from whitecell.system import analytics
+from whitecell.system import analytics, export
 from whitecell.system.flags import FlagBook
 
 router = APIRouter(tags=["system"])
+# The features' own route objects (`include_router` would wrap them in one route that
+# `core/dispatch.py` cannot index by table).
+for feature in (export, analytics):
+    router.routes.extend(feature.router.routes)
 
 
 @router.get("/healthz")
@@ -49,8 +54,3 @@ async def evaluate_flags(caller: SignedIn, ctx: Context) -> Response:
     kept in memory and read again after any change."""
     assert caller.user is not None
     return json_response({"flags": await ctx.service(FlagBook).on_for(caller.user)})
-
-
-# Analytics' own routes (one event, a batch, the summary), as route objects of this router
-# (`include_router` would wrap them in one route that `core/dispatch.py` cannot index).
-router.routes.extend(analytics.router.routes)
