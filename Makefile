@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench crashloop fuzz clean
+.PHONY: run test lint bench bench-analytics crashloop fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -37,6 +37,10 @@ lint: $(VENV)/.installed-dev
 ## Benchmark: API vs bare-driver floor on SQLite and PostgreSQL, wrk on loopback (bench/README.md)
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+
+## Analytics summary over a million events, rollups vs raw events, SQLite and PostgreSQL (bench/README.md)
+bench-analytics: $(VENV)/.installed
+	$(BIN)/python -m bench.analytics
 
 ## Crash loop: kill -9 a real server on SQLite during concurrent writes, 25 times; nothing acknowledged lost (bench/README.md)
 crashloop: $(VENV)/.installed
