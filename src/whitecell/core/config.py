@@ -82,8 +82,14 @@ class Settings(BaseSettings):
     rate_analytics_ip: RateRule = (60, 60)
     # New sudoku per user (each may cost up to the generator's 1.5 s of CPU: docs/mind.md).
     rate_sudoku_new_user: RateRule = (60, 600)
+    # Writes (POST, PUT, PATCH, DELETE) of one signed-in user (docs/security.md, "Write limits"):
+    # per route family (a table, or a module's own routes), and over all families together.
+    rate_write_user_family: RateRule = (600, 60)
+    rate_write_user: RateRule = (1200, 60)
 
     cleanup_interval_seconds: int = 3600
+    # `/metrics` (docs/operations.md, "Metrics"): served only when set, to `Bearer <token>`.
+    metrics_token: SecretStr = SecretStr("")
     # The change log is kept this long: a live client may resume from any sequence inside it.
     change_log_retention_seconds: int = Field(24 * 3600, ge=60)
 
@@ -170,6 +176,8 @@ class Settings(BaseSettings):
         "rate_otp_request_email_ip",
         "rate_analytics_ip",
         "rate_sudoku_new_user",
+        "rate_write_user_family",
+        "rate_write_user",
         mode="before",
     )
     @classmethod
