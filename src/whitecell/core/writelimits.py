@@ -61,64 +61,72 @@ class _Lease:
     refused: bool = False
 
 
+# A counter as this process knows it: the family (None for all the user's writes) and the user.
+Counter = tuple[str | None, str]
+
+
 class WriteLimits:
     """One process's leases on the shared write counters."""
 
     def __init__(self, limiter: RateLimiter, settings: Settings) -> None:
         self._limiter = limiter
         self._settings = settings
-        self._leases: dict[str, _Lease] = {}
+        self._leases: dict[Counter, _Lease] = {}
 
     async def count(self, scope: Scope, user_id: str) -> None:
         """Count an unsafe request of `user_id` (once per request); 429 past a limit."""
-        settings = self._settings
-        if scope.get("method") not in UNSAFE_METHODS or not settings.rate_limit_enabled:
+        if scope.get("method") not in UNSAFE_METHODS or not self._settings.rate_limit_enabled:
             return
         state = scope.setdefault("state", {})
         if state.get(_COUNTED):
             return
         state[_COUNTED] = True
-        family = route_family(scope)
-        rules = (
-            Rule(
-                counter_key(settings.secret, f"write:{family}", user_id),
-                *settings.rate_write_user_family,
-            ),
-            Rule(counter_key(settings.secret, "write", user_id), *settings.rate_write_user),
-        )
+        counters: tuple[Counter, Counter] = ((route_family(scope), user_id), (None, user_id))
         now = time.monotonic()
-        leases = [self._leases.get(rule.key) for rule in rules]
+        leases = [self._leases.get(counter) for counter in counters]
         # Refused by a count past its limit: nothing else is counted, nothing is asked.
         refused = [lease.until - now for lease in leases if lease and lease.refused]
         if refused and max(refused) > 0:
             raise TooManyRequests(math.ceil(max(refused)))
-        claims: list[tuple[Rule, int]] = []
-        for rule, lease in zip(rules, leases, strict=True):
+        claims: list[Counter] = []
+        for counter, lease in zip(counters, leases, strict=True):
             if lease is not None and lease.until > now and lease.left > 0:
                 lease.left -= 1
             else:
-                claims.append((rule, max(1, rule.limit // LEASE_SHARE)))
+                claims.append(counter)
         if claims:
             wait = await self._claim(claims)
             if wait:
                 raise TooManyRequests(wait)
 
-    async def _claim(self, claims: list[tuple[Rule, int]]) -> int:
+    def _rule(self, counter: Counter) -> Rule:
+        """The shared counter's rule; its key, an HMAC, is computed only when it is asked."""
+        family, user_id = counter
+        settings = self._settings
+        if family is None:
+            return Rule(counter_key(settings.secret, "write", user_id), *settings.rate_write_user)
+        key = counter_key(settings.secret, f"write:{family}", user_id)
+        return Rule(key, *settings.rate_write_user_family)
+
+    async def _claim(self, counters: list[Counter]) -> int:
         """Take leases on these counters (this request's write included); the seconds to wait
         when one of them is past its limit, else 0."""
-        grants = await self._limiter.take(claims)
+        rules = [self._rule(counter) for counter in counters]
+        grants = await self._limiter.take(
+            [(rule, max(1, rule.limit // LEASE_SHARE)) for rule in rules]
+        )
         now = time.monotonic()
         if len(self._leases) > PRUNE_AT:
             self._leases = {k: v for k, v in self._leases.items() if v.until > now}
         wait = 0
-        for (rule, _count), grant in zip(claims, grants, strict=True):
+        for counter, grant in zip(counters, grants, strict=True):
             until = now + grant.seconds_left
-            held = self._leases.get(rule.key)
+            held = self._leases.get(counter)
             if not grant.granted:
-                self._leases[rule.key] = _Lease(0, until, refused=True)
+                self._leases[counter] = _Lease(0, until, refused=True)
                 wait = max(wait, grant.seconds_left)
             elif held is not None and not held.refused and held.until > now:
                 held.left += grant.granted - 1  # a concurrent request's lease: pooled
             else:
-                self._leases[rule.key] = _Lease(grant.granted - 1, until)
+                self._leases[counter] = _Lease(grant.granted - 1, until)
         return wait
