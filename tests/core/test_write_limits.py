@@ -13,6 +13,8 @@ from fastapi.routing import APIRoute
 from tests.auth.test_rate_limits import redis_available
 from tests.samples import sample_body
 from tests.support import Api, Browser, ClientFactory, Person, api_with, person
+from whitecell.auth import signin
+from whitecell.auth.signin import Client
 from whitecell.core.errors import PROBLEM_JSON
 from whitecell.core.writelimits import route_family
 
@@ -89,6 +91,27 @@ async def test_families_are_counted_apart_and_all_writes_together(
     assert [await create("flashcards") for _ in range(2)] == [201] * 2
     # Five writes in all: the total refuses every family now.
     assert [await create(table) for table in ("daily_tasks", "flashcards", "notes")] == [429] * 3
+
+
+async def test_a_flooded_account_can_still_end_its_sessions(make_client: ClientFactory) -> None:
+    # A stolen token used up every write: the owner signs it out all the same.
+    api = await api_with(make_client, rate_write_user_family=(2, 60), rate_write_user=(2, 60))
+    async with api.context.store.write() as tx:
+        stolen = await signin.open_session(
+            api.context, tx, api.a.user, "otp", Client(ip="198.51.100.7", user_agent="thief")
+        )
+    thief = Person(stolen.user, stolen.token)
+    for _ in range(2):
+        assert (await post_note(api.client, thief)).status_code == 201
+    assert_refused(await post_note(api.client, api.a))
+    others = await api.client.delete("/api/v1/auth/sessions", headers=api.a.headers)
+    assert others.status_code == 200 and others.json()["revoked"] == 1
+    assert (await post_note(api.client, thief)).status_code == 401
+    logout = await api.client.post("/api/v1/auth/logout", headers=api.a.headers)
+    assert logout.status_code == 204
+    spec = (await api.client.get("/openapi.json")).json()["paths"]
+    assert "429" not in spec["/api/v1/auth/sessions"]["delete"]["responses"]
+    assert "429" in spec["/api/v1/notes"]["post"]["responses"]
 
 
 async def test_a_process_taking_leases_still_admits_exactly_the_limit(

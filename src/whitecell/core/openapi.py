@@ -31,7 +31,7 @@ from pydantic.fields import FieldInfo
 
 from whitecell.core.errors import PROBLEM_JSON
 from whitecell.core.types import NUL_FREE, SAFE_DATA_TYPES, ClockTime, safe_link
-from whitecell.core.writelimits import UNSAFE_METHODS
+from whitecell.core.writelimits import UNSAFE_METHODS, is_unlimited
 
 # `openapi_extra` of a route that also serves anonymous callers: FastAPI appends this empty
 # requirement to the bearer one, which is how OpenAPI says "signing in is optional".
@@ -147,11 +147,21 @@ def complete(
     schemas["Problem"] = PROBLEM_SCHEMA
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    routes = list(routes)
+    unlimited = {
+        f"{method} {route.path}"
+        for route in routes
+        if isinstance(route, APIRoute) and is_unlimited(route.endpoint)
+        for method in route.methods or ()
+    }
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
-            extra = statuses.get(f"{method.upper()} {path}", ())
-            if method.upper() in UNSAFE_METHODS and operation.get("security"):
-                extra = (*extra, 429)  # a signed-in caller's writes are limited
+            name = f"{method.upper()} {path}"
+            extra = statuses.get(name, ())
+            # A signed-in caller's writes are limited, but for the routes that end sessions.
+            limited = method.upper() in UNSAFE_METHODS and name not in unlimited
+            if limited and operation.get("security"):
+                extra = (*extra, 429)
             _document_problems(operation, extra)
     seen: set[type[BaseModel]] = set()
     for route in routes:

@@ -11,7 +11,9 @@ made up by a client never makes a new counter.
 
 The count is taken where a request's caller becomes known (the API's `current_auth`, the web
 app's `current_session`), before the handler runs, and at most once per request. Reads are never
-counted; with `WHITECELL_RATE_LIMIT_ENABLED=false` nothing is.
+counted; with `WHITECELL_RATE_LIMIT_ENABLED=false` nothing is. Nor are the routes that end
+sessions (`@unlimited`): a stolen token flooding the account must not keep its owner from
+signing it out.
 
 Cost: the counts are the rate limiter's shared ones (database or Redis), but a process does not
 go there for every write. It takes a lease of a tenth of the limit at a time (one upsert), admits
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from starlette.types import Scope
 
@@ -40,6 +44,21 @@ LEASE_SHARE = 10  # a lease is this fraction of a limit (1/10)
 PRUNE_AT = 10_000  # leases held before the ended ones are dropped
 # Where in `scope["state"]` a request notes that its write was counted.
 _COUNTED = "whitecell.write_counted"
+# The attribute that marks a route's handler as never counted.
+_UNLIMITED = "__whitecell_unlimited__"
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def unlimited(handler: Handler) -> Handler:
+    """Mark a route's handler as never counted (under `@router.post(...)`): for routes that end
+    sessions, which must work however many writes the account has made."""
+    setattr(handler, _UNLIMITED, True)
+    return handler
+
+
+def is_unlimited(handler: object) -> bool:
+    """Whether a route's handler is marked `@unlimited`."""
+    return bool(getattr(handler, _UNLIMITED, False))
 
 
 def route_family(scope: Scope) -> str:
@@ -76,6 +95,8 @@ class WriteLimits:
     async def count(self, scope: Scope, user_id: str) -> None:
         """Count an unsafe request of `user_id` (once per request); 429 past a limit."""
         if scope.get("method") not in UNSAFE_METHODS or not self._settings.rate_limit_enabled:
+            return
+        if is_unlimited(getattr(scope.get("route"), "endpoint", None)):
             return
         state = scope.setdefault("state", {})
         if state.get(_COUNTED):
