@@ -48,6 +48,9 @@ class Server:
             "WHITECELL_SMTP_HOST": "",
             "WHITECELL_LOG_LEVEL": "WARNING",
             "WHITECELL_GAMIFICATION_POLL_SECONDS": "0.5",
+            # The writers write as fast as the server answers: far past a person's write limits.
+            "WHITECELL_RATE_WRITE_USER_FAMILY": "100000000/60",
+            "WHITECELL_RATE_WRITE_USER": "100000000/60",
         }
         self.process: subprocess.Popen[bytes] | None = None
 

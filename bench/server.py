@@ -38,8 +38,11 @@ def server_environment(
         "WHITECELL_SECRET_KEY": SECRET_KEY,
         "WHITECELL_LOG_LEVEL": "WARNING",
         "WHITECELL_SMTP_HOST": "",
-        # Login rate limits stay on, as in production: the benchmark never logs in (its sessions
-        # are made with the dataset) and the data routes have no rate limits.
+        # Rate limits stay on, as in production: the benchmark never logs in (its sessions are
+        # made with the dataset). Its few users write far faster than people do (the 5x4 rows
+        # take 20), so the write limits are raised out of reach: counted as ever, never refused.
+        "WHITECELL_RATE_WRITE_USER_FAMILY": "100000000/60",
+        "WHITECELL_RATE_WRITE_USER": "100000000/60",
         **(extra or {}),
     }
 

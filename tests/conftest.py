@@ -39,6 +39,8 @@ RELAXED_LIMITS = {
     "login_free_failures": 1000,
     "rate_analytics_ip": (1000, 60),
     "rate_sudoku_new_user": (1000, 600),
+    "rate_write_user_family": (100_000, 60),
+    "rate_write_user": (100_000, 60),
 }
 
 

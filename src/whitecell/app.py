@@ -20,6 +20,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.dispatch import TableDispatch, install_method_not_allowed
 from whitecell.core.errors import AppError, install_error_handlers
 from whitecell.core.logging import configure_logging
+from whitecell.core.metrics import install_metrics
 from whitecell.core.openapi import install_openapi
 from whitecell.core.requestlog import RequestLogMiddleware
 from whitecell.core.resources import build_router
@@ -27,7 +28,7 @@ from whitecell.core.tables import REGISTRY
 from whitecell.core.uploads import upload_routers
 from whitecell.domains import DOMAINS
 from whitecell.home.router import router as home_router
-from whitecell.server import create_context
+from whitecell.server import collectors, create_context
 from whitecell.web.app import install_web
 
 # Tables whose routes are all written by hand (`/api/v1/users`: `auth/accounts.py`).
@@ -51,9 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context = create_context(settings)
         await context.start()
         app.state.context = context
+        unwatch = metrics.watch(collectors(context)) if metrics else None
         try:
             yield
         finally:
+            if unwatch:
+                unwatch()
             await context.stop()
 
     app = FastAPI(
@@ -69,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_method_not_allowed(app)
     install_openapi(app, ROUTE_STATUSES)
     install_body_limits(app, settings, vouch=live_session, session_cookie=SESSION_COOKIE)
-    app.add_middleware(RequestLogMiddleware)
+    metrics = install_metrics(app, settings)
+    app.add_middleware(RequestLogMiddleware, metrics=metrics)
     # Hand-written routes first (a table's `/due` before its generated `/{id}`), added as route
     # objects so that the dispatcher below can index them.
     for router in _hand_written_routers():

@@ -10,13 +10,17 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from prometheus_client.registry import Collector
+
 from whitecell.ai.service import Coach
 from whitecell.cleanup import cleanup
+from whitecell.core.collectors import ChangeLogCollector, JobCollector, PoolCollector
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.jobs import PeriodicJob
 from whitecell.gamification.worker import Engine
 from whitecell.realtime.feed import Feed
+from whitecell.realtime.metrics import FeedCollector
 from whitecell.system.flags import FlagBook
 
 T = TypeVar("T")
@@ -42,6 +46,18 @@ def create_context(settings: Settings) -> AppContext:
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
     )
     return context
+
+
+def collectors(context: AppContext) -> list[Collector]:
+    """What `/metrics` reads from a running server (docs/operations.md, "Metrics"); the XP
+    engine's lag is its offset in the database, the live feed's its position in memory."""
+    feed = context.service(Feed)
+    return [
+        PoolCollector(context.store),
+        JobCollector(context.jobs),
+        ChangeLogCollector(context.store, {"realtime": lambda: feed.position}),
+        FeedCollector(feed),
+    ]
 
 
 def run_with_context(settings: Settings, work: Callable[[AppContext], Awaitable[T]]) -> T:

@@ -141,7 +141,8 @@ async def test_the_openapi_document_lists_every_error_as_a_problem(
         return {int(status) for status in responses if status.startswith("4")}
 
     # 409: a served scramble used twice, an import key taken (docs/mind.md, "Cubing").
-    assert statuses("post", "/api/v1/cube_times") == {400, 401, 403, 408, 409, 413, 415, 422}
+    # 429: a signed-in caller's writes are limited (core/writelimits.py).
+    assert statuses("post", "/api/v1/cube_times") == {400, 401, 403, 408, 409, 413, 415, 422, 429}
     assert statuses("get", "/api/v1/cube_times") == {400, 401, 403}
     assert statuses("patch", "/api/v1/cube_times/{doc_id}") == {
         400,
@@ -153,6 +154,7 @@ async def test_the_openapi_document_lists_every_error_as_a_problem(
         413,
         415,
         422,
+        429,
     }
     assert 409 in statuses("post", "/api/v1/feature_flags")  # a unique name
     assert 409 in statuses("post", "/api/v1/study_sessions/start")

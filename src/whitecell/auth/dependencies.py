@@ -39,6 +39,8 @@ async def current_auth(request: Request, ctx: Context, credentials: Credentials)
         raise Unauthorized("Sign in and send the token as `Authorization: Bearer <token>`.")
     auth = await service.authenticate(ctx, credentials.credentials)
     request.state.user_id = auth.user["_id"]
+    # Every signed-in API request passes here: where its writes are counted (core/writelimits.py).
+    await ctx.write_limits.count(request.scope, auth.user["_id"])
     return auth
 
 

@@ -23,6 +23,7 @@ from whitecell.auth.schemas import (
     SessionsRevoked,
 )
 from whitecell.auth.signin import Login
+from whitecell.core.writelimits import unlimited
 from whitecell.users.schemas import UserOut
 from whitecell.users.service import own_view
 
@@ -59,6 +60,7 @@ async def login_with_password(body: PasswordLogin, ctx: Context, client: Calling
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@unlimited  # ending sessions works however many writes were made
 async def logout(auth: CurrentAuth, ctx: Context) -> Response:
     await service.revoke_session(ctx, auth.user["_id"], auth.session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"Clear-Site-Data": '"cache"'})
@@ -76,11 +78,13 @@ async def my_sessions(auth: CurrentAuth, ctx: Context) -> SessionList:
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@unlimited
 async def revoke_session(session_id: str, auth: CurrentAuth, ctx: Context) -> None:
     await service.revoke_session(ctx, auth.user["_id"], session_id)
 
 
 @router.delete("/sessions")
+@unlimited
 async def revoke_other_sessions(auth: CurrentAuth, ctx: Context) -> SessionsRevoked:
     """Sign out every other device, keeping this one."""
     async with ctx.store.write() as tx:

@@ -91,8 +91,14 @@ class Settings(BaseSettings):
     analytics_active_days: int = Field(400, ge=1, le=3650)
     # True keeps the caller's full address with each event (default: its /24 or /48).
     analytics_full_ip: bool = False
+    # Writes (POST, PUT, PATCH, DELETE) of one signed-in user (docs/security.md, "Write limits"):
+    # per route family (a table, or a module's own routes), and over all families together.
+    rate_write_user_family: RateRule = (600, 60)
+    rate_write_user: RateRule = (1200, 60)
 
     cleanup_interval_seconds: int = 3600
+    # `/metrics` (docs/operations.md, "Metrics"): served only when set, to `Bearer <token>`.
+    metrics_token: SecretStr = SecretStr("")
     # The change log is kept this long: a live client may resume from any sequence inside it.
     change_log_retention_seconds: int = Field(24 * 3600, ge=60)
 
@@ -180,6 +186,8 @@ class Settings(BaseSettings):
         "rate_analytics_ip",
         "rate_sudoku_new_user",
         "rate_export_user",
+        "rate_write_user_family",
+        "rate_write_user",
         mode="before",
     )
     @classmethod

@@ -1,6 +1,6 @@
-"""What a running server holds: settings, the data store, mailer, rate limiter, periodic jobs,
-and the services the layers above add (the live feed, the XP engine: `whitecell/server.py` wires
-them; core does not know them by name)."""
+"""What a running server holds: settings, the data store, mailer, rate limiter (and the write
+limits' leases on it), periodic jobs, and the services the layers above add (the live feed, the
+XP engine: `whitecell/server.py` wires them; core does not know them by name)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from whitecell.core.ratelimit import (
 )
 from whitecell.core.storage import Storage, open_storage
 from whitecell.core.store import Store
+from whitecell.core.writelimits import WriteLimits
 
 T = TypeVar("T")
 Step = Callable[[], Awaitable[None]]
@@ -37,6 +38,7 @@ class AppContext:
     expected_revisions: set[str]
     storage: Storage
     reaper: FileReaper
+    write_limits: WriteLimits
     jobs: list[PeriodicJob] = field(default_factory=list)
     _services: dict[type, Any] = field(default_factory=dict, repr=False)
     _lifecycle: list[tuple[Step, Step]] = field(default_factory=list, repr=False)
@@ -61,6 +63,7 @@ class AppContext:
             expected_revisions=head_revisions(settings.resolved_database_url),
             storage=storage,
             reaper=FileReaper(storage),
+            write_limits=WriteLimits(limiter, settings),
         )
 
     def add(self, service: T, start: Step, stop: Step) -> T:

@@ -1,10 +1,12 @@
-"""Periodic in-process jobs (cleanup): each a task that runs, sleeps and survives its failures."""
+"""Periodic in-process jobs (cleanup): each a task that runs, sleeps and survives its failures,
+and keeps the figures of its runs that `/metrics` shows (core/collectors.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 logger = logging.getLogger("whitecell.jobs")
@@ -17,6 +19,10 @@ class PeriodicJob:
         self._run = run
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self.runs = 0  # finished, whether they succeeded or failed
+        self.failures = 0
+        self.last_seconds = 0.0  # how long the last run took
+        self.last_success: float | None = None  # Unix time the last successful run ended
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name=f"whitecell-job-{self.name}")
@@ -33,10 +39,15 @@ class PeriodicJob:
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():
+            started = time.perf_counter()
             try:
                 result = await self._run()
+                self.last_success = time.time()
                 logger.info("job %s finished: %s", self.name, result)
             except Exception:
+                self.failures += 1
                 logger.exception("job %s failed; it will run again", self.name)
+            self.runs += 1
+            self.last_seconds = time.perf_counter() - started
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.interval)

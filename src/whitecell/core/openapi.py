@@ -5,7 +5,7 @@ Ours answers every error as RFC 9457 problem details (`core/errors.py`), so each
 typed `application/problem+json` with the `Problem` schema, the statuses its shape implies:
 
 - a bearer token (optional or not): 401 (missing, expired or forged token) and 403 (a suspended
-  account, or a row or route the caller may not touch);
+  account, or a row or route the caller may not touch); on a write, 429 (core/writelimits.py);
 - a path parameter: 404; any parameter or a body: 422; a body: 400 (not JSON), 408 (too slow),
   413 (too large), 415 (not the declared media type);
 - whatever the route declares itself (`responses={409: ...}` on its decorator), or what the app
@@ -31,6 +31,7 @@ from pydantic.fields import FieldInfo
 
 from whitecell.core.errors import PROBLEM_JSON
 from whitecell.core.types import NUL_FREE, SAFE_DATA_TYPES, ClockTime, safe_link
+from whitecell.core.writelimits import UNSAFE_METHODS, is_unlimited
 
 # `openapi_extra` of a route that also serves anonymous callers: FastAPI appends this empty
 # requirement to the bearer one, which is how OpenAPI says "signing in is optional".
@@ -146,9 +147,21 @@ def complete(
     schemas["Problem"] = PROBLEM_SCHEMA
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    routes = list(routes)
+    unlimited = {
+        f"{method} {route.path}"
+        for route in routes
+        if isinstance(route, APIRoute) and is_unlimited(route.endpoint)
+        for method in route.methods or ()
+    }
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
-            extra = statuses.get(f"{method.upper()} {path}", ())
+            name = f"{method.upper()} {path}"
+            extra = statuses.get(name, ())
+            # A signed-in caller's writes are limited, but for the routes that end sessions.
+            limited = method.upper() in UNSAFE_METHODS and name not in unlimited
+            if limited and operation.get("security"):
+                extra = (*extra, 429)
             _document_problems(operation, extra)
     seen: set[type[BaseModel]] = set()
     for route in routes:

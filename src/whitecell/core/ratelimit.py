@@ -5,7 +5,8 @@ Redis. A fixed window can admit up to twice the limit across a window boundary; 
 `Settings` are chosen with that in mind. A `Backoff` counts consecutive failures on one key and
 makes each attempt past a few free ones wait twice as long as the last (docs/security.md, "Brute
 force and lockout"). A mark (`remember`) is a key that only says "seen" until it expires: the
-networks an account has signed in from.
+networks an account has signed in from. A claim (`take`) counts several hits in one upsert: the
+write limits take a share of a limit at a time (core/writelimits.py).
 """
 
 from __future__ import annotations
@@ -104,9 +105,23 @@ class Backoff:
         return min(self.cap_seconds, 2 ** min(failures - self.free, 32))
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What a rule's window gave a claim of several hits: how many fit under the limit (0 once
+    it is reached), and the whole seconds left in the window (at least 1)."""
+
+    granted: int
+    seconds_left: int
+
+
 class RateLimiter(Protocol):
     async def hit(self, rules: Sequence[Rule]) -> int:
         """Count one request against every rule at once; 0 if allowed, else seconds to wait."""
+        ...
+
+    async def take(self, claims: Sequence[tuple[Rule, int]]) -> list[Grant]:
+        """Count `n` hits at once on each rule (in one trip to the shared store); what each
+        window granted. Every hit is counted, granted or not, as `hit` counts refused ones."""
         ...
 
     async def admit(self, backoff: Backoff) -> int:
@@ -134,16 +149,25 @@ class DatabaseRateLimiter:
         self._store = store
 
     async def hit(self, rules: Sequence[Rule]) -> int:
+        grants = await self.take([(rule, 1) for rule in rules])
+        return max([0, *(grant.seconds_left for grant in grants if not grant.granted)])
+
+    async def take(self, claims: Sequence[tuple[Rule, int]]) -> list[Grant]:
         now = utcnow()
-        waits = [0]
-        async with self._store.write() as tx:  # one transaction for all the rules
-            for rule in rules:
+        store = self._store
+        grants = []
+        async with store.write() as tx:  # one transaction for all the rules
+            if not tx.dialect.is_sqlite:
+                # A count lost in a crash costs nothing; waiting for the WAL flush costs most of
+                # the upsert's time.
+                await tx.execute("SET LOCAL synchronous_commit TO OFF")
+            for rule, count in claims:
                 window = timedelta(seconds=rule.window_seconds)
                 row = await tx.one(
                     'INSERT INTO rate_limits ("key", "windowStart", hits, "expiresAt") '
-                    'VALUES (:key, :now, 1, :expires) ON CONFLICT ("key") DO UPDATE SET '
-                    'hits = CASE WHEN rate_limits."windowStart" <= :stale THEN 1 '
-                    "ELSE rate_limits.hits + 1 END, "
+                    'VALUES (:key, :now, :n, :expires) ON CONFLICT ("key") DO UPDATE SET '
+                    'hits = CASE WHEN rate_limits."windowStart" <= :stale THEN :n '
+                    "ELSE rate_limits.hits + :n END, "
                     '"windowStart" = CASE WHEN rate_limits."windowStart" <= :stale THEN :now '
                     'ELSE rate_limits."windowStart" END, '
                     '"expiresAt" = CASE WHEN rate_limits."windowStart" <= :stale THEN :expires '
@@ -151,17 +175,16 @@ class DatabaseRateLimiter:
                     'RETURNING hits, "expiresAt"',
                     {
                         "key": rule.key,
-                        "now": self._store.bind_timestamp(now),
-                        "stale": self._store.bind_timestamp(now - window),
-                        "expires": self._store.bind_timestamp(now + window),
+                        "n": count,
+                        "now": store.bind_timestamp(now),
+                        "stale": store.bind_timestamp(now - window),
+                        "expires": store.bind_timestamp(now + window),
                     },
                 )
                 assert row is not None
-                hits, expires_at = row
-                if hits > rule.limit:
-                    remaining = (self._store.read_timestamp(expires_at) - now).total_seconds()
-                    waits.append(max(1, math.ceil(remaining)))
-        return max(waits)
+                remaining = (store.read_timestamp(row[1]) - now).total_seconds()
+                grants.append(_grant(rule, count, int(row[0]), remaining))
+        return grants
 
     async def admit(self, backoff: Backoff) -> int:
         now = utcnow()
@@ -245,19 +268,21 @@ class RedisRateLimiter:
         self._redis = redis.from_url(url)
 
     async def hit(self, rules: Sequence[Rule]) -> int:
+        grants = await self.take([(rule, 1) for rule in rules])
+        return max([0, *(grant.seconds_left for grant in grants if not grant.granted)])
+
+    async def take(self, claims: Sequence[tuple[Rule, int]]) -> list[Grant]:
         async with self._redis.pipeline(transaction=True) as pipe:
-            for rule in rules:
+            for rule, count in claims:
                 key = f"whitecell:rl:{rule.key}"
                 pipe.set(key, 0, ex=rule.window_seconds, nx=True)
-                pipe.incr(key)
+                pipe.incrby(key, count)
                 pipe.ttl(key)
             replies = await pipe.execute()
-        waits = [0]
-        for index, rule in enumerate(rules):
-            hits, ttl = replies[3 * index + 1], replies[3 * index + 2]
-            if hits > rule.limit:
-                waits.append(max(1, int(ttl)))
-        return max(waits)
+        return [
+            _grant(rule, count, int(replies[3 * index + 1]), float(replies[3 * index + 2]))
+            for index, (rule, count) in enumerate(claims)
+        ]
 
     async def admit(self, backoff: Backoff) -> int:
         from redis.exceptions import WatchError  # redis loads only when configured, as above
@@ -301,6 +326,9 @@ class DisabledRateLimiter:
     async def hit(self, rules: Sequence[Rule]) -> int:
         return 0
 
+    async def take(self, claims: Sequence[tuple[Rule, int]]) -> list[Grant]:
+        return [Grant(count, rule.window_seconds) for rule, count in claims]
+
     async def admit(self, backoff: Backoff) -> int:
         return 0
 
@@ -315,6 +343,12 @@ class DisabledRateLimiter:
 
     async def close(self) -> None:
         return None
+
+
+def _grant(rule: Rule, count: int, hits: int, seconds_left: float) -> Grant:
+    """What a window holding `hits` (the claim's `count` included) grants the claim."""
+    granted = min(count, max(0, rule.limit - (hits - count)))
+    return Grant(granted, max(1, math.ceil(seconds_left)))
 
 
 async def enforce(limiter: RateLimiter, *rules: Rule) -> None:

@@ -1,4 +1,5 @@
-"""One structured log line per request, tagged with a request id that is echoed back."""
+"""One structured log line per request, tagged with a request id that is echoed back; the same
+measurement feeds the request metrics when `/metrics` is on (core/metrics.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from whitecell.core.ids import new_id
+from whitecell.core.metrics import Metrics
 
 REQUEST_ID_HEADER = b"x-request-id"
 # A caller's id is reused only if it is short and plain, so it cannot forge log lines.
@@ -18,8 +20,9 @@ log = structlog.get_logger("whitecell.request")
 
 
 class RequestLogMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,6 +48,9 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
+            if self.metrics is not None:
+                self.metrics.observe_request(scope, status, seconds)
             state = scope.get("state", {})
             log.info(
                 "request",
@@ -52,7 +58,7 @@ class RequestLogMiddleware:
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(seconds * 1000, 2),
                 client=scope["client"][0] if scope.get("client") else None,
                 user_id=state.get("user_id"),
             )

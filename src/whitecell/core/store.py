@@ -80,6 +80,17 @@ class ChangeEvent:
         }
 
 
+@dataclass(frozen=True)
+class PoolStats:
+    """The store's connections at one moment (for metrics): open ones, those lent to a unit of
+    work, units of work waiting for one, and the most the pool may open (None: no bound)."""
+
+    size: int
+    in_use: int
+    waiting: int
+    max_size: int | None
+
+
 class Subscriber(Protocol):
     def __call__(self, events: Sequence[ChangeEvent]) -> None: ...
 
@@ -233,8 +244,10 @@ class Store:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             self._sqlite_path = database
             self._readers: list[sqlite3.Connection] = []
+            self._opened_readers = 0  # idle ones wait in `_readers`, the rest are lent out
             self._writer: sqlite3.Connection | None = None
             self._write_lock = asyncio.Lock()
+            self._waiting_writers = 0
         else:
             self._conninfo = (
                 make_url(self.url)
@@ -269,6 +282,7 @@ class Store:
             for connection in self._readers:
                 connection.close()
             self._readers.clear()
+            self._opened_readers = 0
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
@@ -291,7 +305,11 @@ class Store:
     async def read(self) -> AsyncIterator[Tx]:
         """Reads; nothing written here is kept."""
         if self.dialect.is_sqlite:
-            connection = self._readers.pop() if self._readers else self._connect_sqlite()
+            if self._readers:
+                connection = self._readers.pop()
+            else:
+                connection = self._connect_sqlite()
+                self._opened_readers += 1
             try:
                 yield _SqliteTx(self, connection, writable=False)
             finally:
@@ -325,7 +343,12 @@ class Store:
         """A transaction: committed (with its change log) if the block ends normally."""
         tx: Tx
         if self.dialect.is_sqlite:
-            async with self._write_lock:
+            self._waiting_writers += 1
+            try:
+                await self._write_lock.acquire()
+            finally:
+                self._waiting_writers -= 1
+            try:
                 if self._writer is None:
                     self._writer = self._connect_sqlite()
                 connection = self._writer
@@ -339,12 +362,37 @@ class Store:
                     if connection.in_transaction:
                         connection.execute("ROLLBACK")
                     raise
+            finally:
+                self._write_lock.release()
         else:
             async with self._pool.connection() as connection, connection.transaction():
                 tx = _PostgresTx(self, connection, writable=True)
                 yield tx
                 await tx._write_change_log()
         self._publish(tx.events)
+
+    def pool_stats(self) -> PoolStats:
+        """The connections at this moment. SQLite: the readers opened and the one writer, whose
+        queue is the units of work waiting; PostgreSQL: the pool's own figures."""
+        if self.dialect.is_sqlite:
+            writer = int(self._writer is not None)
+            busy = int(self._write_lock.locked())
+            return PoolStats(
+                size=self._opened_readers + writer,
+                in_use=self._opened_readers - len(self._readers) + busy,
+                waiting=self._waiting_writers,
+                max_size=None,
+            )
+        if self._pool is None:
+            return PoolStats(0, 0, 0, self.pool_size)
+        stats = self._pool.get_stats()
+        size = stats.get("pool_size", 0)
+        return PoolStats(
+            size=size,
+            in_use=size - stats.get("pool_available", 0),
+            waiting=stats.get("requests_waiting", 0),
+            max_size=self.pool_size,
+        )
 
     # -- change events ---------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from whitecell.auth import service as auth_service
 from whitecell.core.errors import AppError
+from whitecell.core.writelimits import unlimited
 from whitecell.users import service as users
 from whitecell.users.schemas import ProfileUpdate
 from whitecell.web.forms import FormInvalid, parse, problem_errors, values, whole_number
@@ -99,6 +100,7 @@ async def devices(request: Request, auth: WebSession, ctx: Ctx) -> Response:
 
 
 @router.post("/me/devices/{session_id}/signout")
+@unlimited
 async def sign_out_device(
     session_id: str, request: Request, auth: WebSession, ctx: Ctx
 ) -> Response:
@@ -110,6 +112,7 @@ async def sign_out_device(
 
 
 @router.post("/me/devices/signout-others")
+@unlimited
 async def sign_out_others(request: Request, auth: WebSession, ctx: Ctx) -> Response:
     """End every session but this one (`DELETE /api/v1/auth/sessions`)."""
     async with ctx.store.write() as tx:

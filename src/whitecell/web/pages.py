@@ -18,7 +18,7 @@ from whitecell.web.session import SignInRequired, sign_in_path
 logger = logging.getLogger("whitecell.web")
 Handler = Callable[[Request, Any], Any]  # the API's handlers: each returns an awaitable response
 # Paths answered with problem details (JSON) whatever the client accepts.
-MACHINE_PATHS = ("/api/", "/openapi.json", "/readyz", "/healthz", "/static/")
+MACHINE_PATHS = ("/api/", "/openapi.json", "/readyz", "/healthz", "/metrics", "/static/")
 
 
 def is_page(request: Request) -> bool:

@@ -50,6 +50,8 @@ async def current_session(request: Request) -> Authenticated:
         raise SignInRequired(here) from None
     request.state.web_user = auth.user
     request.state.user_id = auth.user["_id"]
+    # The pages' forms write as the API does, under the same limits (core/writelimits.py).
+    await _context(request).write_limits.count(request.scope, auth.user["_id"])
     return auth
 
 
