@@ -19,6 +19,7 @@ from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.cli.admin import admin
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
 from whitecell.cli.cube_imports import import_cstimer
+from whitecell.cli.store_check import check as check_store
 from whitecell.cli.textbooks import textbooks
 from whitecell.cli.workout_imports import import_hevy, import_strong
 from whitecell.core import migrations
@@ -60,6 +61,7 @@ def cli(click_context: click.Context) -> None:
 
 
 cli.add_command(admin)
+cli.add_command(check_store)
 cli.add_command(demo)
 cli.add_command(textbooks)
 
