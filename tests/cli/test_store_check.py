@@ -163,3 +163,16 @@ async def test_a_gap_in_the_change_log_is_an_error_on_sqlite_and_information_on_
         assert result.exit_code == 0
         assert found.startswith("change log: OK (1 seq(s) missing")
     assert f"{middle}-{middle}" in result.output
+
+
+async def test_a_reference_to_a_missing_row_is_found(
+    run: Run, store: Api, sync_engine: Engine
+) -> None:
+    flag = {"name": "beta", "isEnabled": True, "targetUsers": [store.a.id]}
+    await store.create(store.admin, "feature_flags", flag)
+    with sync_engine.begin() as connection:  # as a release that was forgotten would leave it
+        connection.execute(text('DELETE FROM users WHERE "_id" = :id'), {"id": store.a.id})
+    result = await check(run)
+    assert result.exit_code == 1
+    assert line(result, "references") == "references: 1 problem(s)"
+    assert "feature_flags.targetUsers: 1 reference(s) to missing users rows" in result.output

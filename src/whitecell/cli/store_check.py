@@ -3,8 +3,9 @@ the store"), and `--repair` where a repair cannot lose anything.
 
 - database: SQLite's own `integrity_check` and `foreign_key_check`. PostgreSQL checks its pages
   and enforces its foreign keys itself; there this line is informational.
-- references: `reference(...)` columns to tables other than `users` are not foreign keys (a
-  deleted row's references are released by `crud.release_references`); a dangling one is a bug.
+- references: `reference(...)` columns to tables other than `users`, and lists of references,
+  are not foreign keys (a deleted row's references are released by `crud.release_references`);
+  a dangling one is a bug.
   Reported, never repaired: nulling a person's reference is theirs to decide.
 - search: SQLite's FTS5 tables against their rows (FTS5's own `integrity-check` against the
   content table); PostgreSQL's generated `searchVector` column and its GIN index. Repair:
@@ -92,13 +93,16 @@ async def check_database(store: Store) -> Outcome:
 
 
 def _unenforced_references(table: Table) -> list[str]:
-    """`table`'s reference columns the database does not enforce (all but those to users)."""
+    """`table`'s reference columns the database does not enforce: every list of references, and
+    single references to tables other than `users` (`core/ddl.py` makes those foreign keys)."""
     if not table.derive_schema:
         return []
     return [
         column.name
         for column in table.columns.values()
-        if column.ref and column.ref != "users" and column.name != "userId"
+        if column.ref
+        and column.name != "userId"
+        and not (column.ref == "users" and column.kind == Kind.ID)
     ]
 
 
