@@ -10,7 +10,6 @@ from pydantic import Field
 from whitecell.auth import service as auth_service
 from whitecell.auth.dependencies import Context, CurrentAuth, OptionalCaller
 from whitecell.auth.schemas import PasswordSet, Reconfirm
-from whitecell.core import crud
 from whitecell.core.documents import codec
 from whitecell.core.errors import Forbidden, NotFound, Unauthorized
 from whitecell.core.listing import parse_list_query
@@ -123,7 +122,5 @@ async def administer(
     changes = body.model_dump(mode="json", exclude_unset=True)
     reason = changes.pop("reason", None)
     async with ctx.store.write() as tx:
-        user = await crud.update(tx, USERS, caller, user_id, changes, reason=reason)
-        if user["isBanned"] or not user["isActive"]:
-            await auth_service.revoke_sessions(tx, user_id)
+        user = await auth_service.administer_user(tx, caller, user_id, changes, reason=reason)
     return json_response(user, headers={CHANGE_SEQ_HEADER: str(tx.seq)})

@@ -23,8 +23,10 @@ from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
 from whitecell.core.errors import NotFound, Unauthorized
+from whitecell.core.permissions import Caller
 from whitecell.core.store import Tx
 from whitecell.users import service as users
+from whitecell.users.tables import USERS
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,19 @@ async def revoke_sessions(
         tx, SESSIONS, " AND ".join(clauses), params, {"isValid": False}
     )
     return len(revoked)
+
+
+async def administer_user(
+    tx: Tx, caller: Caller, user_id: str, changes: dict[str, Any], *, reason: str | None = None
+) -> dict[str, Any]:
+    """An administrator's change to an account (role, subscription, activation, ban), audited in
+    `admin_logs` with before/after values; a banned or deactivated account is signed out
+    everywhere at once. The account as stored. The API's `PATCH /api/v1/users/{id}` and
+    `whitecell admin` both write through here."""
+    user = await crud.update(tx, USERS, caller, user_id, changes, reason=reason)
+    if user["isBanned"] or not user["isActive"]:
+        await revoke_sessions(tx, user_id)
+    return user
 
 
 async def revoke_every_session(tx: Tx) -> int:

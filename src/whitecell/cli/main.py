@@ -16,9 +16,11 @@ from sqlalchemy import create_engine, text
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
+from whitecell.cli.admin import admin
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
 from whitecell.cli.cube_imports import import_cstimer
 from whitecell.cli.export import export
+from whitecell.cli.store_check import check as check_store
 from whitecell.cli.textbooks import textbooks
 from whitecell.cli.workout_imports import import_hevy, import_strong
 from whitecell.core import migrations
@@ -59,6 +61,8 @@ def cli(click_context: click.Context) -> None:
     click_context.obj = settings
 
 
+cli.add_command(admin)
+cli.add_command(check_store)
 cli.add_command(demo)
 cli.add_command(textbooks)
 cli.add_command(export)
