@@ -17,6 +17,7 @@ import whitecell.models  # noqa: F401  (declares every table: commands work on t
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
+from whitecell.cli.convex_import import import_convex
 from whitecell.cli.cube_imports import import_cstimer
 from whitecell.cli.export import export
 from whitecell.cli.textbooks import textbooks
@@ -62,6 +63,7 @@ def cli(click_context: click.Context) -> None:
 cli.add_command(demo)
 cli.add_command(textbooks)
 cli.add_command(export)
+cli.add_command(import_convex)
 
 
 @cli.command()
