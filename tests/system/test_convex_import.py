@@ -5,6 +5,7 @@ database without loss; an invalid snapshot refused, storing nothing. On SQLite a
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
@@ -20,16 +21,20 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.pdfs import pdf_bytes
-from tests.support import scratch_database
+from tests.samples import sample_body, sample_value
+from tests.support import Api, scratch_database
 from whitecell.cli.main import cli
-from whitecell.core import migrations
+from whitecell.core import crud, migrations
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.crud import select_documents
 from whitecell.core.files import file_key
-from whitecell.core.tables import REGISTRY
+from whitecell.core.ids import new_id
+from whitecell.core.tables import REGISTRY, Kind
+from whitecell.gamification.engine import CONSUMER
+from whitecell.gamification.worker import Engine
 from whitecell.server import run_with_context
-from whitecell.system.export import LEFT_OUT_OF_DEPLOYMENT
+from whitecell.system.export import LEFT_OUT_OF_DEPLOYMENT, deployment_selections
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 # Numbers a Convex deployment might have given these tables: not White Cell's own, so the
@@ -308,6 +313,18 @@ def test_a_convex_snapshot_imports_with_ids_references_times_and_files(
     key = file_key(REGISTRY["textbooks"], convex.user.ours, convex.book.ours, "pdf")
     assert files == {key: convex.pdf}
 
+    async def offsets(context: AppContext) -> tuple[Any, Any]:
+        async with context.store.read() as tx:
+            last = await tx.scalar("SELECT max(seq) FROM change_log")
+            scored = await tx.scalar(
+                "SELECT seq FROM consumer_offsets WHERE name = :n", {"n": CONSUMER}
+            )
+        return last, scored
+
+    # The XP the rows earned is in the snapshot: the engine does not score them again.
+    last, scored = run_with_context(settings_at(database_url), offsets)
+    assert last and scored == last
+
     again = run("import-convex", str(source))
     assert again.exit_code == 1 and "not empty" in again.output
 
@@ -340,6 +357,90 @@ def test_an_export_of_everything_imports_into_another_database_without_loss(
     # The catalogues keyed by outside ids are not exported: the new database keeps its own.
     kept = {name: found for name, found in rows.items() if name not in LEFT_OUT_OF_DEPLOYMENT}
     assert (kept, files) == before
+
+
+async def _every_table(api: Api) -> None:
+    """A row in every table the whole export holds, each column given a value (references
+    to the rows made before; private columns too), and a textbook's PDF uploaded."""
+    made: dict[str, str] = {"users": api.a.id}
+    for table in sorted(REGISTRY.values(), key=lambda t: t.name):
+        if table.name in LEFT_OUT_OF_DEPLOYMENT or table.name == "users":
+            continue
+        document: dict[str, Any] = {"_id": new_id(), **sample_body(table)}
+        for column in table.columns.values():
+            if column.name in document or column.name == "_id":
+                continue
+            if column.ref and column.kind == Kind.ID:
+                document[column.name] = made.get(column.ref)
+            elif column.ref:
+                document[column.name] = [made[column.ref]] if column.ref in made else []
+            elif (value := sample_value(column)) is not None:
+                document[column.name] = value
+        async with api.context.store.write() as tx:
+            await crud.insert_server_row(tx, table, document)
+        made.setdefault(table.name, document["_id"])
+    response = await api.client.post(
+        "/api/v1/textbooks/upload",
+        files={"file": ("book.pdf", pdf_bytes(2), "application/pdf")},
+        data={"document": orjson.dumps({"title": "Cells", "subject": "biology"}).decode()},
+        headers=api.a.headers,
+    )
+    assert response.status_code == 201, response.text
+    await api.context.service(Engine).drain()  # the XP of the rows just made, before the export
+
+
+def _private(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
+    """The private columns the whole export carries (a puzzle's solution), by table."""
+
+    async def read(context: AppContext) -> dict[str, list[tuple[Any, ...]]]:
+        found = {}
+        async with context.store.read() as tx:
+            for selection in deployment_selections():
+                if selection.private:
+                    names = ", ".join(f'"{n}"' for n in selection.private)
+                    table = selection.table.name
+                    sql = f'SELECT "_id", {names} FROM "{table}" ORDER BY "_id"'
+                    found[table] = [tuple(row) for row in await tx.all(sql)]
+        return found
+
+    return run_with_context(settings, read)
+
+
+async def test_every_table_and_file_moves_to_another_white_cell_through_export_all(
+    api: Api,
+    run: Run,
+    tmp_path: Path,
+    database_url: str,
+    second_database: str,
+    settings_at: Callable[..., Settings],
+) -> None:
+    await _every_table(api)
+    here = settings_at(database_url)
+    here.data_dir = api.context.settings.data_dir  # the app's files
+    whole = tmp_path / "whole.zip"
+    mine = {"WHITECELL_DATA_DIR": str(api.context.settings.data_dir)}
+    done = await asyncio.to_thread(run, "export", "--all", "--to", str(whole), env=mine)
+    assert done.exit_code == 0, done.output
+    before = await asyncio.to_thread(stored, here)
+    private = await asyncio.to_thread(_private, here)
+    assert private["logic_puzzles"] and all(row[1] for row in private["logic_puzzles"])
+
+    elsewhere = {
+        "WHITECELL_DATABASE_URL": second_database,
+        "WHITECELL_DATA_DIR": str(tmp_path / "b"),
+    }
+    moved = await asyncio.to_thread(run, "import-convex", str(whole), env=elsewhere)
+    assert moved.exit_code == 0, moved.output
+    there = settings_at(second_database, "b")
+    rows, files = await asyncio.to_thread(stored, there)
+    kept = {name: found for name, found in rows.items() if name not in LEFT_OUT_OF_DEPLOYMENT}
+    expected = {n: found for n, found in before[0].items() if n not in LEFT_OUT_OF_DEPLOYMENT}
+    assert set(kept) == set(expected) - {"sessions"}
+    assert len(kept) == len(REGISTRY) - len(LEFT_OUT_OF_DEPLOYMENT)  # a row in each
+    for name, found in kept.items():
+        assert found == expected[name], name
+    assert files == before[1] and files
+    assert await asyncio.to_thread(_private, there) == private
 
 
 @pytest.mark.parametrize(
