@@ -68,6 +68,15 @@ def convex_id(table_number: int, body: bytes) -> str:
     return "".join(ALPHABET[(bits >> 5 * (digits - 1 - n)) & 31] for n in range(digits))
 
 
+def body_of(convex: str) -> bytes:
+    """The 16 bytes inside a Convex id: before the 2-byte checksum, after the table number."""
+    n = 0
+    for ch in convex:
+        n = n << 5 | ALPHABET.index(ch)
+    size, spare = divmod(len(convex) * 5, 8)
+    return (n >> spare).to_bytes(size, "big")[-18:-2]
+
+
 def our_id(body: bytes) -> str:
     """docs/export.md: the White Cell id is the 16-byte body as 26 Crockford digits."""
     n = int.from_bytes(body, "big")
@@ -336,16 +345,24 @@ def test_an_export_of_everything_imports_into_another_database_without_loss(
     second_database: str,
     settings_at: Callable[..., Settings],
 ) -> None:
+    convex = Deployment()
     source = tmp_path / "snapshot.zip"
-    source.write_bytes(Deployment().zip())
+    source.write_bytes(convex.zip())
     assert run("import-convex", str(source)).exit_code == 0
     before = stored(settings_at(database_url))
 
     whole = tmp_path / "whole.zip"
     done = run("export", "--all", "--to", str(whole))
     assert done.exit_code == 0, done.output
-    names = zipfile.ZipFile(whole).namelist()
+    archive = zipfile.ZipFile(whole)
+    names = archive.namelist()
     assert "sessions/documents.jsonl" not in names and "otp_tokens/documents.jsonl" not in names
+    # Back towards Convex: each document keeps the 16 bytes of its Convex id, and its
+    # `_creationTime` is its creation field (table numbers are this export's own).
+    exported = map(orjson.loads, archive.read("notes/documents.jsonl").splitlines())
+    assert {body_of(d["_id"]): d["_creationTime"] for d in exported} == {
+        body_of(d["_id"]): d.get("createdAt", d["_creationTime"]) for d in convex.tables()["notes"]
+    }
 
     elsewhere = {
         "WHITECELL_DATABASE_URL": second_database,
