@@ -469,6 +469,8 @@ async def test_every_table_and_file_moves_to_another_white_cell_through_export_a
         ({"sourceNoteId": "not-a-convex-id"}, "field sourceNoteId"),
         ({"nextReviewDate": "tomorrow"}, "field nextReviewDate"),
         ({"color": "red"}, "field color: table flashcards has no such field"),
+        ({"sourceNoteId": convex_id(NUMBERS["notes"], bytes(16))}, "names no document of notes"),
+        ({"sourceNoteId": convex_id(NUMBERS["users"], bytes(16))}, "not an id of table notes"),
     ],
 )
 def test_an_invalid_snapshot_is_refused_whole_naming_table_line_and_field(
@@ -486,6 +488,19 @@ def test_an_invalid_snapshot_is_refused_whole_naming_table_line_and_field(
     assert "table flashcards, flashcards/documents.jsonl line 1" in done.output
     assert named in done.output and "nothing imported" in done.output
     assert stored(settings_at(database_url)) == ({}, {})
+
+
+def test_an_id_already_stored_refuses_a_forced_import_whole(
+    run: Run, tmp_path: Path, database_url: str, settings_at: Callable[..., Settings]
+) -> None:
+    convex = Deployment()
+    source = tmp_path / "snapshot.zip"
+    source.write_bytes(convex.zip())
+    assert run("import-convex", str(source)).exit_code == 0
+    before = stored(settings_at(database_url))
+    done = run("import-convex", "--force", str(source))
+    assert done.exit_code == 1 and "refused, nothing imported: table users" in done.output
+    assert stored(settings_at(database_url)) == before
 
 
 def test_a_file_that_differs_from_its_digest_is_refused_and_nothing_is_stored(

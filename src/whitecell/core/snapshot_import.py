@@ -31,13 +31,17 @@ import orjson
 from whitecell.core import crud
 from whitecell.core.convex_ids import STORAGE_TABLE, NotAnId, decode_convex_id
 from whitecell.core.convex_reading import ConvexReader, FileField, InvalidDocument
+from whitecell.core.errors import AppError
 from whitecell.core.files import file_key
 from whitecell.core.storage import Storage
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import INTEGRITY_ERRORS, Store, Tx
 from whitecell.core.tables import REGISTRY, Table
 
 BATCH_ROWS = 200  # rows a multi-row INSERT holds (about 30 columns: far under bind limits)
 COPY_CHUNK = 256 * 1024
+# What the database refuses of a snapshot's rows: an `_id` or unique value already stored
+# (--force), a userId naming no account.
+REFUSALS: tuple[type[Exception], ...] = (AppError, *INTEGRITY_ERRORS)
 
 
 class SnapshotRefused(ValueError):
@@ -59,6 +63,7 @@ class ReadSnapshot:
     """A checked snapshot: each table's rows, and the files rows keep."""
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)  # each row's line in its file
     files: list[tuple[str, str]] = field(default_factory=list)  # (storage key, storage id)
     skipped_tables: list[str] = field(default_factory=list)
     unused_files: int = 0
@@ -158,6 +163,7 @@ def read_snapshot(archive: zipfile.ZipFile, base_url: str) -> ReadSnapshot:
         if path not in archive.namelist():
             raise SnapshotRefused(f"table {name}: no {path} in the snapshot")
         rows = result.rows.setdefault(name, [])
+        lines = result.lines.setdefault(name, [])
         for number, convex in _lines(archive, path):
             if not isinstance(convex, dict):
                 raise SnapshotRefused(f"{path} line {number}: not a JSON object")
@@ -166,13 +172,33 @@ def read_snapshot(archive: zipfile.ZipFile, base_url: str) -> ReadSnapshot:
             except InvalidDocument as error:
                 raise SnapshotRefused(f"table {name}, {path} line {number}: {error}") from None
             rows.append(read.document)
+            lines.append(number)
             for kept in read.files:
                 result.files.append(
                     (_key(table, read.document, kept, path, number), kept.storage_id)
                 )
                 used.add(kept.storage_id)
     result.unused_files = len(set(stored) - used)
+    _check_references(result)
     return result
+
+
+def _check_references(read: ReadSnapshot) -> None:
+    """Every reference to a table the snapshot holds names one of its documents: a row pointing
+    at nothing is refused (White Cell never keeps one: a delete releases its references)."""
+    ids = {name: {row["_id"] for row in found} for name, found in read.rows.items()}
+    for name, found in read.rows.items():
+        table = REGISTRY[name]
+        columns = [c for c in table.columns.values() if c.ref in ids and c.name != "_id"]
+        for number, row in zip(read.lines[name], found, strict=True):
+            for column in columns:
+                value = row.get(column.name)
+                named = value if isinstance(value, list) else [value] if value else []
+                if missing := [v for v in named if v not in ids[str(column.ref)]]:
+                    raise SnapshotRefused(
+                        f"table {name}, {name}/documents.jsonl line {number}: field "
+                        f"{column.name}: names no document of {column.ref} ({missing[0]})"
+                    )
 
 
 def _key(table: Table, document: dict[str, Any], kept: FileField, path: str, line: int) -> str:
@@ -275,7 +301,11 @@ async def import_snapshot(
                         rows = _full_rows(table, read.rows[name])
                         for start in range(0, len(rows), BATCH_ROWS):
                             batch = rows[start : start + BATCH_ROWS]
-                            await crud.insert_server_rows(tx, table, batch)
+                            try:
+                                await crud.insert_server_rows(tx, table, batch)
+                            except REFUSALS as error:
+                                message = str(error).splitlines()[0]
+                                raise SnapshotRefused(f"table {name}: {message}") from None
                     for key, storage_id in read.files:
                         put.append(key)
                         await storage.put(key, paths[storage_id])
