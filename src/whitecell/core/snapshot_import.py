@@ -65,12 +65,15 @@ class ReadSnapshot:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)  # each row's line in its file
     files: list[tuple[str, str]] = field(default_factory=list)  # (storage key, storage id)
+    stored: dict[str, StorageEntry] = field(default_factory=dict)  # by storage id
     skipped_tables: list[str] = field(default_factory=list)
     unused_files: int = 0
 
 
 @dataclass(frozen=True)
 class ImportSummary:
+    """What an import stored: rows per table, files, what it passed over."""
+
     tables: dict[str, int]
     files: int
     skipped_tables: list[str]
@@ -150,7 +153,7 @@ def read_snapshot(archive: zipfile.ZipFile, base_url: str) -> ReadSnapshot:
     numbers = _tables(archive)
     stored = _storage_entries(archive)
     reader = ConvexReader(numbers, set(stored), base_url)
-    result = ReadSnapshot()
+    result = ReadSnapshot(stored=stored)
     used: set[str] = set()
     for name in numbers:
         table = REGISTRY.get(name)
@@ -281,8 +284,7 @@ async def import_snapshot(
         raise SnapshotRefused("not a ZIP file") from None
     with archive:
         read = read_snapshot(archive, base_url)
-        stored = _storage_entries(archive)
-        with checked_files(archive, stored, {sid for _, sid in read.files}) as paths:
+        with checked_files(archive, read.stored, {sid for _, sid in read.files}) as paths:
             put: list[str] = []
             try:
                 async with store.write() as tx:
