@@ -293,7 +293,7 @@ def test_a_convex_snapshot_imports_with_ids_references_times_and_files(
 
     done = run("import-convex", str(source))
     assert done.exit_code == 0, done.output
-    summary = orjson.loads(done.output)
+    summary = orjson.loads(done.stdout)
     assert summary["tables"] == {"users": 1, "notes": 2, "flashcards": 1, "textbooks": 1}
     assert summary["files"] == 1
 
