@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner, Result
+from PIL import Image
 
 from tests.pdfs import pdf_bytes
 from tests.samples import sample_body, sample_value
@@ -265,9 +266,10 @@ def stored(settings: Settings) -> State:
                 found = await select_documents(tx, name, "1 = 1", {}, 'ORDER BY "_id"')
                 if found:
                     rows[name] = found
-        for item in await context.storage.list("textbooks"):
-            chunks = [c async for c in context.storage.read(item.key, 0, item.size)]
-            files[item.key] = b"".join(chunks)
+        for table in [t for t in REGISTRY.values() if t.upload is not None]:
+            for item in await context.storage.list(table.name):
+                chunks = [c async for c in context.storage.read(item.key, 0, item.size)]
+                files[item.key] = b"".join(chunks)
         return rows, files
 
     return run_with_context(settings, read)
@@ -396,13 +398,20 @@ async def _every_table(api: Api) -> None:
         async with api.context.store.write() as tx:
             await crud.insert_server_row(tx, table, document)
         made.setdefault(table.name, document["_id"])
-    response = await api.client.post(
-        "/api/v1/textbooks/upload",
-        files={"file": ("book.pdf", pdf_bytes(2), "application/pdf")},
-        data={"document": orjson.dumps({"title": "Cells", "subject": "biology"}).decode()},
-        headers=api.a.headers,
-    )
-    assert response.status_code == 201, response.text
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(photo, "PNG")
+    uploads = {
+        "textbooks": (pdf_bytes(2), {"title": "Cells", "subject": "biology"}),
+        "progress_photos": (photo.getvalue(), {"date": "2026-11-20", "angle": "front"}),
+    }
+    for name, (content, fields) in uploads.items():
+        response = await api.client.post(
+            f"/api/v1/{name}/upload",
+            files={"file": ("upload", content, "application/octet-stream")},
+            data={"document": orjson.dumps(fields).decode()},
+            headers=api.a.headers,
+        )
+        assert response.status_code == 201, response.text
     await api.context.service(Engine).drain()  # the XP of the rows just made, before the export
 
 
@@ -456,7 +465,8 @@ async def test_every_table_and_file_moves_to_another_white_cell_through_export_a
     assert len(kept) == len(REGISTRY) - len(LEFT_OUT_OF_DEPLOYMENT)  # a row in each
     for name, found in kept.items():
         assert found == expected[name], name
-    assert files == before[1] and files
+    assert files == before[1]
+    assert sorted(key.rsplit(".", 1)[1] for key in files) == ["image", "pdf", "thumbnail"]
     assert await asyncio.to_thread(_private, there) == private
 
 
