@@ -237,9 +237,14 @@ def checked_files(
         yield paths
 
 
+# Logs of what happened: an import adds the snapshot's entries to them and never deletes one
+# (an audit trail is not replaced by another's).
+APPENDED = frozenset({"admin_logs", "analytics"})
+
+
 def shared(table: Table) -> bool:
-    """A table of no one's rows (quotes, flags, the audit log): one a new database may already
-    hold rows of (the shipped Stoic quotes), which the snapshot's replace."""
+    """A table of no one's rows (quotes, flags, logs): one a new database may already hold rows
+    of (the shipped Stoic quotes)."""
     return not table.owned and table.name != "users"
 
 
@@ -298,7 +303,8 @@ async def import_snapshot(
                     # Accounts first: every owned row's userId is a foreign key to them.
                     for name in sorted(read.rows, key=lambda n: (n != "users", n)):
                         table = REGISTRY[name]
-                        if shared(table):
+                        if shared(table) and name not in APPENDED:
+                            # The snapshot's quotes and flags replace the new database's own.
                             await crud.delete_server_rows(tx, table, "1 = 1", {})
                         rows = _full_rows(table, read.rows[name])
                         for start in range(0, len(rows), BATCH_ROWS):
