@@ -527,3 +527,11 @@ def test_a_file_that_differs_from_its_digest_is_refused_and_nothing_is_stored(
     done = run("import-convex", str(source))
     assert done.exit_code == 1 and "sha256" in done.output
     assert stored(settings_at(database_url)) == ({}, {})
+
+
+def test_a_database_without_the_schema_is_refused_before_anything(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "snapshot.zip"
+    source.write_bytes(Deployment().zip())
+    with scratch_database(tmp_path) as bare:
+        done = run("import-convex", str(source), env={"WHITECELL_DATABASE_URL": bare})
+    assert done.exit_code == 1 and "run `whitecell db upgrade` first" in done.output

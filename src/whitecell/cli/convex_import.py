@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import create_engine
 
+from whitecell.core import migrations
 from whitecell.core.config import Settings
 from whitecell.core.consumers import move_past
 from whitecell.core.context import AppContext
+from whitecell.core.db import sync_url
 from whitecell.core.errors import AppError
 from whitecell.core.snapshot_import import SnapshotRefused, import_snapshot
 from whitecell.gamification.engine import CONSUMER
@@ -27,6 +30,14 @@ def import_convex(settings: Settings, snapshot: Path, force: bool) -> None:
     """Import SNAPSHOT (a Convex snapshot ZIP) with its ids, references and files; refuses a
     database that holds rows unless --force, and a snapshot with one invalid document (naming
     table, line and field), storing nothing. Prints the rows per table, as JSON."""
+    engine = create_engine(sync_url(settings.resolved_database_url))
+    with engine.connect() as connection:
+        now = migrations.current_revisions(connection)
+    engine.dispose()
+    if now != migrations.head_revisions(settings.resolved_database_url):
+        raise click.ClickException(
+            "the database is not at this version's schema: run `whitecell db upgrade` first"
+        )
 
     async def work(context: AppContext) -> dict[str, Any]:
         with snapshot.open("rb") as source:
