@@ -18,6 +18,7 @@ from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.cli.admin import admin
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
+from whitecell.cli.convex_import import import_convex
 from whitecell.cli.cube_imports import import_cstimer
 from whitecell.cli.export import export
 from whitecell.cli.store_check import check as check_store
@@ -66,6 +67,7 @@ cli.add_command(check_store)
 cli.add_command(demo)
 cli.add_command(textbooks)
 cli.add_command(export)
+cli.add_command(import_convex)
 
 
 @cli.command()

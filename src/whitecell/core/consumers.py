@@ -341,3 +341,13 @@ async def _row_of(tx: Tx, letter: DeadLetter) -> LogRow:
         previous,
         letter.committed_at,
     )
+
+
+async def move_past(tx: Tx, name: str, seq: int) -> None:
+    """Move `name`'s offset to `seq` unless it is already past it: the rows up to `seq` are not
+    for it to handle (rows imported whole, with what was derived from them: docs/export.md)."""
+    offset = await claim_offset(tx, name, wait=True)
+    if offset is not None and offset < seq:
+        await tx.execute(
+            "UPDATE consumer_offsets SET seq = :seq WHERE name = :n", {"seq": seq, "n": name}
+        )

@@ -7,7 +7,8 @@ The rules are Convex's "uniform" export JSON (../shared/reference/platforms.md Â
   body is the White Cell id itself (`core/convex_ids.py`); every declared reference (`userId`,
   `reference(...)`, a list of them) becomes the Convex id of the row it names, so references
   hold inside Convex. An id kept in a plain string field stays White Cell's.
-- `_creationTime` is when the row's id was made, as float milliseconds since the epoch.
+- `_creationTime` is when the row's id was made, as float milliseconds since the epoch (or its
+  creation field, for an id imported from Convex, which holds no time).
 - A timestamp is float milliseconds since the epoch (what `Date.now()` gives and `v.number()`
   holds); a calendar day stays `YYYY-MM-DD` and a clock time `HH:MM`: neither is an instant.
 - Every number is a float64, written with a decimal point (`5.0`): the spec's "Number" is a
@@ -38,6 +39,7 @@ from whitecell.core.types import parse_timestamp
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECOND = timedelta(milliseconds=1)
+DAY_MS = 86_400_000  # how far an id's time may be from the row's creation field and be its own
 # The one line of every `<table>/generated_schema.jsonl`: values are in the uniform encoding.
 UNIFORM = b'"uniform"\n'
 
@@ -98,8 +100,13 @@ class ConvexDocuments:
         to its `_storage` id)."""
         doc_id = str(document["_id"])
         created = id_milliseconds(doc_id)
-        if created is None and table.created_at and document.get(table.created_at):
-            created = int(milliseconds(parse_timestamp(document[table.created_at])))
+        stamped = document.get(table.created_at) if table.created_at else None
+        if stamped:
+            # An id our clock did not make (a Convex id imported: 16 random bytes) tells no
+            # time; the row's own creation field does, within the write for ours.
+            moment = int(milliseconds(parse_timestamp(stamped)))
+            if created is None or abs(created - moment) > DAY_MS:
+                created = moment
         out: dict[str, Any] = {
             "_id": self.convex_id(table.name, doc_id),
             "_creationTime": float(created) if created is not None else milliseconds(made),

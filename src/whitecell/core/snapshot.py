@@ -85,12 +85,15 @@ class SnapshotChanged(RuntimeError):
 @dataclass(frozen=True)
 class Selection:
     """The rows of one table an export holds: those matching `where` (SQL the server wrote,
-    with `params`), each passed through `shape` (to drop what is not the reader's)."""
+    with `params`), each passed through `shape` (to drop what is not the reader's), with the
+    private columns named in `private` read too (the operator's whole export: a puzzle's
+    solution; never a person's own)."""
 
     table: Table
     where: str
     params: dict[str, Any] = field(default_factory=dict)
     shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    private: tuple[str, ...] = ()
 
 
 def rows_naming(dialect: Dialect, table: Table, column: str, param: str) -> str:
@@ -290,11 +293,29 @@ async def _selected(tx: Tx, selection: Selection) -> AsyncIterator[dict[str, Any
             {**selection.params, "_after": after},
             f'ORDER BY "_id" LIMIT {PAGE_ROWS}',
         )
+        if selection.private and page:
+            await _add_private(tx, selection, page)
         for document in page:
             yield selection.shape(document) if selection.shape else document
         if len(page) < PAGE_ROWS:
             return
         after = page[-1]["_id"]
+
+
+async def _add_private(tx: Tx, selection: Selection, page: list[dict[str, Any]]) -> None:
+    """Set the selection's private columns on a page of its documents (read apart: the codec
+    reads public columns only). Private columns are text, stored as the API would show them."""
+    names = ", ".join(f'"{name}"' for name in selection.private)
+    ids = {f"p{n}": document["_id"] for n, document in enumerate(page)}
+    rows = await tx.all(
+        f'SELECT "_id", {names} FROM "{selection.table.name}" '
+        f'WHERE "_id" IN ({", ".join(f":{key}" for key in ids)})',
+        ids,
+    )
+    found = {row[0]: row[1:] for row in rows}
+    for document in page:
+        values = found.get(document["_id"], (None,) * len(selection.private))
+        document.update(zip(selection.private, values, strict=True))
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,43 @@ def _only(user_id: str, columns: list[Column]) -> Callable[[dict[str, Any]], dic
     return shape
 
 
+# Tables the operator's whole export (`whitecell export --all`) leaves out, and why
+# (docs/export.md). Secrets first: their rows are nothing without them.
+LEFT_OUT_OF_DEPLOYMENT = {
+    "sessions": "sign-ins: a session is its secret token; everyone signs in again after a move",
+    "otp_tokens": "one-time sign-in codes: secrets (hashed), gone within minutes",
+    "chess_puzzle_catalogue": "the Lichess puzzle catalogue: its ids are Lichess's, which a "
+    "Convex id cannot carry; import it again (`whitecell import lichess-puzzles`)",
+    "food_products": "the Open Food Facts catalogue: its ids are barcodes, which a Convex id "
+    "cannot carry; import it again (`whitecell import openfoodfacts`)",
+}
+# The one secret column of the tables it holds: a password's hash (people set a new one).
+SECRET_COLUMNS = {("users", "passwordHash")}
+
+
+def deployment_selections() -> list[Selection]:
+    """Every row of every declared table but those of `LEFT_OUT_OF_DEPLOYMENT`, with their
+    private columns but the secrets (a puzzle's solution is needed to play it after a move)."""
+    return [
+        Selection(
+            table,
+            "1 = 1",
+            private=tuple(
+                column.name
+                for column in table.columns.values()
+                if column.private and (name, column.name) not in SECRET_COLUMNS
+            ),
+        )
+        for name, table in sorted(REGISTRY.items())
+        if name not in LEFT_OUT_OF_DEPLOYMENT
+    ]
+
+
+async def deployment_export(ctx: AppContext) -> Snapshot:
+    """The whole deployment's rows and files, gathered and ready to stream."""
+    return await gather(ctx.store, ctx.storage, deployment_selections())
+
+
 async def personal_export(ctx: AppContext, user_id: str) -> Snapshot:
     """The person's rows and files, gathered and ready to stream (`Snapshot.chunks`)."""
     return await gather(ctx.store, ctx.storage, person_selections(ctx.store.dialect, user_id))
