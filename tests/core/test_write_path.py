@@ -76,6 +76,8 @@ NOT_OURS = {
     ("study/anki.py", "col"): "the same export",
     ("core/search.py", "?"): "SQLite full-text indexes, kept by triggers",
     ("cli/main.py", "?"): "`whitecell db vacuum` rebuilding a full-text index",
+    ("cli/store_check.py", "?"): "`whitecell check` asking a full-text index to check or "
+    "rebuild itself (FTS5 commands written as INSERTs)",
 }
 # Modules that build change events outside crud: the log read back is not a write.
 EVENT_BUILDERS = {
