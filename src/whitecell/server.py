@@ -10,8 +10,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import anyio
+
 from whitecell.ai.service import Coach
 from whitecell.cleanup import cleanup
+from whitecell.core.backup import scheduled_backup
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.jobs import PeriodicJob
@@ -37,6 +40,15 @@ def create_context(settings: Settings) -> AppContext:
     context.jobs.append(
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
     )
+    if settings.backup_dir:
+        # Checked hourly (or more often for a shorter interval); a backup is taken only when the
+        # newest is `backup_interval_hours` old, so restarts do not pile up backups.
+        every = min(3600.0, settings.backup_interval_hours * 3600)
+        context.jobs.append(
+            PeriodicJob(
+                "backup", every, lambda: anyio.to_thread.run_sync(scheduled_backup, settings)
+            )
+        )
     return context
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 import whitecell.models  # noqa: F401  (declares every table: commands work on them)
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
+from whitecell.cli.backups import backup, restore
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
 from whitecell.cli.cube_imports import import_cstimer
 from whitecell.cli.textbooks import textbooks
@@ -60,6 +61,8 @@ def cli(click_context: click.Context) -> None:
 
 cli.add_command(demo)
 cli.add_command(textbooks)
+cli.add_command(backup)
+cli.add_command(restore)
 
 
 @cli.command()
