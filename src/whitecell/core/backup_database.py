@@ -181,11 +181,20 @@ def _copy_sqlite(source_path: Path, target: Path) -> tuple[Path, Facts]:
         # server's writer go on meanwhile).
         source.backup(copy)
         copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-        verdict = _scalar(copy, "PRAGMA integrity_check")
+    return target, sqlite_copy_facts(target)
+
+
+def sqlite_copy_facts(path: Path) -> Facts:
+    """The facts of a SQLite backup file, opened read-only; DatabaseError unless it passes
+    `PRAGMA integrity_check`."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as copy:
+        try:
+            verdict = _scalar(copy, "PRAGMA integrity_check")
+        except sqlite3.DatabaseError as error:
+            raise DatabaseError(f"{path} is not a sound SQLite database: {error}") from None
         if verdict != "ok":
-            raise DatabaseError(f"the copy fails PRAGMA integrity_check: {verdict}")
-        facts = read_facts(copy, "sqlite")
-    return target, facts
+            raise DatabaseError(f"{path} fails PRAGMA integrity_check: {verdict}")
+        return read_facts(copy, "sqlite")
 
 
 def _dump_postgres(url: str, target: Path) -> tuple[Path, Facts]:

@@ -28,6 +28,7 @@ from whitecell.core.backup_database import (
     open_target,
     read_facts,
     rebuild_search,
+    sqlite_copy_facts,
     target_facts,
 )
 from whitecell.core.backup_manifest import BackupInvalid, Manifest, verify_files
@@ -63,6 +64,10 @@ def restore_backup(settings: Settings, backup: Path, *, force: bool = False) -> 
         raise BackupInvalid(
             f"{backup} holds a {manifest.databaseKind} database; this server uses {kind_of(url)}"
         )
+    if manifest.databaseKind == "sqlite":  # checked before the target is touched
+        copied = sqlite_copy_facts(backup / manifest.database.path)
+        if copied.row_counts != manifest.rowCounts:
+            raise BackupInvalid(f"{backup}: the database's row counts differ from the manifest")
     files_root = local_files_root(settings)
     replaced = target_facts(url)
     if not force:
