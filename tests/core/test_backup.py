@@ -29,6 +29,8 @@ from whitecell.core.restore import RESTORE_GAP, TargetNotEmpty, restore_backup
 from whitecell.realtime.protocol import Subscribe
 from whitecell.realtime.session import open_connection, subscribe
 
+TEN_WORDS = "one two three four five six seven eight nine ten"  # a note that earns XP
+
 
 @pytest.fixture
 def restored_url(tmp_path: Path) -> Iterator[str]:
@@ -86,7 +88,7 @@ async def test_a_backup_taken_while_a_writer_writes_restores_every_acknowledged_
 
     async def writer() -> None:
         while not stop.is_set():
-            body = sample_body("notes", title=f"n{len(acknowledged)}")
+            body = sample_body("notes", title=f"n{len(acknowledged)}", content=TEN_WORDS)
             note = await api.create(api.a, "notes", body)
             acknowledged.append(note["_id"])
             await asyncio.sleep(0)
@@ -122,6 +124,7 @@ async def test_a_backup_taken_while_a_writer_writes_restores_every_acknowledged_
     assert _digests(restored_dir / "files") == _digests(tmp_path / "files") != {}
     assert (restored_dir / "secret_key").read_bytes() == (tmp_path / "secret_key").read_bytes()
     assert done.next_seq == manifest.highestSeq + RESTORE_GAP + 1
+    assert facts.consumer_offsets == manifest.consumerOffsets  # the XP engine resumes there
 
     restored = await make_client(database_url=restored_url, data_dir=restored_dir, secret_key="")
     context: AppContext = restored.app.state.context  # type: ignore[attr-defined]
@@ -144,6 +147,23 @@ async def test_a_backup_taken_while_a_writer_writes_restores_every_acknowledged_
     assert note.status_code == 201
     resumed = await _seq_seen_by(context, api.a.token, since=fresh["seq"])
     assert resumed["type"] == "resumed" and resumed["seq"] == done.next_seq
+
+    # The restored XP engine scores the backup's rows it had not reached, and the new one, once.
+    async def scored_through(seq: int) -> None:
+        offset = 0
+        while offset < seq:
+            await asyncio.sleep(0.05)
+            facts = await asyncio.to_thread(target_facts, restored_url)
+            offset = facts.consumer_offsets.get("gamification", 0)
+
+    await asyncio.wait_for(scored_through(done.next_seq), 20)
+    async with context.store.read() as tx:
+        duplicates = await tx.all(
+            'SELECT "sourceId", action FROM xp_logs GROUP BY "userId", "sourceId", action '
+            "HAVING count(*) > 1"
+        )
+        scored = await tx.scalar("SELECT count(*) FROM xp_logs WHERE action = 'note_created'")
+    assert duplicates == [] and scored == 10  # the first ten notes of the day (daily cap 100)
 
 
 async def test_restore_refuses_a_store_in_use_unless_forced(
