@@ -20,7 +20,7 @@ from tests.pdfs import pdf_bytes
 from tests.samples import sample_body
 from tests.support import Api, ClientFactory, api_with, scratch_database
 from whitecell.cli.main import cli
-from whitecell.core.backup import take_backup
+from whitecell.core.backup import list_backups, scheduled_backup, take_backup
 from whitecell.core.backup_database import target_facts
 from whitecell.core.backup_manifest import BackupInvalid, Manifest
 from whitecell.core.config import Settings
@@ -28,6 +28,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.restore import RESTORE_GAP, TargetNotEmpty, restore_backup
 from whitecell.realtime.protocol import Subscribe
 from whitecell.realtime.session import open_connection, subscribe
+from whitecell.server import create_context
 
 TEN_WORDS = "one two three four five six seven eight nine ten"  # a note that earns XP
 
@@ -233,3 +234,24 @@ async def test_backup_rotation_keeps_the_newest_and_drops_the_old(api: Api, tmp_
     kept = sorted(p.name for p in parent.iterdir())
     assert old.name not in kept and made[0].name not in kept and len(kept) == 3
     assert "rotated out" in result.output
+
+
+async def test_the_server_backs_up_daily_when_a_backup_directory_is_set(
+    api: Api, tmp_path: Path
+) -> None:
+    settings: Settings = api.context.settings
+    assert "backup" not in [job.name for job in create_context(settings).jobs]
+    scheduled = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **{**settings.model_dump(), "backup_dir": str(tmp_path / "daily"), "backup_keep": 1},
+    )
+    assert "backup" in [job.name for job in create_context(scheduled).jobs]
+    first = await asyncio.to_thread(scheduled_backup, scheduled)
+    assert first.startswith("backup ") and len(list_backups(tmp_path / "daily")) == 1
+    assert (await asyncio.to_thread(scheduled_backup, scheduled)).startswith("not due")
+    hourly = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **{**scheduled.model_dump(), "backup_interval_hours": 1e-9},
+    )
+    assert (await asyncio.to_thread(scheduled_backup, hourly)).endswith("1 old one(s) deleted")
+    assert len(list_backups(tmp_path / "daily")) == 1
