@@ -10,10 +10,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import anyio
 from prometheus_client.registry import Collector
 
 from whitecell.ai.service import Coach
 from whitecell.cleanup import cleanup
+from whitecell.core.backup import scheduled_backup
 from whitecell.core.collectors import ChangeLogCollector, JobCollector, PoolCollector
 from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
@@ -45,6 +47,15 @@ def create_context(settings: Settings) -> AppContext:
     context.jobs.append(
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))
     )
+    if settings.backup_dir:
+        # Checked hourly (or more often for a shorter interval); a backup is taken only when the
+        # newest is `backup_interval_hours` old, so restarts do not pile up backups.
+        every = min(3600.0, settings.backup_interval_hours * 3600)
+        context.jobs.append(
+            PeriodicJob(
+                "backup", every, lambda: anyio.to_thread.run_sync(scheduled_backup, settings)
+            )
+        )
     return context
 
 

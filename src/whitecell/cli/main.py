@@ -17,6 +17,7 @@ import whitecell.models  # noqa: F401  (declares every table: commands work on t
 from whitecell.auth.service import revoke_every_session, revoke_sessions
 from whitecell.cleanup import cleanup as run_cleanup
 from whitecell.cli.admin import admin
+from whitecell.cli.backups import backup, restore
 from whitecell.cli.chess_puzzles import import_lichess_puzzles
 from whitecell.cli.convex_import import import_convex
 from whitecell.cli.cube_imports import import_cstimer
@@ -68,6 +69,8 @@ cli.add_command(demo)
 cli.add_command(textbooks)
 cli.add_command(export)
 cli.add_command(import_convex)
+cli.add_command(backup)
+cli.add_command(restore)
 
 
 @cli.command()

@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     # The change log is kept this long: a live client may resume from any sequence inside it.
     change_log_retention_seconds: int = Field(24 * 3600, ge=60)
 
+    # Backups (docs/operations.md, "Backups and restore"): with a directory set, the server takes
+    # one every `backup_interval_hours` and keeps the newest `backup_keep`, none older than
+    # `backup_max_age_days` (the newest is always kept). Empty: no backups taken by the server.
+    backup_dir: str = ""
+    backup_keep: int = Field(7, ge=1)
+    backup_max_age_days: float = Field(30.0, gt=0)
+    backup_interval_hours: float = Field(24.0, gt=0)
+
     # Uploaded files (docs/operations.md): empty for `<data_dir>/files`, a directory, or
     # `s3://bucket/prefix` with the S3 settings below (credentials may also come from AWS_* vars).
     storage_url: str = ""

@@ -24,7 +24,14 @@ def event_of(row: tuple[Any, ...]) -> ChangeEvent:
 
 
 async def last_seq(tx: Tx) -> int:
-    return int(await tx.scalar("SELECT coalesce(max(seq), 0) FROM change_log") or 0)
+    """The log's position: its last row, or the horizon when that is further (a log trimmed
+    empty, or one a restore moved ahead: core/restore.py). Never behind a sequence a client
+    was given."""
+    row = await tx.one(
+        "SELECT (SELECT coalesce(max(seq), 0) FROM change_log), "
+        "(SELECT coalesce(max(seq), 0) FROM change_log_horizon)"
+    )
+    return max(int(row[0] or 0), int(row[1] or 0)) if row else 0
 
 
 async def horizon(tx: Tx) -> int:
