@@ -50,6 +50,8 @@ INFRASTRUCTURE = {
     "analytics_daily": "the count of analytics events per day, event and module "
     "(system/rollups.py)",
     "analytics_active": "who sent an analytics event on which day (system/rollups.py)",
+    "sqlite_sequence": "SQLite's AUTOINCREMENT counters: a restore moves the change log's past "
+    "the backup (core/backup_database.py)",
 }
 # Declared tables written without change events: derived indexes, each announced by the event
 # of the row it is derived from (`Table(events=False)`), so a new one is a decision, not a slip.
@@ -76,6 +78,7 @@ NOT_OURS = {
     ("study/anki.py", "col"): "the same export",
     ("core/search.py", "?"): "SQLite full-text indexes, kept by triggers",
     ("cli/main.py", "?"): "`whitecell db vacuum` rebuilding a full-text index",
+    ("core/backup_database.py", "?"): "a restore asking each FTS5 index to rebuild itself",
     ("cli/store_check.py", "?"): "`whitecell check` asking a full-text index to check or "
     "rebuild itself (FTS5 commands written as INSERTs)",
 }
