@@ -255,3 +255,21 @@ async def test_the_server_backs_up_daily_when_a_backup_directory_is_set(
     )
     assert (await asyncio.to_thread(scheduled_backup, hourly)).endswith("1 old one(s) deleted")
     assert len(list_backups(tmp_path / "daily")) == 1
+
+
+async def test_after_a_point_in_time_recovery_clients_resume_with_a_snapshot(
+    api: Api, database_url: str
+) -> None:
+    """`whitecell db after-recovery`: a database brought back to an earlier moment (as WAL
+    archiving or Litestream do) is moved past the sequences its clients saw since."""
+    await api.create(api.a, "notes", sample_body("notes"))
+    seen = (await _seq_seen_by(api.context, api.a.token))["seq"]
+    before = await asyncio.to_thread(target_facts, database_url)
+    moved = CliRunner().invoke(
+        cli, ["db", "after-recovery"], env={"WHITECELL_DATABASE_URL": database_url}
+    )
+    assert moved.exit_code == 0, moved.output
+    assert f"the next change is {before.highest_seq + RESTORE_GAP + 1}" in moved.output
+    message = await _seq_seen_by(api.context, api.a.token, since=seen)
+    assert message["type"] == "snapshot" and message["reset"] is True
+    assert message["seq"] == before.highest_seq + RESTORE_GAP

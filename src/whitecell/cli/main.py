@@ -32,6 +32,7 @@ from whitecell.core.db import sync_url
 from whitecell.core.errors import AppError
 from whitecell.core.logging import configure_logging
 from whitecell.core.permissions import Caller
+from whitecell.core.restore import move_log_after_recovery
 from whitecell.core.search import fts_table
 from whitecell.core.tables import REGISTRY
 from whitecell.demo.command import demo
@@ -138,6 +139,16 @@ def vacuum(settings: Settings) -> None:
             connection.execute(text("VACUUM (ANALYZE)"))
     engine.dispose()
     click.echo("database compacted")
+
+
+@db.command("after-recovery")
+@click.pass_obj
+def after_recovery(settings: Settings) -> None:
+    """After a point-in-time recovery: move the change log past every sequence clients may hold
+    (they resume with a fresh snapshot). Run it with the servers stopped."""
+
+    horizon = move_log_after_recovery(settings)
+    click.echo(f"change log moved: the next change is {horizon + 1}")
 
 
 @db.command()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whitecell.core.backup import FILES, local_files_root, secret_key_path, stored_files
 from whitecell.core.backup_database import (
+    highest_seq,
     in_use,
     kind_of,
     load_database,
@@ -143,3 +144,20 @@ def _replace(source: Path, target: Path) -> None:
     partial = target.with_name(f".{target.name}.partial")
     shutil.copyfile(source, partial)
     os.replace(partial, target)
+
+
+def move_log_after_recovery(settings: Settings) -> int:
+    """After a point-in-time recovery (docs/operations.md), the database's change log may be
+    behind sequences its clients saw before the accident: move it `RESTORE_GAP` past its own
+    highest, as a restore does, so every resume from before takes a fresh snapshot. The new
+    horizon."""
+    url = settings.resolved_database_url
+    kind = kind_of(url)
+    connection = open_target(url)
+    try:
+        next_seq = highest_seq(connection, kind) + RESTORE_GAP
+        move_change_log_past(connection, kind, next_seq)
+        connection.commit()
+    finally:
+        connection.close()
+    return next_seq
