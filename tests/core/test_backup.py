@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import json
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 from tests.pdfs import pdf_bytes
 from tests.samples import sample_body
 from tests.support import Api, ClientFactory, api_with, scratch_database
+from tests.support_s3 import S3Server
 from whitecell.cli.main import cli
 from whitecell.core.backup import list_backups, scheduled_backup, take_backup
 from whitecell.core.backup_database import target_facts
@@ -273,3 +275,36 @@ async def test_after_a_point_in_time_recovery_clients_resume_with_a_snapshot(
     message = await _seq_seen_by(api.context, api.a.token, since=seen)
     assert message["type"] == "snapshot" and message["reset"] is True
     assert message["seq"] == before.highest_seq + RESTORE_GAP
+
+
+async def test_files_in_a_bucket_are_backed_up_and_restored_into_another(
+    make_client: ClientFactory, tmp_path: Path, restored_url: str, s3: S3Server
+) -> None:
+    client = s3.client()
+    source, target = (f"wc-{uuid.uuid4().hex[:12]}" for _ in range(2))
+    client.create_bucket(Bucket=source)
+    client.create_bucket(Bucket=target)
+    api = await api_with(make_client, **s3.settings(source, "uploads"))
+    await _upload_book(api)
+    stored = {o["Key"]: o["Size"] for o in client.list_objects_v2(Bucket=source)["Contents"]}
+    assert stored and all(key.startswith("uploads/textbooks/") for key in stored)
+
+    backup = await asyncio.to_thread(take_backup, api.context.settings, tmp_path / "backups")
+    manifest = Manifest.read(backup)
+    assert manifest.storage == "s3"
+    assert {e.path.removeprefix("files/") for e in manifest.files} == {
+        key.removeprefix("uploads/") for key in stored
+    }
+
+    moved = _moved(api.context.settings, restored_url, tmp_path / "restored")
+    moved = Settings(_env_file=None, **{**moved.model_dump(), **s3.settings(target, "kept")})  # type: ignore[call-arg]
+    await asyncio.to_thread(restore_backup, moved, backup)
+    copied = {o["Key"]: o["Size"] for o in client.list_objects_v2(Bucket=target)["Contents"]}
+    assert copied == {key.replace("uploads/", "kept/", 1): size for key, size in stored.items()}
+    restored = await make_client(database_url=restored_url, **s3.settings(target, "kept"))
+    books = (await restored.get("/api/v1/textbooks", headers=api.a.headers)).json()["items"]
+    pdf = await restored.get(f"/api/v1/textbooks/{books[0]['_id']}/pdf", headers=api.a.headers)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The bucket now holds files: a second restore into it is refused.
+    with pytest.raises(TargetNotEmpty, match="bucket"):
+        await asyncio.to_thread(restore_backup, moved, backup)

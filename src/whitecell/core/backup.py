@@ -4,8 +4,8 @@ checked and described by its manifest (core/backup_manifest.py); and the rotatio
 The database is copied first (one consistent state, core/backup_database.py), then the files: a
 file uploaded meanwhile is copied too (harmless: nothing refers to it), a file deleted meanwhile
 is missing from the backup along with nothing that matters (the row that held it was deleted
-first). Files in S3 are not copied: the bucket's own versioning or replication keeps them
-(docs/operations.md). A backup is written under a hidden `.partial` name and renamed when whole,
+first). Files in an S3 bucket are downloaded into the backup the same way
+(core/backup_bucket.py). A backup is written under a hidden `.partial` name and renamed when whole,
 so rotation and restore never meet half a backup.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from whitecell.core.backup_bucket import copy_from_bucket
 from whitecell.core.backup_database import copy_database, kind_of
 from whitecell.core.backup_manifest import FileEntry, Manifest, entry_for
 from whitecell.core.clock import isoformat_z, utcnow
@@ -66,7 +67,10 @@ def take_backup(settings: Settings, to: Path | None = None) -> Path:
     try:
         database, facts = copy_database(settings.resolved_database_url, partial)
         files_root = local_files_root(settings)
-        files = _copy_files(files_root, partial) if files_root is not None else []
+        if files_root is not None:
+            files = _copy_files(files_root, partial)
+        else:
+            files = copy_from_bucket(open_storage(settings), partial, FILES)
         manifest = Manifest(
             createdAt=isoformat_z(created),
             databaseKind=kind_of(settings.resolved_database_url),

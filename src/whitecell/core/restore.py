@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whitecell.core.backup import FILES, local_files_root, secret_key_path, stored_files
+from whitecell.core.backup_bucket import bucket_holds_files, copy_to_bucket
 from whitecell.core.backup_database import (
     highest_seq,
     in_use,
@@ -34,6 +35,7 @@ from whitecell.core.backup_database import (
 )
 from whitecell.core.backup_manifest import BackupInvalid, Manifest, verify_files
 from whitecell.core.config import Settings
+from whitecell.core.storage import open_storage
 
 # Sequences the old server may have issued after the backup, skipped (2^32: at 1,000 writes a
 # second, 50 days of writes). Far below 2^53, where JavaScript clients lose integer precision.
@@ -90,6 +92,8 @@ def restore_backup(settings: Settings, backup: Path, *, force: bool = False) -> 
 
     if files_root is not None:
         _restore_files(backup, manifest, files_root)
+    else:
+        copy_to_bucket(open_storage(settings), backup, manifest.files, FILES)
     secret = secret_key_path(settings)
     if manifest.secretKey is not None and secret is not None:
         secret.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +102,7 @@ def restore_backup(settings: Settings, backup: Path, *, force: bool = False) -> 
     return Restored(
         rows=sum(manifest.rowCounts.values()),
         tables=len(manifest.rowCounts),
-        files=len(manifest.files) if files_root is not None else 0,
+        files=len(manifest.files),
         next_seq=next_seq + 1,
         search_indexes=rebuilt,
         revision=manifest.alembicRevision,
@@ -120,6 +124,8 @@ def _refuse_unless_empty(
         )
     if files_root is not None and stored_files(files_root):
         problems.append(f"the file store {files_root} holds files")
+    elif files_root is None and bucket_holds_files(open_storage(settings)):
+        problems.append(f"the bucket {settings.storage_url} holds files")
     secret = secret_key_path(settings)
     kept = backup / manifest.secretKey.path if manifest.secretKey else None
     if kept and secret and secret.is_file() and secret.read_bytes() != kept.read_bytes():

@@ -44,7 +44,8 @@ class Storage(Protocol):
     async def delete(self, key: str) -> None:
         """Remove `key`; a missing key is not an error."""
 
-    async def list(self, prefix: str) -> list[StoredFile]: ...
+    async def list(self, prefix: str) -> list[StoredFile]:
+        """The files under `prefix` (a table's name); every file stored when it is empty."""
 
 
 def _checked(key: str) -> str:
@@ -130,7 +131,7 @@ class LocalStorage:
         await anyio.to_thread.run_sync(lambda: self._path(key).unlink(missing_ok=True))
 
     async def list(self, prefix: str) -> list[StoredFile]:
-        base = self.root / _checked(prefix.rstrip("/"))
+        base = self.root / _checked(prefix.rstrip("/")) if prefix else self.root
 
         def walk() -> list[StoredFile]:
             if not base.is_dir():
@@ -212,8 +213,12 @@ class S3Storage:
 
     async def list(self, prefix: str) -> list[StoredFile]:
         def walk() -> list[StoredFile]:
+            if prefix:
+                under = self._key(prefix.rstrip("/")) + "/"
+            else:  # everything this server stored
+                under = f"{self.prefix}/" if self.prefix else ""
             pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=self._key(prefix.rstrip("/")) + "/"
+                Bucket=self.bucket, Prefix=under
             )
             return [
                 StoredFile(self._unprefixed(item["Key"]), int(item["Size"]), item["LastModified"])
