@@ -103,7 +103,12 @@ async def send_event(body: AnalyticsEvent, caller: OptionalCaller, ctx: Context)
     moment = event_time(event.timestamp, utcnow(), 0, field="timestamp")
     async with ctx.store.write() as tx:
         rows = await store_events(tx, caller, [event], [moment], ctx.settings.analytics_full_ip)
-    return json_response(rows[0], 201)
+        # Read back: the answer is the event as stored (a JSON number the database keeps as an
+        # integer reads back as one), as a later GET shows it.
+        stored = await crud.select_documents(
+            tx, ANALYTICS.name, '"_id" = :id', {"id": rows[0]["_id"]}
+        )
+    return json_response(stored[0], 201)
 
 
 async def _throttle(caller: Caller, ctx: AppContext) -> None:
