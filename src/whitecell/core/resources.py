@@ -16,13 +16,11 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from whitecell.core import crud
 from whitecell.core.bodies import create_body, document_model, update_body
-from whitecell.core.config import Settings
 from whitecell.core.context import AppContext, get_context
 from whitecell.core.listing import parse_list_query
 from whitecell.core.openapi import SIGN_IN_OPTIONAL
 from whitecell.core.pages import Page, list_page
 from whitecell.core.permissions import Caller, may_write
-from whitecell.core.ratelimit import Rule, client_network, counter_key, enforce
 from whitecell.core.tables import Table
 
 JSON = "application/json"
@@ -65,21 +63,6 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             may_write(table, caller, action)
 
         return [Depends(check)]
-
-    def throttled() -> list[Any]:
-        # Creates a table opens to strangers (analytics) are counted per client network.
-        rate = table.create_rate
-        if rate is None:
-            return []
-        if rate not in Settings.model_fields:
-            raise ValueError(f"{table.name}: create_rate names no setting: {rate}")
-
-        async def throttle(caller: CallerDep, ctx: Ctx) -> None:
-            network = client_network(caller.ip or "unknown")
-            key = counter_key(ctx.settings.secret, f"create:{table.name}", network)
-            await enforce(ctx.limiter, Rule(key, *getattr(ctx.settings, rate)))
-
-        return [Depends(throttle)]
 
     present = table.present or (lambda document, _caller: document)
     access = table.access
@@ -151,7 +134,7 @@ def build_router(table: Table, caller_dependency: Callable[..., Any]) -> APIRout
             responses={201: {"model": Document}, **taken},
             openapi_extra=extra("create"),
             summary=f"Create one of {table.name}",
-            dependencies=[*permitted("create"), *throttled()],
+            dependencies=permitted("create"),
         )
         async def create_document(body: Create, caller: CallerDep, ctx: Ctx) -> Response:  # type: ignore[valid-type]
             values = body.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]

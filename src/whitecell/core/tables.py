@@ -275,8 +275,6 @@ class Table:
     upload: Upload | None = None
     # False: the table's domain serves `GET /{id}` itself (a conversation with its messages).
     generated_read: bool = True
-    # The `Settings` rate rule (by name) that limits creates per client network, or None.
-    create_rate: str | None = None
     # The largest request body its routes read, for a table whose documents legitimately exceed
     # `WHITECELL_BODY_LIMIT_KB` (long notes, code); None for that default (core/bodylimits.py).
     max_body_bytes: int | None = None
