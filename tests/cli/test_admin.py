@@ -5,33 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy import Engine, text
 
+from tests.cli.conftest import Run
 from tests.helpers import bearer, sign_in
 from tests.support import Mailbox
-from whitecell.cli.main import cli
 
-Run = Callable[..., Result]
 BOSS = "boss@example.com"
 TARGET = "target@example.com"
-
-
-@pytest.fixture
-def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setenv("WHITECELL_DATABASE_URL", database_url)
-    monkeypatch.setenv("WHITECELL_DATA_DIR", str(tmp_path))
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sqlalchemy import Engine, text
 
+from tests.cli.conftest import Run
 from tests.helpers import bearer, sign_in
 from tests.support import Mailbox, scratch_database
 from whitecell.cli.main import cli
 from whitecell.core import migrations
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setenv("WHITECELL_DATABASE_URL", database_url)
-    monkeypatch.setenv("WHITECELL_DATA_DIR", str(tmp_path))
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_help_lists_the_commands(run: Run) -> None:

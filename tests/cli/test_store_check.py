@@ -7,33 +7,20 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy import Engine, text
 
+from tests.cli.conftest import Run
 from tests.pdfs import pdf_bytes
 from tests.support import Api, ClientFactory, api_with
-from whitecell.cli.main import cli
 from whitecell.core.files import file_key
 from whitecell.core.tables import REGISTRY
 
-Run = Callable[..., Result]
 CHECKS = ("database", "references", "search indexes", "files", "change log", "xp totals")
-
-
-@pytest.fixture
-def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setenv("WHITECELL_DATABASE_URL", database_url)
-    monkeypatch.setenv("WHITECELL_DATA_DIR", str(tmp_path))
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture
