@@ -7,11 +7,10 @@ above it."""
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from whitecell.ai import quota
+from whitecell.ai.model_json import json_array
 from whitecell.ai.provider import ChatMessage, ProviderFailed
 from whitecell.ai.quiz_writer import subject_quiz
 from whitecell.ai.service import Coach
@@ -27,19 +26,13 @@ CARDS = (
     f"Write at most {MAX_CARDS} flashcards that test the facts of the user's note, and nothing "
     'it does not say. Answer with a JSON array only: [{"question": "...", "answer": "..."}].'
 )
-_ARRAY = re.compile(r"\[.*\]", re.DOTALL)
 
 
 def parsed_cards(text: str) -> list[extract.Pair]:
     """The model's cards: a JSON array of `{question, answer}` (inside a code fence or prose
     too); empty when there is none."""
-    found = _ARRAY.search(text)
-    try:
-        items: Any = json.loads(found.group()) if found else []
-    except json.JSONDecodeError:
-        return []
     cards: dict[str, extract.Pair] = {}
-    for item in items if isinstance(items, list) else []:
+    for item in json_array(text):
         if not isinstance(item, dict):
             continue
         question, answer = item.get("question"), item.get("answer")

@@ -10,13 +10,12 @@ choice 2-6 distinct options holding the answer (shuffled here: models like it fi
 
 from __future__ import annotations
 
-import json
 import random
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from whitecell.ai import quota, retrieval
+from whitecell.ai.model_json import json_array
 from whitecell.ai.provider import ChatMessage, ProviderFailed
 from whitecell.ai.service import Coach
 from whitecell.core.clock import utcnow
@@ -35,7 +34,6 @@ LEVELS = {
     "medium": "medium: facts and how they connect",
     "hard": "hard: details, causes and applying the ideas",
 }
-_ARRAY = re.compile(r"\[.*\]", re.DOTALL)
 
 
 def instructions(request: QuizRequest) -> str:
@@ -86,15 +84,10 @@ def _question(item: Any, kinds: Sequence[str], rng: random.Random) -> dict[str, 
 def parsed_questions(text: str, request: QuizRequest, rng: random.Random) -> list[dict[str, Any]]:
     """The model's questions that keep the rules, numbered, at most `request.count`; empty when
     its answer holds none (a JSON array anywhere in it: in a code fence or after prose too)."""
-    found = _ARRAY.search(text)
-    try:
-        items: Any = json.loads(found.group()) if found else []
-    except json.JSONDecodeError:
-        return []
     kinds = [kind for kind in request.types if kind in MODEL_TYPES]
     questions: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for item in items if isinstance(items, list) else []:
+    for item in json_array(text):
         question = _question(item, kinds, rng)
         if question is None or normalize_answer(question["text"]) in seen:
             continue
