@@ -10,7 +10,6 @@ from whitecell.ai import opponent, quota, retrieval
 from whitecell.ai.provider import ChatMessage, Provider
 from whitecell.ai.retrieval import Passage
 from whitecell.core import crud
-from whitecell.core.clock import utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.errors import Conflict
 from whitecell.core.permissions import Caller
@@ -47,15 +46,10 @@ async def _ask(
     sources: list[Passage],
 ) -> str:  # fmt: skip
     """The model's answer, counted against the caller's quota (429 past it)."""
-    assert caller.user is not None and caller.id is not None
-    async with ctx.store.write() as tx:
-        day = await quota.take_request(tx, ctx.settings, caller.user, utcnow(), offline=False)
     numbered = "\n\n".join(f"[{n}] {p.title}\n{p.text}" for n, p in enumerate(sources, 1))
     messages = [ChatMessage("system", f"{system}\n\n{numbered}".strip()),
                 ChatMessage("user", content)]  # fmt: skip
-    text, usage = await provider.complete(messages, max_tokens=MAX_WORDS * 2)
-    async with ctx.store.write() as tx:
-        await quota.add_tokens(tx, caller.id, day, usage.prompt_tokens, usage.completion_tokens)
+    text = await quota.counted_completion(ctx, caller, provider, messages, MAX_WORDS * 2)
     return text.strip()
 
 

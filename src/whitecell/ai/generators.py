@@ -14,7 +14,6 @@ from whitecell.ai.model_json import json_array
 from whitecell.ai.provider import ChatMessage, ProviderFailed
 from whitecell.ai.quiz_writer import subject_quiz
 from whitecell.ai.service import Coach
-from whitecell.core.clock import utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.permissions import Caller
 from whitecell.study import extract, quizzes
@@ -51,16 +50,11 @@ async def note_cards(
     provider = ctx.service(Coach).provider
     if provider is None:
         return extract.by_rules(note["content"]), "rules"
-    assert caller.user is not None and caller.id is not None
-    async with ctx.store.write() as tx:
-        day = await quota.take_request(tx, ctx.settings, caller.user, utcnow(), offline=False)
     messages = [
         ChatMessage("system", CARDS),
         ChatMessage("user", f"# {note['title']}\n\n{note['content'][:NOTE_CHARS]}"),
     ]
-    text, usage = await provider.complete(messages, max_tokens=2_000)
-    async with ctx.store.write() as tx:
-        await quota.add_tokens(tx, caller.id, day, usage.prompt_tokens, usage.completion_tokens)
+    text = await quota.counted_completion(ctx, caller, provider, messages, max_tokens=2_000)
     cards = parsed_cards(text)
     if not cards:
         raise ProviderFailed("The model's answer held no flashcards; try again.")

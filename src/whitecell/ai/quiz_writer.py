@@ -18,7 +18,6 @@ from whitecell.ai import quota, retrieval
 from whitecell.ai.model_json import json_array
 from whitecell.ai.provider import ChatMessage, ProviderFailed
 from whitecell.ai.service import Coach
-from whitecell.core.clock import utcnow
 from whitecell.core.context import AppContext
 from whitecell.core.permissions import Caller
 from whitecell.study.quizzes import MODEL_TYPES, QuizRequest
@@ -122,17 +121,15 @@ async def subject_quiz(
     provider = ctx.service(Coach).provider
     if provider is None:
         return None
-    assert caller.user is not None and caller.id is not None and request.subject
-    async with ctx.store.write() as tx:
-        day = await quota.take_request(tx, ctx.settings, caller.user, utcnow(), offline=False)
+    assert request.subject
     material = await _material(ctx, caller, request.subject)
     messages = [
         ChatMessage("system", instructions(request)),
         ChatMessage("user", f"My material on {request.subject}:\n{material}"),
     ]
-    text, usage = await provider.complete(messages, max_tokens=300 + 200 * request.count)
-    async with ctx.store.write() as tx:
-        await quota.add_tokens(tx, caller.id, day, usage.prompt_tokens, usage.completion_tokens)
+    text = await quota.counted_completion(
+        ctx, caller, provider, messages, max_tokens=300 + 200 * request.count
+    )
     rng = random.Random(text)  # noqa: S311 (shuffling options, not secrets)
     questions = parsed_questions(text, request, rng)
     if not questions:

@@ -8,16 +8,20 @@ without a model (the offline coach) cost nothing and are counted apart, never re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from whitecell.ai.provider import ChatMessage, Provider
 from whitecell.ai.tables import AI_USAGE
 from whitecell.core import crud
-from whitecell.core.clock import day_start, isoformat_z, user_zone
+from whitecell.core.clock import day_start, isoformat_z, user_zone, utcnow
 from whitecell.core.config import Settings
+from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
+from whitecell.core.permissions import Caller
 from whitecell.core.store import Tx
 
 PLANS = ("free", "basic", "premium")
@@ -170,3 +174,22 @@ async def take_request(
 async def add_tokens(tx: Tx, user_id: str, day: date, prompt: int, completion: int) -> None:
     if prompt or completion:
         await _add(tx, user_id, day, {"promptTokens": prompt, "completionTokens": completion})
+
+
+async def counted_completion(
+    ctx: AppContext,
+    caller: Caller,
+    provider: Provider,
+    messages: Sequence[ChatMessage],
+    max_tokens: int,
+) -> str:
+    """One whole answer of the model for a generator (cards, a quiz, a debate's reply): a
+    request of the caller's quota taken first (429 past it), the tokens counted after. The
+    quota's transactions are short: none is held while the model answers."""
+    assert caller.user is not None and caller.id is not None
+    async with ctx.store.write() as tx:
+        day = await take_request(tx, ctx.settings, caller.user, utcnow(), offline=False)
+    text, usage = await provider.complete(messages, max_tokens=max_tokens)
+    async with ctx.store.write() as tx:
+        await add_tokens(tx, caller.id, day, usage.prompt_tokens, usage.completion_tokens)
+    return text
