@@ -22,6 +22,7 @@ from whitecell.ai.conversations import (
     conversation_of,
     messages_before,
 )
+from whitecell.ai.prompt import module_of
 from whitecell.ai.service import Coach
 from whitecell.ai.tables import AI_CONVERSATIONS, MAX_MESSAGE_CHARS
 from whitecell.core import crud
@@ -50,8 +51,8 @@ PRIVATE = {"Cache-Control": "no-store"}  # conversations are personal: never kep
 
 
 def subject_of(conversation: dict[str, Any]) -> str:
-    context = conversation.get("context") or {}
-    named = context.get("module") if isinstance(context, dict) else None
+    """What the conversation is about, as the coach's prompt reads it (`prompt.module_of`)."""
+    named = module_of(conversation)
     return SUBJECTS[named][0] if named in SUBJECTS else SUBJECTS[conversation["module"]][0]
 
 
