@@ -42,6 +42,7 @@ from bench.server import ROOT, free_port, server_environment, serving_process
 RESULTS = ROOT / "bench" / ".data" / "fuzz"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+HOOKS = Path(__file__).with_name("fuzz_hooks.py")
 CODE_IN_MAIL = re.compile(r"code is (\d{6})")
 
 FUZZER = "fuzz@example.com"
@@ -190,7 +191,11 @@ def schemathesis(
     else:
         for operation in SELF_ENDING:
             command += ["--exclude-name", operation]
-    environment = {**os.environ, "SCHEMATHESIS_WAIT_FOR_SCHEMA": "30"}
+    environment = {
+        **os.environ,
+        "SCHEMATHESIS_WAIT_FOR_SCHEMA": "30",
+        "SCHEMATHESIS_HOOKS": str(HOOKS),
+    }
     done = subprocess.run(
         command, env=environment, capture_output=True, text=True, check=False, cwd=ROOT
     )

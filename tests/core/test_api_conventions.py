@@ -171,6 +171,7 @@ async def test_the_openapi_document_lists_every_error_as_a_problem(
     assert {404, 416} <= statuses("get", "/api/v1/textbooks/{doc_id}/pdf")
     # Routes anonymous callers may use say that signing in is optional.
     assert {} in spec["paths"]["/api/v1/analytics"]["post"]["security"]
+    assert {} in spec["paths"]["/api/v1/analytics/events"]["post"]["security"]
     assert {} in spec["paths"]["/api/v1/textbooks/{doc_id}/pdf"]["get"]["security"]
     assert {} not in spec["paths"]["/api/v1/cube_times"]["post"]["security"]
 

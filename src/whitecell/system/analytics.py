@@ -74,6 +74,7 @@ def event_time(sent: Any, now: datetime, index: int, *, field: str = "") -> date
     status_code=201,
     summary="Send up to 500 analytics events",
     responses={429: {"description": "Too many calls from this network (`Retry-After`)."}},
+    openapi_extra=SIGN_IN_OPTIONAL,
 )
 async def send_events(body: EventBatch, caller: OptionalCaller, ctx: Context) -> Response:
     """`201 {"stored": n}`. Anonymous clients may send too; calls are counted per network
