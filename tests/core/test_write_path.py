@@ -31,6 +31,7 @@ from tests.support import Api, ClientFactory, Mailbox, api_with
 from whitecell.cleanup import cleanup
 from whitecell.cli.main import cli
 from whitecell.core.documents import codec
+from whitecell.core.highwater import NO_LIMIT
 from whitecell.core.store import ChangeEvent, Store
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification.worker import Engine
@@ -381,7 +382,7 @@ class Ledger:
     async def check(self, step: str) -> None:
         rows, documents, seq = await _state(self.store)
         async with self.store.read() as tx:
-            events = await log.after(tx, self.state[2], 1_000_000)
+            events = await log.after(tx, self.state[2], 1_000_000, NO_LIMIT)
         self.problems += [f"{step}: {p}" for p in unrecorded(self.state, (rows, documents), events)]
         self.tables |= {event.table for event in events}
         self.state = rows, documents, seq

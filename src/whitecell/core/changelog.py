@@ -1,4 +1,5 @@
-"""The change log: every committed create, update and delete, numbered in commit order.
+"""The change log: every committed create, update and delete, numbered so that conflicting
+writes are in commit order (readers on PostgreSQL stop at the high-water mark: core/highwater.py).
 
 Written in the same transaction as the change it records (an outbox), so nothing committed can be
 lost between the database and its subscribers; a subscriber that reconnects resumes from the last
@@ -35,6 +36,8 @@ CHANGE_LOG = sa.Table(
     # live view that a row left it (a task moved to another day).
     sa.Column("previous", JSON_TYPE, nullable=True),
     sa.Column("committedAt", UTCDateTime(), nullable=False),
+    # PostgreSQL: the writing transaction's id (core/highwater.py); null on SQLite.
+    sa.Column("xid", sa.BigInteger(), nullable=True),
     sa.Index("ix_change_log_committedAt", "committedAt"),
     sa.Index("ix_change_log_userId_seq", "userId", "seq"),
     sqlite_autoincrement=True,
@@ -83,12 +86,13 @@ async def trim(store: Store, retention_seconds: int, *, keep_after: int | None =
     """Delete log rows older than the retention and move the horizon past them; never rows
     after `keep_after` (a consumer's offset). How many rows went."""
     cutoff = store.bind_timestamp(utcnow() - timedelta(seconds=retention_seconds))
+    upto = await store.high_water()  # never past a row that may still commit below it
     async with store.write() as tx:
         through = await tx.scalar(
             'SELECT max(seq) FROM change_log WHERE "committedAt" < :cutoff', {"cutoff": cutoff}
         )
-        if through is not None and keep_after is not None:
-            through = min(int(through), keep_after)
+        if through is not None:
+            through = min(int(through), upto, keep_after if keep_after is not None else upto)
         if through is None or int(through) <= 0:
             return 0
         removed = await tx.execute("DELETE FROM change_log WHERE seq <= :seq", {"seq": through})

@@ -42,6 +42,9 @@ _SQLITE_TRANSIENT_TEXT = ("locked", "busy", "disk", "i/o", "unable to open", "no
 # cancelled by `statement_timeout` (a row whose scoring always runs past it).
 _PG_STATEMENT_LIMITS = ("54", "57014")
 ERROR_LENGTH = 2000  # characters of an error kept with a row set aside
+# How long a consumer waits for the numbers handed out before it looked to be final (open writes
+# usually end within milliseconds; past this it takes what is final and looks again later).
+HIGH_WATER_PATIENCE = 2.0
 
 
 class LogRow(NamedTuple):
@@ -143,11 +146,11 @@ async def claim_offset(tx: Tx, name: str, *, wait: bool) -> int | None:
     return None if row is None else int(row[0])
 
 
-async def _rows_after(tx: Tx, offset: int, limit: int) -> list[LogRow]:
+async def _rows_after(tx: Tx, offset: int, upto: int, limit: int) -> list[LogRow]:
     rows = await tx.all(
         'SELECT seq, "table", op, "docId", "userId", previous, "committedAt" FROM change_log '
-        "WHERE seq > :seq ORDER BY seq LIMIT :n",
-        {"seq": offset, "n": limit},
+        "WHERE seq > :seq AND seq <= :upto ORDER BY seq LIMIT :n",
+        {"seq": offset, "upto": upto, "n": limit},
     )
     return [LogRow(int(row[0]), *row[1:]) for row in rows]
 
@@ -162,11 +165,14 @@ async def _handle_next(store: Store, name: str, handle: Handler, *, limit: int, 
     """Up to `limit` rows after the offset, handled and the offset moved in one transaction."""
     rows: list[LogRow] = []
     try:
+        # Only rows below the high-water mark: past it, a row numbered lower could still
+        # commit, and the offset would have gone past it for good (core/highwater.py).
+        upto = await store.high_water(HIGH_WATER_PATIENCE)
         async with store.write() as tx:
             offset = await claim_offset(tx, name, wait=wait)
             if offset is None:
                 return 0
-            rows = await _rows_after(tx, offset, limit)
+            rows = await _rows_after(tx, offset, upto, limit)
             if not rows:
                 return 0
             await handle(tx, rows)

@@ -12,8 +12,10 @@ strings built once per table (`whitecell.core.documents`) and plain tuples back.
   transaction.
 
 Every write transaction may record change events; they are inserted into `change_log` just before
-COMMIT (under a transaction-scoped advisory lock on PostgreSQL, so sequence order is commit order)
-and published to in-process subscribers only after the commit succeeded.
+COMMIT and published to in-process subscribers only after the commit succeeded. SQLite's one
+writer numbers them in commit order. PostgreSQL's writers number them from a sequence without
+waiting for each other, and readers of the log stop at its high-water mark (`high_water`,
+core/highwater.py), below which no row can still appear.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sqlalchemy.engine import make_url
 
 from whitecell.core.clock import utcnow
 from whitecell.core.db import SQLITE_PRAGMAS, sync_url
+from whitecell.core.highwater import NO_LIMIT, OBSERVE_LAST, OBSERVE_OPEN, HighWaterMark, settle
 
 # What either driver raises when a write breaks a constraint (a unique name taken, ...).
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
@@ -42,8 +45,6 @@ INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg
 Params = dict[str, Any]
 Row = tuple[Any, ...]
 
-# Any constant: serializes the tail of write transactions (change log + COMMIT) on PostgreSQL.
-CHANGE_LOG_LOCK = 0x57C311
 CHANGE_LOG_ROWS_PER_INSERT = 500  # 6 parameters a row: within both databases' limits
 # The PostgreSQL NOTIFY channel that announces new change-log rows to every server process.
 CHANGES_CHANNEL = "whitecell_changes"
@@ -68,6 +69,9 @@ class ChangeEvent:
     seq: int = 0
     # The row before an update or delete, when known: for matching filters, never sent.
     previous: dict[str, Any] | None = None
+    # PostgreSQL: the writing transaction's id, which tells whether a snapshot already holds
+    # the change (realtime/session.py). None on SQLite, whose snapshots end at a sequence.
+    xid: int | None = None
 
     def as_message(self) -> dict[str, Any]:
         return {
@@ -157,18 +161,23 @@ class Tx:
     async def _write_change_log(self) -> None:
         if not self.events:
             return
+        xid = None
         if not self.dialect.is_sqlite:
-            await self.all("SELECT pg_advisory_xact_lock(:key)", {"key": CHANGE_LOG_LOCK})
+            # The transaction's id before its first number: what the high-water mark relies on
+            # (core/highwater.py). Taken here, after every row lock the transaction holds, the
+            # numbers follow the order of conflicting writes (docs/realtime.md).
+            xid = int(await self.scalar("SELECT pg_current_xact_id()::text::bigint"))
         at = self.store.bind_timestamp(utcnow())
         # Many events (a workout's derived sets) go in a few multi-row INSERTs. Sequences are
-        # handed out in VALUES order, and nobody else writes the log meanwhile (the lock above;
-        # SQLite has one writer), so the returned numbers, sorted, are the events' in order.
+        # handed out in VALUES order within a statement (others may take numbers in between on
+        # PostgreSQL: only the order counts), so the returned numbers, sorted, are the events'.
         for start in range(0, len(self.events), CHANGE_LOG_ROWS_PER_INSERT):
             chunk = self.events[start : start + CHANGE_LOG_ROWS_PER_INSERT]
-            params: dict[str, Any] = {"at": at}
+            params: dict[str, Any] = {"at": at, "xid": xid}
             values = []
             for i, event in enumerate(chunk):
-                values.append(f"(:t{i}, :o{i}, :i{i}, :u{i}, :d{i}, :p{i}, :at)")
+                event.xid = xid
+                values.append(f"(:t{i}, :o{i}, :i{i}, :u{i}, :d{i}, :p{i}, :at, :xid)")
                 params.update(
                     {
                         f"t{i}": event.table,
@@ -181,7 +190,7 @@ class Tx:
                 )
             rows = await self.all(
                 'INSERT INTO change_log ("table", op, "docId", "userId", document, previous, '
-                f'"committedAt") VALUES {", ".join(values)} RETURNING seq',
+                f'"committedAt", xid) VALUES {", ".join(values)} RETURNING seq',
                 params,
             )
             for event, seq in zip(chunk, sorted(row[0] for row in rows), strict=True):
@@ -234,6 +243,9 @@ class Store:
     pool_size: int = 10
     dialect: Dialect = field(init=False)
     _subscribers: list[Subscriber] = field(default_factory=list, init=False)
+    _high_water: HighWaterMark = field(default_factory=HighWaterMark, init=False)
+    # Observations are applied in the order of their snapshots: one at a time.
+    _observing: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
         parsed = sync_url(self.url)
@@ -370,6 +382,27 @@ class Store:
                 yield tx
                 await tx._write_change_log()
         self._publish(tx.events)
+
+    async def high_water(self, patience: float = 0.0) -> int:
+        """The change-log sequence up to which readers may read: no row can still commit at or
+        below it. SQLite: `NO_LIMIT` (one writer, numbers in commit order). PostgreSQL: waits
+        up to `patience` seconds for the numbers handed out before the call to be final."""
+        if self.dialect.is_sqlite:
+            return NO_LIMIT
+        return await settle(self._observe_high_water, self._high_water, patience)
+
+    @property
+    def high_water_behind(self) -> bool:
+        """True while numbers seen handed out may still commit (read the log again soon)."""
+        return self._high_water.behind
+
+    async def _observe_high_water(self) -> int:
+        async with self._observing, self._pool.connection() as connection:
+            last = (await (await connection.execute(OBSERVE_LAST)).fetchone())[0]
+            in_progress = (await (await connection.execute(OBSERVE_OPEN)).fetchone())[0]
+        seen = int(last or 0)
+        self._high_water.observe(seen, frozenset(in_progress))
+        return seen
 
     def pool_stats(self) -> PoolStats:
         """The connections at this moment. SQLite: the readers opened and the one writer, whose

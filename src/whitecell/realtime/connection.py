@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 @dataclass(eq=False)
 class Subscription:
     """A client's subscription. Until its snapshot (or resume backlog) is sent, live events are
-    buffered; afterwards each event newer than `after` is delivered once, in sequence order."""
+    buffered; afterwards each event newer than `after` is delivered once, in sequence order,
+    unless the snapshot already held it (`held`)."""
 
     id: str
     connection: Connection
@@ -28,6 +30,9 @@ class Subscription:
     after: int = 0
     live: bool = False
     buffer: list[ChangeEvent] = field(default_factory=list)
+    # PostgreSQL: whether the snapshot sent holds a change, by its transaction id. Rows commit
+    # out of number order there, so a snapshot can hold changes numbered after its `seq`.
+    held: Callable[[int], bool] | None = None
 
     def offer(self, event: ChangeEvent) -> None:
         if self.live:
@@ -41,6 +46,8 @@ class Subscription:
         if event.seq <= self.after:
             return
         self.after = event.seq
+        if self.held is not None and event.xid is not None and self.held(event.xid):
+            return
         viewer = self.connection.viewer
         op = self.selector.operation(viewer, event.op, event.id, event.document, event.previous)
         if op is None:

@@ -6,8 +6,10 @@ Where the changes come from:
 - PostgreSQL (any number of processes): the change log itself. Every write transaction does
   `NOTIFY whitecell_changes` (delivered at commit, never for a rollback); each process LISTENs on
   a dedicated connection and, when woken (or every `realtime_poll_seconds` in case a wake-up was
-  lost), reads the log rows after the last one it dispatched. The log is the source of truth, the
-  notification only a wake-up, so nothing is lost and nothing new is required besides PostgreSQL.
+  lost), reads the log rows after the last one it dispatched, up to the high-water mark (writers
+  number rows without waiting for each other; below the mark no row can still commit:
+  core/highwater.py). The log is the source of truth, the notification only a wake-up, so
+  nothing is lost and nothing new is required besides PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ from whitecell.realtime.protocol import ACCOUNT_CHANGED, GOING_AWAY, SESSION_END
 
 logger = logging.getLogger("whitecell.realtime")
 BATCH = 500
+# PostgreSQL: how long a read of the log waits for rows numbered before it to commit, and how
+# soon the feed looks again when some still had not (a write that stays open holds back the rows
+# numbered after it, not the feed).
+SETTLE_PATIENCE = 0.05
+RECHECK_SECONDS = 0.01
 
 
 class TooManyConnections(Exception):
@@ -40,7 +47,10 @@ class Feed:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self.position = 0  # the last sequence dispatched
+        # The last sequence dispatched; on PostgreSQL never past the high-water mark, so every
+        # row at or below it is committed and was dispatched (or nobody was connected).
+        self.position = 0
+        self._behind = False  # PostgreSQL: commits announced while nobody was connected
         self._tables: dict[str, set[Subscription]] = defaultdict(set)
         self._users: dict[str, set[Connection]] = defaultdict(set)
         self._tasks: list[asyncio.Task[None]] = []
@@ -53,8 +63,13 @@ class Feed:
 
     async def start(self) -> None:
         try:
-            async with self.store.read() as tx:
-                self.position = await log.last_seq(tx)
+            if self.store.dialect.is_sqlite:
+                async with self.store.read() as tx:
+                    self.position = await log.last_seq(tx)
+            else:
+                mark = await self.store.high_water(patience=2.0)
+                async with self.store.read() as tx:
+                    self.position = max(mark, await log.horizon(tx))
         except Exception:  # no schema yet (migrations pending): /readyz says so; start anyway
             logger.warning("change log unreadable; live feeds start from the beginning")
         if self.store.dialect.is_sqlite:
@@ -164,9 +179,11 @@ class Feed:
                     await connection.execute(f"LISTEN {CHANGES_CHANNEL}")
                     await self._catch_up()  # whatever committed while we were not listening
                     while not self._stopping.is_set():
-                        async for notice in connection.notifies(
-                            timeout=self.settings.realtime_poll_seconds
-                        ):
+                        # Sooner while rows numbered before the last read may still commit.
+                        wait = self.settings.realtime_poll_seconds
+                        if self._users and self.store.high_water_behind:
+                            wait = RECHECK_SECONDS
+                        async for notice in connection.notifies(timeout=wait):
                             await self._woken(notice.payload)
                         await self._woken(None)  # the periodic poll: a lost wake-up costs 1 s
             except asyncio.CancelledError:
@@ -179,20 +196,29 @@ class Feed:
         if self._users:
             await self._catch_up()
             return
-        seq, _, tables = (payload or "").partition(" ")
-        if seq.isdigit():
-            # Nobody is listening here: skip reading the log (writes stay cheap); a subscriber
-            # that arrives later takes its snapshot or backlog from the database anyway. The
-            # caches still learn which tables the commit wrote (whatever its seq: forgetting
-            # twice costs nothing).
-            self.position = max(self.position, int(seq))
+        _, _, tables = (payload or "").partition(" ")
+        if payload is not None:
+            # Nobody is listening here: skip reading the log (writes stay cheap). The caches
+            # still learn which tables the commit wrote (forgetting twice costs nothing).
+            self._behind = True
             if tables:
                 self._tell_listeners(set(tables.split(",")))
+        elif self._behind:
+            await self._skip_ahead()
+
+    async def _skip_ahead(self) -> None:
+        """With nobody connected, move to the high-water mark without reading the log (once a
+        poll), so a first subscriber's catch-up reads a second of it at most."""
+        mark = await self.store.high_water()
+        if not self._users:  # still nobody: no subscription can have wanted what is skipped
+            self.position = max(self.position, mark)
+            self._behind = self.store.high_water_behind
 
     async def _catch_up(self) -> None:
         while True:
+            upto = await self.store.high_water(SETTLE_PATIENCE)
             async with self.store.read() as tx:
-                events = await log.after(tx, self.position, BATCH)
+                events = await log.after(tx, self.position, BATCH, upto)
             self.dispatch(events)
             if len(events) < BATCH:
                 return

@@ -16,7 +16,7 @@ from whitecell.core.permissions import Caller
 from whitecell.core.tables import REGISTRY, Table
 from whitecell.realtime import log
 from whitecell.realtime.connection import Connection, Subscription
-from whitecell.realtime.feed import Feed
+from whitecell.realtime.feed import SETTLE_PATIENCE, Feed
 from whitecell.realtime.matching import Selector, Viewer
 from whitecell.realtime.protocol import (
     ClientMessage,
@@ -141,11 +141,12 @@ async def _resume(connection: Connection, subscription: Subscription, since: int
     feed, table = connection.feed, subscription.selector.table
     limit = feed.settings.realtime_backlog_limit
     user = connection.viewer.user_id if _owner_scoped(table) else None
+    settled = await _settled(feed)
     async with feed.store.snapshot() as tx:
-        top = await log.last_seq(tx)
+        top = settled if settled is not None else await log.last_seq(tx)
         if since < await log.horizon(tx) or since > top:
             return False
-        events = await log.backlog(tx, table.name, since, limit + 1, user_id=user)
+        events = await log.backlog(tx, table.name, since, top, limit + 1, user_id=user)
     if len(events) > limit:
         return False
     for event in events:
@@ -155,11 +156,28 @@ async def _resume(connection: Connection, subscription: Subscription, since: int
     return True
 
 
+async def _settled(feed: Feed) -> int | None:
+    """PostgreSQL, before a subscription's snapshot: the sequence its snapshot or backlog ends
+    at, the high-water mark (every row at or below it committed before the snapshot, which is
+    taken after). The feed has dispatched nothing past it before the subscription was
+    registered, so what comes later reaches the subscription through the feed. None on SQLite,
+    where the snapshot's own last row is exact (one writer)."""
+    if feed.store.dialect.is_sqlite:
+        return None
+    return max(feed.position, await feed.store.high_water(SETTLE_PATIENCE))
+
+
 async def _snapshot(connection: Connection, subscription: Subscription, *, reset: bool) -> None:
     feed, selector = connection.feed, subscription.selector
     table, caller = selector.table, connection.caller
+    settled = await _settled(feed)
     async with feed.store.snapshot() as tx:
-        top = await log.last_seq(tx)
+        if settled is None:
+            top = await log.last_seq(tx)
+        else:
+            # Of the changes after `top`, those the snapshot already holds are not sent again.
+            top = settled
+            subscription.held = await log.snapshot_holds(tx)
         if selector.document_id is not None:
             try:
                 if table.name == "users" and selector.document_id == caller.id:
