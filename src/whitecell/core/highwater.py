@@ -6,11 +6,11 @@ Writers number their change-log rows from a sequence without waiting for each ot
 (core/store.py, `_write_change_log`), so a row numbered 12 may commit before a row numbered 11.
 A reader that went past 12 would never see 11. Readers therefore stop at the mark:
 
-- An *observation* is the sequence's last value `L`, read first, then the transactions in progress
-  in a snapshot taken afterwards (`pg_snapshot_xip(pg_current_snapshot())`).
+- An *observation* is the sequence's last value `L`, read first, then the ids of the
+  transactions open at that moment in every backend (`pg_stat_activity.backend_xid`).
 - A writer has its transaction id before it takes a number (the store asks for it first). So a
-  number at or below `L` was taken by a transaction that, at the snapshot, had committed, had
-  rolled back, or was in progress, and then it is in the observation's list.
+  number at or below `L` was taken by a transaction that, when the list was read, had committed,
+  had rolled back, or was open, and then it is in the observation's list.
 - Once none of the listed transactions is in progress any more (a later observation's list
   shares none of them), every number at or below `L` is final: committed and visible, or never
   to be used. `L` is then the mark.
@@ -41,7 +41,7 @@ class HighWaterMark:
     _pending: list[tuple[int, frozenset[int]]] = field(default_factory=list)
 
     def observe(self, last: int, in_progress: frozenset[int]) -> int:
-        """Take one observation (`last` read before the snapshot that listed `in_progress`);
+        """Take one observation (`last` read before the open transactions `in_progress`);
         the mark after it."""
         self._pending.append((last, in_progress))
         settled = [seen for seen, open_then in self._pending if not open_then & in_progress]
@@ -56,14 +56,17 @@ class HighWaterMark:
         return bool(self._pending)
 
 
-# The two statements of an observation, in this order and each with a snapshot of its own: the
-# sequence's state is read outside any snapshot, so it must come first.
+# The two statements of an observation, in this order: a number at or below the last value was
+# taken before the list of open transactions is read.
 OBSERVE_LAST = (
     "SELECT pg_sequence_last_value(CAST(pg_get_serial_sequence('change_log', 'seq') AS regclass))"
 )
+# Not a snapshot's in-progress list: that omits transactions whose ids are past the latest one
+# completed (a snapshot's xmax), though they may have taken numbers already. Every backend's
+# current transaction id is what is needed (32-bit here: an id cannot recur while it is open).
 OBSERVE_OPEN = (
-    "SELECT coalesce(array_agg(x::text::bigint), '{}') "
-    "FROM pg_snapshot_xip(pg_current_snapshot()) AS x"
+    "SELECT coalesce(array_agg(backend_xid::text::bigint), '{}') FROM pg_stat_activity "
+    "WHERE backend_xid IS NOT NULL"
 )
 
 
