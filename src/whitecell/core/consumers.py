@@ -220,7 +220,8 @@ async def _set_aside(store: Store, name: str, row: LogRow, error: Exception, *, 
         offset = await claim_offset(tx, name, wait=wait)
         if offset is None:
             return 0
-        following = await _rows_after(tx, offset, 1)
+        # The row was read below the high-water mark: nothing can still commit before it.
+        following = await _rows_after(tx, offset, row.seq, 1)
         if not following or following[0].seq != row.seq:
             return 0
         now = store.bind_timestamp(utcnow())
