@@ -14,7 +14,7 @@ import asyncio
 import random
 import sys
 
-from whitecell.core.store import ChangeEvent, Store, _PostgresTx
+from whitecell.core.store import ChangeEvent, Store, Tx, _PostgresTx
 
 RACE_TABLE = "race"
 
@@ -26,7 +26,7 @@ class RolledBack(Exception):
 def _stay_open(rng: random.Random) -> None:
     numbered = _PostgresTx._write_change_log
 
-    async def write_change_log(self: _PostgresTx) -> None:
+    async def write_change_log(self: Tx) -> None:
         await numbered(self)
         # Numbered, not yet committed: the window in which later numbers may commit first.
         await asyncio.sleep(rng.random() * 0.004)

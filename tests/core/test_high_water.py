@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,11 @@ async def test_sqlite_numbers_rows_in_commit_order_without_gaps(tmp_path: Path) 
         await tx.execute("CREATE TABLE race_counter (id INTEGER PRIMARY KEY, n INTEGER)")
         await tx.execute("INSERT INTO race_counter VALUES (1, 0)")
     committed: list[ChangeEvent] = []
-    store.subscribe(committed.extend)  # called at each commit, in commit order
+
+    def at_commit(events: Sequence[ChangeEvent]) -> None:  # called in commit order
+        committed.extend(events)
+
+    store.subscribe(at_commit)
 
     async def writer(seed: int) -> None:
         for n in range(40):
