@@ -398,8 +398,12 @@ class Store:
 
     async def _observe_high_water(self) -> int:
         async with self._observing, self._pool.connection() as connection:
-            last = (await (await connection.execute(OBSERVE_LAST)).fetchone())[0]
-            in_progress = (await (await connection.execute(OBSERVE_OPEN)).fetchone())[0]
+            # One round trip; the server runs the statements in this order all the same.
+            async with connection.pipeline():
+                last_value = await connection.execute(OBSERVE_LAST)
+                open_now = await connection.execute(OBSERVE_OPEN)
+            last = (await last_value.fetchone())[0]
+            in_progress = (await open_now.fetchone())[0]
         seen = int(last or 0)
         self._high_water.observe(seen, frozenset(in_progress))
         return seen
