@@ -24,6 +24,13 @@ def test_help_lists_the_commands(run: Run) -> None:
     assert all(c in run("db", "--help").output for c in ("upgrade", "downgrade", "current"))
 
 
+def test_sqlite_is_served_by_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHITECELL_DATABASE_URL", f"sqlite:///{tmp_path / 'one.db'}")
+    refused = CliRunner().invoke(cli, ["serve", "--workers", "2"])
+    assert refused.exit_code == 2
+    assert "SQLite is served by one process" in refused.output
+
+
 def test_db_current_reports_the_head(run: Run, database_url: str) -> None:
     [head] = migrations.head_revisions(database_url)  # the newest revision file, whichever
     result = run("db", "current")

@@ -81,7 +81,12 @@ cli.add_command(restore)
 @click.pass_obj
 def serve(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API."""
-
+    if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
+        # Each process would have a writer of its own and see only its own commits live.
+        raise click.UsageError(
+            "SQLite is served by one process: --workers needs PostgreSQL "
+            "(docs/operations.md, 'PostgreSQL and several processes')"
+        )
     uvicorn.run(
         "whitecell.app:create_app_from_environment",
         factory=True,
