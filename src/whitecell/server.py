@@ -66,7 +66,7 @@ def collectors(context: AppContext) -> list[Collector]:
     return [
         PoolCollector(context.store),
         JobCollector(context.jobs),
-        ChangeLogCollector(context.store, {"realtime": lambda: feed.position}),
+        ChangeLogCollector(context.store, {"realtime": lambda: feed.delivered}),
         FeedCollector(feed),
     ]
 

@@ -51,6 +51,7 @@ class Feed:
         # row at or below it is committed and was dispatched (or nobody was connected).
         self.position = 0
         self._behind = False  # PostgreSQL: commits announced while nobody was connected
+        self._announced = 0  # the newest sequence those announcements named
         self._tables: dict[str, set[Subscription]] = defaultdict(set)
         self._users: dict[str, set[Connection]] = defaultdict(set)
         self._tasks: list[asyncio.Task[None]] = []
@@ -196,15 +197,24 @@ class Feed:
         if self._users:
             await self._catch_up()
             return
-        _, _, tables = (payload or "").partition(" ")
+        seq, _, tables = (payload or "").partition(" ")
         if payload is not None:
             # Nobody is listening here: skip reading the log (writes stay cheap). The caches
             # still learn which tables the commit wrote (forgetting twice costs nothing).
             self._behind = True
+            if seq.isdigit():
+                self._announced = max(self._announced, int(seq))
             if tables:
                 self._tell_listeners(set(tables.split(",")))
         elif self._behind:
             await self._skip_ahead()
+
+    @property
+    def delivered(self) -> int:
+        """The sequence this process owes its subscribers nothing up to (for metrics): its
+        position, or with nobody connected, the newest commit announced, since nobody is owed
+        anything."""
+        return self.position if self._users else max(self.position, self._announced)
 
     async def _skip_ahead(self) -> None:
         """With nobody connected, move to the high-water mark without reading the log (once a

@@ -1,7 +1,7 @@
 """The live feed's figures for `/metrics` (docs/operations.md, "Metrics"), read at scrape time:
 connections and subscriptions of this process, and the messages waiting in their queues. How
 far the feed itself is behind the change log is the `realtime` consumer's lag
-(core/collectors.py, fed `Feed.position`)."""
+(core/collectors.py, fed `Feed.delivered`)."""
 
 from __future__ import annotations
 
