@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-analytics crashloop fuzz clean
+.PHONY: run test lint bench bench-analytics bench-realtime bench-processes crashloop fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -34,9 +34,20 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## Benchmark: API vs bare-driver floor on SQLite and PostgreSQL, wrk on loopback (bench/README.md)
+## Benchmark: API vs bare-driver floor on SQLite and PostgreSQL, wrk on loopback, then live
+## updates at 1,000 subscribers and writes with 1, 2 and 4 processes (bench/README.md)
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.processes
+
+## Live updates at 1,000 subscribers: SQLite one process, PostgreSQL two (bench/README.md)
+bench-realtime: $(VENV)/.installed
+	$(BIN)/python -m bench.fanout
+
+## Writes on PostgreSQL with 1, 2 and 4 API processes, scoring in them or apart (bench/README.md)
+bench-processes: $(VENV)/.installed
+	$(BIN)/python -m bench.processes
 
 ## Analytics summary over a million events, rollups vs raw events, SQLite and PostgreSQL (bench/README.md)
 bench-analytics: $(VENV)/.installed
