@@ -6,8 +6,12 @@ One scratch PostgreSQL database; `USERS` people signed up through the API, each 
 over `BENCH_CONNECTIONS` connections:
 
 - "create workout": `POST /api/v1/workouts` (four exercises, as `make bench`'s create workout);
-- "complete a task": `PATCH /api/v1/daily_tasks/{id}` setting `completed`, true then false again
-  (each a real write: completing pays XP, reopening takes it back).
+- "complete a task": `PATCH /api/v1/daily_tasks/{id}` setting `completed`: every task completed,
+  then every one reopened, in a loop (each a real write: completing pays XP, reopening takes it
+  back).
+
+The lists take one request of each user in turn: requests sent at the same moment are different
+people's, as on a real server (one person's writes queue behind each other on their rows).
 
 Scoring "in the processes": the gamification engine in every API process (the default);
 "separate": `WHITECELL_GAMIFICATION_ENABLED=false` on them and one `whitecell gamification run`.
@@ -126,26 +130,40 @@ def _prepare(base: str, data_dir: Path, options: Options) -> tuple[list[Request]
     """Sign the users up and give them today's tasks; the two request lists."""
     rng = random.Random(18)
     today = utcnow().date().isoformat()
-    workouts, tasks = [], []
+    # Per user: their requests. The lists take one of each user in turn, so that requests sent
+    # at the same moment (wrk's connections take neighbours) are different people's, as on a
+    # real server: one person's writes queue behind each other (a task's row, their records).
+    workouts: list[list[Request]] = []
+    completions: list[list[Request]] = []
+    reopenings: list[list[Request]] = []
     with httpx.Client(base_url=base, timeout=30) as http:
         for n in range(options.users):
             token = sign_up(base, data_dir / "outbox", f"proc{n}@example.com")
             headers = {"Authorization": f"Bearer {token}"}
+            completions.append([])
+            reopenings.append([])
             for t in range(options.tasks_per_user):
                 body = {"date": today, "title": f"task {t}", "category": "work", "priority": 3}
                 task = http.post("/api/v1/daily_tasks", json=body, headers=headers)
                 task.raise_for_status()
                 path = f"/api/v1/daily_tasks/{task.json()['_id']}"
-                for done in (True, False):
-                    tasks.append(Request("PATCH", path, token, json.dumps({"completed": done})))
+                for done, into in ((True, completions), (False, reopenings)):
+                    into[-1].append(Request("PATCH", path, token, json.dumps({"completed": done})))
+            workouts.append([])
             for _ in range(5):
                 body_w = {
                     "date": today, "type": "strength", "name": "Leg day", "duration": 50,
                     "intensity": "high", "calories": 450,
                     "exercises": [exercise(rng) for _ in range(4)],
                 }  # fmt: skip
-                workouts.append(Request("POST", "/api/v1/workouts", token, json.dumps(body_w)))
-    return workouts, tasks
+                workouts[-1].append(Request("POST", "/api/v1/workouts", token, json.dumps(body_w)))
+    # Every task completed, then every one reopened: each request a real change.
+    return _in_turn(workouts), _in_turn(completions) + _in_turn(reopenings)
+
+
+def _in_turn(per_user: list[list[Request]]) -> list[Request]:
+    """One request of each user in turn."""
+    return [r for round_ in zip(*per_user, strict=False) for r in round_]
 
 
 class WaitSampler:
