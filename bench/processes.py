@@ -18,8 +18,9 @@ Scoring "in the processes": the gamification engine in every API process (the de
 
 This machine has 2 cores, shared by the API processes, PostgreSQL and wrk: nothing is pinned
 here (one process could not use more than one core anyway). While wrk runs, PostgreSQL's
-`pg_stat_activity` is sampled 20 times a second for what the database's backends wait on: the
-last table says where writers queue.
+`pg_stat_activity` is sampled 20 times a second for what the database's backends wait on (the
+last table says where writers queue), and "CPUs busy" is the share of both CPUs in use (API
+processes, PostgreSQL and wrk together): at 100% more processes cannot help.
 
     python -m bench.processes
     BENCH_PROCESSES=1,4 BENCH_DURATION=5 python -m bench.processes
@@ -51,6 +52,7 @@ import psycopg
 from bench.fuzz import scratch_postgres, sign_up
 from bench.load import Measurement, Request, Wrk, write_requests
 from bench.rows import exercise
+from bench.run import wait_for_quiet_cpus
 from bench.server import ROOT, free_port, server_environment, serving_process
 from whitecell.core.clock import utcnow
 
@@ -196,6 +198,12 @@ class WaitSampler:
                     self.counts[str(what)] += int(count)
 
 
+def _cpu_times() -> tuple[int, int]:
+    """All CPUs' time since boot: total and idle (with I/O wait), in ticks."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields), fields[3] + fields[4]
+
+
 @dataclass(frozen=True)
 class Row:
     request: str
@@ -204,6 +212,7 @@ class Row:
     measured: Measurement
     waits: Counter[str]
     samples: int
+    busy: float  # the share of both CPUs in use while wrk ran (everything: API, database, wrk)
 
 
 def _measure(
@@ -220,15 +229,19 @@ def _measure(
     with _serving(url, data_dir, workers, scoring) as base:
         if o.warmup:
             wrk.run(base, listing, o.warmup)
+        wait_for_quiet_cpus(f"{name}, {workers} processes", patience=20)
+        total, idle = _cpu_times()
         with WaitSampler(url) as sampler:
             measured = wrk.run(base, listing, o.duration)
-    return Row(name, scoring, workers, measured, sampler.counts, sampler.samples)
+        total_after, idle_after = _cpu_times()
+    busy = 1 - (idle_after - idle) / max(1, total_after - total)
+    return Row(name, scoring, workers, measured, sampler.counts, sampler.samples, busy)
 
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| request | scoring | processes | req/s | p50 | p99 | vs 1 process | errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| request | scoring | processes | req/s | p50 | p99 | vs 1 process | CPUs busy | errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     ones = {(r.request, r.scoring): r.measured.per_second for r in rows if r.processes == 1}
     for r in rows:
@@ -237,7 +250,7 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {NAMES[r.request]} | {SCORING[r.scoring]} | {r.processes} | "
             f"{r.measured.per_second:,.0f} | {r.measured.p50_ms:.2f} ms | "
-            f"{r.measured.p99_ms:.2f} ms | {ratio} | {r.measured.errors} |"
+            f"{r.measured.p99_ms:.2f} ms | {ratio} | {r.busy:.0%} | {r.measured.errors} |"
         )
     return "\n".join(lines)
 
