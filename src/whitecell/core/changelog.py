@@ -92,7 +92,7 @@ async def trim(store: Store, retention_seconds: int, *, keep_after: int | None =
             'SELECT max(seq) FROM change_log WHERE "committedAt" < :cutoff', {"cutoff": cutoff}
         )
         if through is not None:
-            through = min(int(through), upto, keep_after if keep_after is not None else upto)
+            through = min(int(through), upto if keep_after is None else min(upto, keep_after))
         if through is None or int(through) <= 0:
             return 0
         removed = await tx.execute("DELETE FROM change_log WHERE seq <= :seq", {"seq": through})

@@ -244,7 +244,7 @@ class Store:
     dialect: Dialect = field(init=False)
     _subscribers: list[Subscriber] = field(default_factory=list, init=False)
     _high_water: HighWaterMark = field(default_factory=HighWaterMark, init=False)
-    # Observations are applied in the order of their snapshots: one at a time.
+    # Observations are applied in the order they were read (core/highwater.py): one at a time.
     _observing: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
