@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -161,23 +162,15 @@ class Tx:
     async def _write_change_log(self) -> None:
         if not self.events:
             return
-        xid = None
-        if not self.dialect.is_sqlite:
-            # The transaction's id before its first number: what the high-water mark relies on
-            # (core/highwater.py). Taken here, after every row lock the transaction holds, the
-            # numbers follow the order of conflicting writes (docs/realtime.md).
-            xid = int(await self.scalar("SELECT pg_current_xact_id()::text::bigint"))
         at = self.store.bind_timestamp(utcnow())
         # Many events (a workout's derived sets) go in a few multi-row INSERTs. Sequences are
         # handed out in VALUES order within a statement (others may take numbers in between on
         # PostgreSQL: only the order counts), so the returned numbers, sorted, are the events'.
-        for start in range(0, len(self.events), CHANGE_LOG_ROWS_PER_INSERT):
+        chunks = range(0, len(self.events), CHANGE_LOG_ROWS_PER_INSERT)
+        for start in chunks:
             chunk = self.events[start : start + CHANGE_LOG_ROWS_PER_INSERT]
-            params: dict[str, Any] = {"at": at, "xid": xid}
-            values = []
+            params: dict[str, Any] = {"at": at}
             for i, event in enumerate(chunk):
-                event.xid = xid
-                values.append(f"(:t{i}, :o{i}, :i{i}, :u{i}, :d{i}, :p{i}, :at, :xid)")
                 params.update(
                     {
                         f"t{i}": event.table,
@@ -188,24 +181,57 @@ class Tx:
                         f"p{i}": _json(event.previous),
                     }
                 )
-            rows = await self.all(
-                'INSERT INTO change_log ("table", op, "docId", "userId", document, previous, '
-                f'"committedAt", xid) VALUES {", ".join(values)} RETURNING seq',
-                params,
-            )
-            for event, seq in zip(chunk, sorted(row[0] for row in rows), strict=True):
+            if self.dialect.is_sqlite:
+                rows = await self.all(_sqlite_log_insert(len(chunk)), params)
+                numbers = sorted(row[0] for row in rows)
+            else:
+                last = start == chunks[-1]
+                if last:
+                    tables = ",".join(sorted({event.table for event in self.events}))
+                    params |= {"channel": CHANGES_CHANNEL, "tables": f" {tables}"}
+                row = await self.one(_postgres_log_insert(len(chunk), notify=last), params)
+                assert row is not None  # an aggregate answers one row
+                numbers, xid = sorted(row[0]), int(row[1])
+                for event in chunk:
+                    event.xid = xid
+            for event, seq in zip(chunk, numbers, strict=True):
                 event.seq = seq
         self.seq = self.events[-1].seq
-        if not self.dialect.is_sqlite:
-            # Delivered at COMMIT only (never for a rollback): wakes every process's feed. The
-            # payload is the last seq and the tables written ("812 feature_flags,notes"): a
-            # process with nobody connected skips reading the log, yet its caches learn what
-            # changed.
-            tables = ",".join(sorted({event.table for event in self.events}))
-            await self.execute(
-                "SELECT pg_notify(:channel, :payload)",
-                {"channel": CHANGES_CHANNEL, "payload": f"{self.seq} {tables}"},
-            )
+
+
+_LOG_COLUMNS = '"table", op, "docId", "userId", document, previous, "committedAt", xid'
+
+
+@cache
+def _sqlite_log_insert(rows: int) -> str:
+    values = ", ".join(
+        f"(:t{i}, :o{i}, :i{i}, :u{i}, :d{i}, :p{i}, :at, NULL)" for i in range(rows)
+    )
+    return f"INSERT INTO change_log ({_LOG_COLUMNS}) VALUES {values} RETURNING seq"
+
+
+@cache
+def _postgres_log_insert(rows: int, *, notify: bool) -> str:
+    """One round trip for a transaction's log: its id, its rows, and (`notify`) the NOTIFY.
+
+    The id is taken first, in a CTE each row reads before it takes its number: what the
+    high-water mark relies on (core/highwater.py). Taken here, after every row lock the
+    transaction holds, the numbers follow the order of conflicting writes (docs/realtime.md).
+    The NOTIFY is delivered at COMMIT only (never for a rollback) and wakes every process's
+    feed; its payload is the last seq and the tables written ("812 feature_flags,notes"): a
+    process with nobody connected skips reading the log, yet its caches learn what changed."""
+    values = ", ".join(
+        f"(:t{i}::text, :o{i}::text, :i{i}::text, :u{i}::text, :d{i}::text, :p{i}::text)"
+        for i in range(rows)
+    )
+    notice = "pg_notify(:channel, max(seq)::text || :tables)" if notify else "NULL"
+    return (
+        "WITH me AS MATERIALIZED (SELECT pg_current_xact_id()::text::bigint AS xid), "
+        f"written AS (INSERT INTO change_log ({_LOG_COLUMNS}) "
+        "SELECT v.t, v.o, v.i, v.u, v.d::jsonb, v.p::jsonb, :at, me.xid "
+        f"FROM me CROSS JOIN (VALUES {values}) AS v(t, o, i, u, d, p) RETURNING seq, xid) "
+        f"SELECT array_agg(seq), min(xid), {notice} FROM written"
+    )
 
 
 class _SqliteTx(Tx):
