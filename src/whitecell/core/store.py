@@ -36,6 +36,7 @@ import orjson
 import psycopg
 from sqlalchemy.engine import make_url
 
+from whitecell.core.checkpoint import Checkpointer
 from whitecell.core.clock import utcnow
 from whitecell.core.db import SQLITE_PRAGMAS, sync_url
 from whitecell.core.highwater import NO_LIMIT, OBSERVE_LAST, OBSERVE_OPEN, HighWaterMark, settle
@@ -284,6 +285,7 @@ class Store:
             self._readers: list[sqlite3.Connection] = []
             self._opened_readers = 0  # idle ones wait in `_readers`, the rest are lent out
             self._writer: sqlite3.Connection | None = None
+            self._checkpointer = Checkpointer(self._connect_sqlite)
             self._write_lock = asyncio.Lock()
             self._waiting_writers = 0
         else:
@@ -321,6 +323,7 @@ class Store:
                 connection.close()
             self._readers.clear()
             self._opened_readers = 0
+            self._checkpointer.stop()
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
@@ -389,6 +392,9 @@ class Store:
             try:
                 if self._writer is None:
                     self._writer = self._connect_sqlite()
+                    # Its commits never checkpoint: a thread does (core/checkpoint.py).
+                    self._writer.execute("PRAGMA wal_autocheckpoint = 0")
+                    self._checkpointer.start()
                 connection = self._writer
                 tx = _SqliteTx(self, connection, writable=True)
                 connection.execute("BEGIN IMMEDIATE")
@@ -396,6 +402,7 @@ class Store:
                     yield tx
                     await tx._write_change_log()
                     connection.execute("COMMIT")
+                    self._checkpointer.wrote()
                 except BaseException:
                     if connection.in_transaction:
                         connection.execute("ROLLBACK")
