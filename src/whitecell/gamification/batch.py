@@ -73,6 +73,9 @@ class Batch:
         self.recheck: dict[str, set[tuple[str, date]]] = defaultdict(set)
         self.touched: dict[str, set[str]] = defaultdict(set)  # person -> tables changed
         self.awarded: set[str] = set()  # people whose XP moved
+        # (person, action, start of their day) -> base XP logged that day: each daily cap
+        # read once a batch, then counted here as the batch logs more (scoring.py).
+        self.used_today: dict[tuple[str, str, datetime], int] = {}
 
     async def prefetch(self, sources: list[tuple[str, str, str]]) -> None:
         """People, source rows, what each source holds, streaks and badges, for the batch."""

@@ -115,17 +115,20 @@ class Scoring:
         if rule.daily_cap is None:
             return wanted
         start, end = day_bounds(self.batch.today(person, at), user_zone(person))
-        used = await self.tx.scalar(
-            f'SELECT coalesce(sum("baseXP"), 0) FROM {XP} WHERE "userId" = :me '
-            'AND action = :action AND "date" >= :start AND "date" < :end',
-            {
-                "me": person["_id"],
-                "action": rule.action,
-                "start": self.tx.store.bind_timestamp(start),
-                "end": self.tx.store.bind_timestamp(end),
-            },
-        )
-        return max(0, min(wanted, rule.daily_cap - int(used or 0)))
+        key = (person["_id"], rule.action, start)
+        if key not in self.batch.used_today:
+            used = await self.tx.scalar(
+                f'SELECT coalesce(sum("baseXP"), 0) FROM {XP} WHERE "userId" = :me '
+                'AND action = :action AND "date" >= :start AND "date" < :end',
+                {
+                    "me": person["_id"],
+                    "action": rule.action,
+                    "start": self.tx.store.bind_timestamp(start),
+                    "end": self.tx.store.bind_timestamp(end),
+                },
+            )
+            self.batch.used_today[key] = int(used or 0)
+        return max(0, min(wanted, rule.daily_cap - self.batch.used_today[key]))
 
     async def _multiplier(self, person: Document, at: datetime) -> float:
         daily = await self.batch.streak(person["_id"], "daily_activity", None)
@@ -162,6 +165,11 @@ class Scoring:
             },
         )
         self.batch.awarded.add(person["_id"])
+        if rule.daily_cap is not None:
+            start, _ = day_bounds(self.batch.today(person, at), user_zone(person))
+            day = (person["_id"], rule.action, start)
+            if day in self.batch.used_today:  # the day's cap, as its query would now read it
+                self.batch.used_today[day] += base
         key = (person["_id"], doc_id, rule.action)
         base_now, xp_now = self.batch.held.get(key, (0, 0))
         self.batch.held[key] = (base_now + base, xp_now + xp)
