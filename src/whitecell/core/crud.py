@@ -239,9 +239,9 @@ async def _insert_many(
     keys: Any,
     as_is: list[bool],
 ) -> None:
-    """The rows of a table without events: one statement run per row (positional values, which
-    the drivers bind fastest), nothing read back. A text value converted for the driver (a
-    day: rows derived from one source row share it) is converted once."""
+    """The rows of a table without events, in positional values (which the drivers bind
+    fastest), nothing read back. A text value converted for the driver (a day: rows derived
+    from one source row share it) is converted once."""
     c = _codec(tx, table)
     values = []
     bound: dict[tuple[str, str], Any] = {}
@@ -262,9 +262,8 @@ async def _insert_many(
                 line.append(c.bind(n, value))
         values.append(line)
     columns = ", ".join(f'"{n}"' for n in names)
-    marks = ", ".join(tx.dialect.positional for _ in names)
     try:
-        await tx.execute_many(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
+        await tx.insert_many(f'INSERT INTO "{table.name}" ({columns})', values)
     except INTEGRITY_ERRORS as error:
         raise conflict(table, error) from error
 

@@ -47,6 +47,7 @@ INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg
 Params = dict[str, Any]
 Row = tuple[Any, ...]
 
+POSTGRES_MAX_PARAMETERS = 65_535  # in one statement (the protocol counts them in 16 bits)
 CHANGE_LOG_ROWS_PER_INSERT = 500  # 6 parameters a row: within both databases' limits
 # The PostgreSQL NOTIFY channel that announces new change-log rows to every server process.
 CHANGES_CHANNEL = "whitecell_changes"
@@ -109,7 +110,6 @@ class Dialect:
     def __init__(self, name: str) -> None:
         self.name = name
         self.is_sqlite = name == "sqlite"
-        self.positional = "?" if self.is_sqlite else "%s"  # a parameter of `Tx.execute_many`
         self._converted: dict[str, str] = {}
 
     def sql(self, text: str) -> str:
@@ -150,9 +150,9 @@ class Tx:
         """Run a statement; the number of rows it changed."""
         raise NotImplementedError
 
-    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run a statement with positional parameters (`dialect.positional`) once per row of
-        values: many rows written without reading them back."""
+    async def insert_many(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows of positional values (all as wide as the first) without reading them
+        back; `head` is the statement before VALUES: `INSERT INTO "t" ("a", "b")`."""
         raise NotImplementedError
 
     def record(self, event: ChangeEvent) -> None:
@@ -242,8 +242,10 @@ class _SqliteTx(Tx):
     async def execute(self, sql: str, params: Params | None = None) -> int:
         return int(self._connection.execute(sql, params or {}).rowcount)
 
-    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._connection.executemany(sql, rows)
+    async def insert_many(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:  # one prepared statement run per row, in sqlite3's own loop
+            marks = ", ".join("?" * len(rows[0]))
+            self._connection.executemany(f"{head} VALUES ({marks})", rows)
 
 
 class _PostgresTx(Tx):
@@ -257,9 +259,20 @@ class _PostgresTx(Tx):
         cursor = await self._connection.execute(self.dialect.sql(sql), params or {})
         return int(cursor.rowcount)
 
-    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        async with self._connection.cursor() as cursor:
-            await cursor.executemany(sql, rows)
+    async def insert_many(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
+        # One multi-row VALUES a round trip: far less work in psycopg than `executemany`'s
+        # pipeline of one statement a row (a workout's sets: 9% of its create).
+        if not rows:
+            return
+        width = len(rows[0])
+        line = f"({', '.join(['%s'] * width)})"
+        per_statement = max(1, POSTGRES_MAX_PARAMETERS // width)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = [value for row in chunk for value in row]
+            await self._connection.execute(
+                f"{head} VALUES {', '.join([line] * len(chunk))}", values
+            )
 
 
 @dataclass
