@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from whitecell.core import migrations
+from whitecell.core.checkpoint import Checkpointer
 from whitecell.core.store import Store
 
 ROWS, ROW_BYTES = 400, 20_000  # about 2,000 pages: past SQLite's own checkpoint at 1,000
@@ -77,3 +78,26 @@ async def test_the_file_keeps_up_with_steady_writes_and_close_stops_the_thread(
     assert store._checkpointer.checkpoints >= 2
     await store.close()
     assert not [t for t in threading.enumerate() if t.name == "whitecell-sqlite-checkpoint"]
+
+
+async def test_a_checkpoint_that_cannot_connect_is_tried_again(tmp_path: Path) -> None:
+    path = tmp_path / "retry.db"
+    attempts: list[int] = []
+
+    def connect() -> sqlite3.Connection:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise sqlite3.OperationalError("unable to open database file")
+        return sqlite3.connect(path, check_same_thread=False)
+
+    checkpointer = Checkpointer(connect, interval=0.01)
+    checkpointer.start()
+    try:
+        for _ in range(200):
+            checkpointer.wrote()
+            if checkpointer.checkpoints:
+                break
+            await asyncio.sleep(0.01)
+        assert len(attempts) == 2 and checkpointer.checkpoints >= 1
+    finally:
+        checkpointer.stop()

@@ -77,13 +77,22 @@ class Checkpointer:
                 if self._stopping:
                     return
                 self._wrote.clear()
-                connection = connection or self._connect()
-                self._checkpoint(connection)
+                connection = connection or self._open()
+                if connection is not None:
+                    self._checkpoint(connection)
                 # Commits meanwhile set the flag again: checkpointed after the pause.
                 self._paused.wait(self._interval)
         finally:
             if connection is not None:
                 connection.close()
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            return self._connect()
+        except sqlite3.Error:
+            # As a failed checkpoint: tried again after the next commits, never given up.
+            logger.exception("sqlite_checkpoint_failed")
+            return None
 
     def _checkpoint(self, connection: sqlite3.Connection) -> None:
         try:
