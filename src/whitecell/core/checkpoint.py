@@ -3,8 +3,9 @@
 A commit in WAL mode appends the pages it changed to the `-wal` file; a checkpoint copies them
 back into the database file and syncs both to disk. Left to SQLite, the commit that takes the
 WAL past 1,000 pages runs that checkpoint itself, inside the request that happened to commit:
-measured under `make bench` (create workout), 2% of commits took 10-17 ms and held two thirds of
-all the time spent committing, while the event loop waited.
+timed commit by commit while workouts were created back to back (on the bench's dataset), 2% of
+commits took 10-17 ms and held two thirds of all the time spent committing, while the event loop
+waited.
 
 Here the writer connection never checkpoints (`wal_autocheckpoint = 0`), and a thread with its
 own connection does: PASSIVE (it never blocks the writer or a reader, and copies only frames no
