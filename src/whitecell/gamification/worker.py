@@ -11,7 +11,7 @@ from typing import Any
 
 from whitecell.core.config import Settings
 from whitecell.core.store import ChangeEvent, Store
-from whitecell.gamification.engine import SCORED_TABLES, score_batch
+from whitecell.gamification.engine import BATCH, SCORED_TABLES, score_batch
 
 logger = logging.getLogger("whitecell.gamification")
 
@@ -60,8 +60,12 @@ class Engine:
 
     async def _run(self) -> None:
         while not self._stopping:
+            # Commits from here on wake the next round; those before are this round's to score.
+            self._wake.clear()
             try:
-                while not self._stopping and await score_batch(self.store):
+                # A batch short of full reached the end of the log, so no round goes on to find
+                # it empty (5 statements on PostgreSQL, one per create under load).
+                while not self._stopping and await score_batch(self.store) >= BATCH:
                     pass
             except Exception:
                 logger.exception("scoring failed; the batch will be scored again")
@@ -69,4 +73,3 @@ class Engine:
                 await asyncio.wait_for(
                     self._wake.wait(), timeout=self.settings.gamification_poll_seconds
                 )
-            self._wake.clear()
