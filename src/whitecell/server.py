@@ -14,7 +14,6 @@ import anyio
 from prometheus_client.registry import Collector
 
 from whitecell.ai.service import Coach
-from whitecell.auth.remembered import ACCOUNT_TABLES, RememberedSignIns
 from whitecell.cleanup import cleanup
 from whitecell.core.backup import scheduled_backup
 from whitecell.core.collectors import ChangeLogCollector, JobCollector, PoolCollector
@@ -32,9 +31,6 @@ T = TypeVar("T")
 def create_context(settings: Settings) -> AppContext:
     """Everything a server process runs, not yet started (`await context.start()`)."""
     context = AppContext.create(settings)
-    sign_ins = RememberedSignIns(context.store, settings.session_cache_seconds)
-    context.add(sign_ins, sign_ins.start, sign_ins.stop)
-    context.store.owners_announced = frozenset(ACCOUNT_TABLES)
     feed = Feed(context.store, settings)
     context.add(feed, feed.start, feed.stop)
     engine = Engine(context.store, settings)
@@ -47,7 +43,6 @@ def create_context(settings: Settings) -> AppContext:
     context.add(coach, coach.start, coach.stop)
     flags = FlagBook(context.store)
     feed.listeners.append(flags.forget)  # a flag changed in another process: read them again
-    feed.owner_listeners.append(sign_ins.forget)  # an account or session changed elsewhere
     context.add(flags, flags.start, flags.stop)
     context.jobs.append(
         PeriodicJob("cleanup", settings.cleanup_interval_seconds, lambda: cleanup(context))

@@ -203,7 +203,8 @@ class Tx:
             else:
                 last = start == chunks[-1]
                 if last:
-                    params |= {"channel": CHANGES_CHANNEL, "tables": self._notice()}
+                    tables = ",".join(sorted({event.table for event in self.events}))
+                    params |= {"channel": CHANGES_CHANNEL, "tables": f" {tables}"}
                 row = await self.one(_postgres_log_insert(len(chunk), notify=last), params)
                 assert row is not None  # an aggregate answers one row
                 numbers, xid = sorted(row[0]), int(row[1])
@@ -213,19 +214,7 @@ class Tx:
                 event.seq = seq
         self.seq = self.events[-1].seq
 
-    def _notice(self) -> str:
-        """The NOTIFY payload after the last seq: " <tables> <owners>", the tables written and
-        the owners of the rows written in `Store.owners_announced` ("*": too many to name)."""
-        tables = ",".join(sorted({event.table for event in self.events}))
-        announced = self.store.owners_announced
-        owners = sorted({e.userId for e in self.events if e.table in announced and e.userId})
-        named = ",".join(owners)
-        if len(named) > NOTICE_OWNERS_CHARACTERS:
-            named = "*"  # NOTIFY payloads stop at 8,000 bytes
-        return f" {tables} {named}" if named else f" {tables}"
 
-
-NOTICE_OWNERS_CHARACTERS = 4_000
 _LOG_COLUMNS = '"table", op, "docId", "userId", document, previous, "committedAt", xid'
 
 
@@ -321,9 +310,6 @@ class Store:
 
     url: str
     pool_size: int = 10
-    # Tables whose rows' owners each commit's NOTIFY names (the caches of sign-ins, wired by
-    # the server: core names no table of the layers above).
-    owners_announced: frozenset[str] = frozenset()
     dialect: Dialect = field(init=False)
     _subscribers: list[Subscriber] = field(default_factory=list, init=False)
     _high_water: HighWaterMark = field(default_factory=HighWaterMark, init=False)
@@ -399,23 +385,6 @@ class Store:
             connection.execute(pragma)
         return connection
 
-    def commits_elsewhere(self) -> int:
-        """SQLite: a number that changes when another process commits to the database (PRAGMA
-        data_version on the writer, which every write of this process goes through; a
-        truncating checkpoint may change it too). PostgreSQL: always 0 (other processes'
-        commits are announced by NOTIFY)."""
-        if not self.dialect.is_sqlite:
-            return 0
-        return int(self._sqlite_writer().execute("PRAGMA data_version").fetchone()[0])
-
-    def _sqlite_writer(self) -> sqlite3.Connection:
-        if self._writer is None:
-            self._writer = self._connect_sqlite()
-            # Its commits never checkpoint: a thread does (core/checkpoint.py).
-            self._writer.execute("PRAGMA wal_autocheckpoint = 0")
-            self._checkpointer.start()
-        return self._writer
-
     # -- units of work ---------------------------------------------------------------------------
 
     @asynccontextmanager
@@ -466,7 +435,12 @@ class Store:
             finally:
                 self._waiting_writers -= 1
             try:
-                connection = self._sqlite_writer()
+                if self._writer is None:
+                    self._writer = self._connect_sqlite()
+                    # Its commits never checkpoint: a thread does (core/checkpoint.py).
+                    self._writer.execute("PRAGMA wal_autocheckpoint = 0")
+                    self._checkpointer.start()
+                connection = self._writer
                 tx = _SqliteTx(self, connection, writable=True)
                 connection.execute("BEGIN IMMEDIATE")
                 try:

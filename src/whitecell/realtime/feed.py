@@ -58,9 +58,6 @@ class Feed:
         self._unsubscribe: Callable[[], None] | None = None
         # In-process caches told which tables changed, from any process (the feature flags).
         self.listeners: list[Callable[[set[str]], None]] = []
-        # PostgreSQL: in-process caches told whose rows in `Store.owners_announced` another
-        # process changed (None: anyone's), from each commit's NOTIFY (the sign-ins).
-        self.owner_listeners: list[Callable[[set[str] | None], None]] = []
         self._stopping = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -145,13 +142,6 @@ class Feed:
         if fresh:
             self._tell_listeners({event.table for event in fresh})
 
-    def _tell_owners(self, owners: set[str] | None) -> None:
-        for listener in self.owner_listeners:
-            try:
-                listener(owners)
-            except Exception:
-                logger.exception("change listener %r failed", listener)
-
     def _tell_listeners(self, tables: set[str]) -> None:
         for listener in self.listeners:
             try:
@@ -188,8 +178,6 @@ class Feed:
                     self.store.conninfo, autocommit=True
                 ) as connection:
                     await connection.execute(f"LISTEN {CHANGES_CHANNEL}")
-                    # Notices may have been missed while not listening: everyone may have changed.
-                    self._tell_owners(None)
                     await self._catch_up()  # whatever committed while we were not listening
                     while not self._stopping.is_set():
                         # Sooner while rows numbered before the last read may still commit.
@@ -206,13 +194,10 @@ class Feed:
                 await asyncio.sleep(1)
 
     async def _woken(self, payload: str | None) -> None:
-        seq, _, tables = (payload or "").partition(" ")
-        tables, _, owners = tables.partition(" ")
-        if owners:  # at once, even before the log is read: a sign-out, a ban
-            self._tell_owners(None if owners == "*" else set(owners.split(",")))
         if self._users:
             await self._catch_up()
             return
+        seq, _, tables = (payload or "").partition(" ")
         if payload is not None:
             # Nobody is listening here: skip reading the log (writes stay cheap). The caches
             # still learn which tables the commit wrote (forgetting twice costs nothing).
