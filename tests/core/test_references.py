@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.samples import client_tables, sample_body
 from tests.support import Api
+from whitecell.core.store import ChangeEvent
 from whitecell.core.tables import REGISTRY
 from whitecell.users import service as users
 
@@ -17,8 +18,9 @@ async def test_deleting_a_note_leaves_no_dangling_reference(api: Api) -> None:
     card = await api.create(
         api.a, "flashcards", sample_body("flashcards", sourceNoteId=note["_id"])
     )
-    events = []
-    unsubscribe = api.context.store.subscribe(events.extend)
+    # Each commit's events, as published: the XP engine commits in the background meanwhile.
+    commits: list[list[ChangeEvent]] = []
+    unsubscribe = api.context.store.subscribe(lambda events: commits.append(list(events)))
     try:
         response = await api.client.delete(f"/api/v1/notes/{note['_id']}", headers=api.a.headers)
     finally:
@@ -31,6 +33,8 @@ async def test_deleting_a_note_leaves_no_dangling_reference(api: Api) -> None:
     linking_after = (await api.get(api.a, f"notes/{linking['_id']}")).json()
     assert linking_after["linkedNotes"] == [other["_id"]]
     # Every row the delete touched is announced, so live views drop the reference too.
+    seq = int(response.headers["X-Change-Seq"])
+    [events] = [events for events in commits if events[-1].seq == seq]  # the delete's own
     touched = {(e.table, e.op, e.id) for e in events}
     assert touched == {
         ("notes", "delete", note["_id"]),
