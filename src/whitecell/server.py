@@ -14,6 +14,7 @@ import anyio
 from prometheus_client.registry import Collector
 
 from whitecell.ai.service import Coach
+from whitecell.auth.remembered import RememberedSignIns
 from whitecell.cleanup import cleanup
 from whitecell.core.backup import scheduled_backup
 from whitecell.core.collectors import ChangeLogCollector, JobCollector, PoolCollector
@@ -31,6 +32,8 @@ T = TypeVar("T")
 def create_context(settings: Settings) -> AppContext:
     """Everything a server process runs, not yet started (`await context.start()`)."""
     context = AppContext.create(settings)
+    sign_ins = RememberedSignIns(context.store, settings.session_cache_seconds)
+    context.add(sign_ins, sign_ins.start, sign_ins.stop)
     feed = Feed(context.store, settings)
     context.add(feed, feed.start, feed.stop)
     engine = Engine(context.store, settings)

@@ -7,10 +7,12 @@ Signing in itself (codes, passwords, brute-force limits, opening a session) is `
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from whitecell.auth.remembered import RememberedSignIns, SignIn
 from whitecell.auth.signin import (
     InvalidCode,
     InvalidCredentials,
@@ -36,40 +38,70 @@ class Authenticated:
 
 
 async def authenticate(ctx: AppContext, token: str) -> Authenticated:
-    """The user behind a bearer token, or 401/403. One indexed query on the hot path."""
-    store = ctx.store
-    now = utcnow()
-    c = codec("users", store.dialect.name)
+    """The user behind a bearer token, or 401/403: remembered for a moment by this process
+    (auth/remembered.py), else one indexed query."""
     settings = ctx.settings
+    now = utcnow()
+    idle_since = now - timedelta(seconds=settings.session_idle_seconds)
+    digest = security.session_token_digest(token)
+    remembered = _remembered(ctx)
+    sign_in = remembered.recall(digest, now, idle_since) if remembered else None
+    if sign_in is None:
+        mark = remembered.mark() if remembered else 0
+        sign_in = await _read_sign_in(ctx, digest, now, idle_since)
+        if remembered:
+            remembered.remember(digest, sign_in, mark)
+    ensure_may_sign_in(sign_in.user)
+    if sign_in.last_seen_at < now - timedelta(seconds=settings.session_touch_seconds):
+        # Its change event makes this process read the session again next time.
+        async with ctx.store.write() as tx:
+            await crud.update_server_rows(
+                tx,
+                SESSIONS,
+                '"_id" = :id',
+                {"id": sign_in.session_id},
+                {"lastSeenAt": isoformat_z(now)},
+            )
+    # A copy: the remembered document is shared by this token's next requests.
+    return Authenticated(user=dict(sign_in.user), session_id=sign_in.session_id)
+
+
+def _remembered(ctx: AppContext) -> RememberedSignIns | None:
+    try:
+        remembered = ctx.service(RememberedSignIns)
+    except KeyError:  # a context wired without it
+        return None
+    return remembered if remembered.active else None
+
+
+async def _read_sign_in(
+    ctx: AppContext, digest: str, now: datetime, idle_since: datetime
+) -> SignIn:
+    store = ctx.store
+    c = codec("users", store.dialect.name)
     async with store.read() as tx:
         row = await tx.one(
-            f'SELECT sessions."_id", sessions."lastSeenAt" < :touch, {c.select_list} '
+            'SELECT sessions."_id", sessions."expiresAt", sessions."lastSeenAt", '
+            f"{c.select_list} "
             'FROM sessions JOIN users ON users."_id" = sessions."userId" '
             'WHERE sessions.token = :token AND sessions."isValid" = :yes '
             'AND sessions."expiresAt" > :now AND sessions."lastSeenAt" > :idle',
             {
-                "token": security.session_token_digest(token),
+                "token": digest,
                 "yes": True,
                 "now": store.bind_timestamp(now),
-                "idle": store.bind_timestamp(
-                    now - timedelta(seconds=settings.session_idle_seconds)
-                ),
-                "touch": store.bind_timestamp(
-                    now - timedelta(seconds=settings.session_touch_seconds)
-                ),
+                "idle": store.bind_timestamp(idle_since),
             },
         )
     if row is None:
         raise Unauthorized("The session is not valid: it expired, was signed out or never existed.")
-    session_id, stale = row[0], row[1]
-    user = c.document(row[2:])
-    ensure_may_sign_in(user)
-    if stale:
-        async with store.write() as tx:
-            await crud.update_server_rows(
-                tx, SESSIONS, '"_id" = :id', {"id": session_id}, {"lastSeenAt": isoformat_z(now)}
-            )
-    return Authenticated(user=user, session_id=session_id)
+    return SignIn(
+        session_id=row[0],
+        user=c.document(row[3:]),
+        expires_at=store.read_timestamp(row[1]),
+        last_seen_at=store.read_timestamp(row[2]),
+        read_at=time.monotonic(),
+    )
 
 
 async def live_sessions(ctx: AppContext, user_id: str) -> list[dict[str, Any]]:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     session_idle_seconds: int = 7 * 24 * 3600  # inactivity timeout (ASVS 7.3.1)
     # How stale `lastSeenAt` may get before a request refreshes it: keeps reads free of writes.
     session_touch_seconds: int = 300
+    # How long a process trusts a sign-in check it read (auth/remembered.py): what changes
+    # through another process (a sign-out, a ban) applies here within this; 0 reads every time.
+    session_cache_seconds: float = Field(2.0, ge=0, le=10)
     reauth_max_age_seconds: int = 600
 
     rate_limit_enabled: bool = True

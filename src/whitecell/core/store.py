@@ -385,6 +385,21 @@ class Store:
             connection.execute(pragma)
         return connection
 
+    def commits_elsewhere(self) -> int:
+        """SQLite only: a number that changes when another process commits to the database
+        (PRAGMA data_version on the writer, which every write of this process goes through; a
+        truncating checkpoint may change it too)."""
+        assert self.dialect.is_sqlite, "other processes' commits are NOTIFY'd on PostgreSQL"
+        return int(self._sqlite_writer().execute("PRAGMA data_version").fetchone()[0])
+
+    def _sqlite_writer(self) -> sqlite3.Connection:
+        if self._writer is None:
+            self._writer = self._connect_sqlite()
+            # Its commits never checkpoint: a thread does (core/checkpoint.py).
+            self._writer.execute("PRAGMA wal_autocheckpoint = 0")
+            self._checkpointer.start()
+        return self._writer
+
     # -- units of work ---------------------------------------------------------------------------
 
     @asynccontextmanager
@@ -435,12 +450,7 @@ class Store:
             finally:
                 self._waiting_writers -= 1
             try:
-                if self._writer is None:
-                    self._writer = self._connect_sqlite()
-                    # Its commits never checkpoint: a thread does (core/checkpoint.py).
-                    self._writer.execute("PRAGMA wal_autocheckpoint = 0")
-                    self._checkpointer.start()
-                connection = self._writer
+                connection = self._sqlite_writer()
                 tx = _SqliteTx(self, connection, writable=True)
                 connection.execute("BEGIN IMMEDIATE")
                 try:
