@@ -3,6 +3,10 @@ databases."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy import text as sql_text
+
 from tests.samples import sample_body
 from tests.support import Api
 
@@ -55,6 +59,33 @@ async def test_the_index_follows_every_write(api: Api) -> None:
     assert await _found(api, "ribosomes") == [note]
     await api.client.delete(f"/api/v1/notes/{note}", headers=api.a.headers)
     assert await _found(api, "ribosomes") == []
+
+
+async def test_an_update_of_other_fields_leaves_the_index_alone(
+    api: Api, sync_engine: Engine
+) -> None:
+    if sync_engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's index is a generated column, kept by the database itself")
+
+    def index_blocks() -> list[tuple[int, bytes]]:  # FTS5's own storage of the notes' index
+        with sync_engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(sql_text("SELECT * FROM notes_fts_data"))]
+
+    note = await _note(api, "Krebs cycle", "Citrate is formed first.")
+    blocks = index_blocks()
+    response = await api.client.patch(
+        f"/api/v1/notes/{note}", json={"isArchived": True}, headers=api.a.headers
+    )
+    assert response.status_code == 200, response.text
+    assert index_blocks() == blocks  # nothing it indexes changed: nothing rewritten
+    assert await _found(api, "citrate", isArchived=True) == [note]
+    response = await api.client.patch(
+        f"/api/v1/notes/{note}", json={"title": "Citric acid cycle"}, headers=api.a.headers
+    )
+    assert response.status_code == 200, response.text
+    assert index_blocks() != blocks
+    assert await _found(api, "krebs", isArchived=True) == []
+    assert await _found(api, "citric", isArchived=True) == [note]
 
 
 async def test_search_sees_only_my_notes_and_respects_filters(api: Api) -> None:

@@ -40,6 +40,12 @@ async def test_a_dedicated_process_scores_what_the_api_processes_write(game: Api
         assert me["totalXP"] == 10 and me["currentStreak"] == 1
     finally:
         scorer.send_signal(signal.SIGINT)
-        output, _ = scorer.communicate(timeout=15)
+        try:
+            output, _ = scorer.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Never left running: it would go on scoring the database the next tests share.
+            scorer.kill()
+            output, _ = scorer.communicate()
+            raise AssertionError(f"not stopped 30 s after SIGINT: {output.decode()}") from None
     assert scorer.returncode == 0, output.decode()
     assert b"scoring the change log" in output

@@ -87,7 +87,9 @@ def fts_ddl(dialect_name: str, table: Table) -> tuple[list[str], list[str]]:
             f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{name}" BEGIN '
             f'INSERT INTO "{fts}"("{fts}", rowid, {cols}) '
             f"VALUES ('delete', old.rowid, {old}); END",
-            f'CREATE TRIGGER "{fts}_au" AFTER UPDATE ON "{name}" BEGIN '
+            # Only when an indexed column is written (an update of others leaves the entry
+            # right): the XP engine updates a user's row after most scored writes.
+            f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF {cols} ON "{name}" BEGIN '
             f'INSERT INTO "{fts}"("{fts}", rowid, {cols}) VALUES (\'delete\', old.rowid, {old}); '
             f'INSERT INTO "{fts}"(rowid, {cols}) VALUES (new.rowid, {new}); END',
             f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')',
