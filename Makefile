@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-analytics bench-realtime bench-processes crashloop fuzz clean
+.PHONY: run test lint bench bench-analytics bench-realtime bench-processes bench-cpu crashloop fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -48,6 +48,10 @@ bench-realtime: $(VENV)/.installed
 ## Writes on PostgreSQL with 1, 2 and 4 API processes, scoring in them or apart (bench/README.md)
 bench-processes: $(VENV)/.installed
 	$(BIN)/python -m bench.processes
+
+## Server CPU per request, API and floor, on SQLite and PostgreSQL (steadier than req/s: bench/README.md)
+bench-cpu: $(VENV)/.installed
+	BENCH_DATABASES=$(or $(BENCH_DATABASES),sqlite,postgresql) $(BIN)/python -m bench.cpu
 
 ## Analytics summary over a million events, rollups vs raw events, SQLite and PostgreSQL (bench/README.md)
 bench-analytics: $(VENV)/.installed
