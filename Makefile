@@ -51,7 +51,7 @@ bench-processes: $(VENV)/.installed
 
 ## Server CPU per request, API and floor, on SQLite and PostgreSQL (steadier than req/s: bench/README.md)
 bench-cpu: $(VENV)/.installed
-	BENCH_DATABASES=$(or $(BENCH_DATABASES),sqlite,postgresql) $(BIN)/python -m bench.cpu
+	BENCH_DATABASES=$${BENCH_DATABASES:-sqlite,postgresql} $(BIN)/python -m bench.cpu
 
 ## Analytics summary over a million events, rollups vs raw events, SQLite and PostgreSQL (bench/README.md)
 bench-analytics: $(VENV)/.installed
