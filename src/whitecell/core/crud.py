@@ -310,6 +310,38 @@ async def update_server_rows(
     return stored
 
 
+async def set_server_column_by_key(
+    tx: Tx,
+    table: Table,
+    where: str,
+    params: dict[str, Any],
+    key: str,
+    column: str,
+    values: dict[Any, Any],
+) -> list[Document]:
+    """Set `column` of the rows of `table` matching `where` to a value of their own, chosen by
+    their `key` column (`values`: key -> API value; rows with other keys are left alone), in one
+    statement as the server, where `update_server_rows` would take one a value; one change event
+    per row. Returns them as they are now."""
+    if not values:
+        return []
+    c = _codec(tx, table)
+    bound = dict(params)
+    for i, (value_key, value) in enumerate(values.items()):
+        bound[f"_key{i}"], bound[f"_val{i}"] = value_key, c.bind(column, value)
+    cases = " ".join(f"WHEN :_key{i} THEN :_val{i}" for i in range(len(values)))
+    keys = ", ".join(f":_key{i}" for i in range(len(values)))
+    rows = await tx.all(
+        f'UPDATE "{table.name}" SET "{column}" = CASE "{key}" {cases} END '
+        f'WHERE {where} AND "{key}" IN ({keys}) RETURNING {c.select_list}',
+        bound,
+    )
+    stored = [c.document(row) for row in rows]
+    for document in stored:
+        _record(tx, table, "update", document)
+    return stored
+
+
 async def delete_server_rows(
     tx: Tx, table: Table, where: str, params: dict[str, Any]
 ) -> list[Document]:

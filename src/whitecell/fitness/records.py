@@ -179,19 +179,9 @@ async def _all_bests(tx: Tx, user_id: str, keys: list[str]) -> dict[str, Bests]:
 async def _store_bests(tx: Tx, user_id: str, bests: dict[str, Bests]) -> None:
     """Write each exercise's `bests` (an exercise no longer used has no row: nothing to do), in
     one statement however many moved: a statement less per exercise, a round trip less on
-    PostgreSQL. `exercises` is a derived index without change events: nothing to record."""
-    if not bests:
-        return
-    c = codec("exercises", tx.dialect.name)
-    params: dict[str, Any] = {"me": user_id}
-    for i, (key, values) in enumerate(bests.items()):
-        params[f"k{i}"], params[f"b{i}"] = key, c.bind("bests", values)
-    cases = " ".join(f"WHEN :k{i} THEN :b{i}" for i in range(len(bests)))
-    keys = ", ".join(f":k{i}" for i in range(len(bests)))
-    await tx.execute(
-        f'UPDATE exercises SET "bests" = CASE "key" {cases} END '
-        f'WHERE "userId" = :me AND "key" IN ({keys})',
-        params,
+    PostgreSQL."""
+    await crud.set_server_column_by_key(
+        tx, REGISTRY["exercises"], '"userId" = :me', {"me": user_id}, "key", "bests", bests
     )
 
 
