@@ -34,8 +34,10 @@ import psycopg
 
 from bench.dataset import DATA_DIR, _database_url, drop_postgres
 from whitecell.core import migrations
+from whitecell.core.dialect import sqlite_timestamp
 from whitecell.core.ids import new_id
-from whitecell.core.store import Store, Tx, sqlite_timestamp
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 from whitecell.system import rollups
 
 USERS = 10_000

@@ -24,7 +24,7 @@ from whitecell.auth import jobs as auth_jobs
 from whitecell.auth import routes as auth_routes
 from whitecell.auth import tables as auth_tables
 from whitecell.core.context import AppContext
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.creator import routes as creator_routes
 from whitecell.creator import tables as creator_tables
 from whitecell.discipline import jobs as discipline_jobs

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, text
 from tests.support import Api, ClientFactory, api_with
 from whitecell.auth.remembered import RememberedSignIns, SignIn
 from whitecell.core import crud, migrations
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.clock import utcnow
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.store import Store
 from whitecell.server import create_context
 from whitecell.users.tables import USERS
 

@@ -14,7 +14,9 @@ import asyncio
 import random
 import sys
 
-from whitecell.core.store import ChangeEvent, Store, Tx, _PostgresTx
+from whitecell.core.changes import ChangeEvent
+from whitecell.core.store import Store
+from whitecell.core.transactions import PostgresTx, Tx
 
 RACE_TABLE = "race"
 
@@ -24,7 +26,7 @@ class RolledBack(Exception):
 
 
 def _stay_open(rng: random.Random) -> None:
-    numbered = _PostgresTx._write_change_log
+    numbered = PostgresTx._write_change_log
 
     async def write_change_log(self: Tx) -> None:
         await numbered(self)
@@ -33,7 +35,7 @@ def _stay_open(rng: random.Random) -> None:
         if rng.random() < 0.1:
             raise RolledBack
 
-    _PostgresTx._write_change_log = write_change_log  # type: ignore[method-assign]
+    PostgresTx._write_change_log = write_change_log  # type: ignore[method-assign]
 
 
 async def race(url: str, seed: int, count: int) -> None:

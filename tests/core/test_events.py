@@ -10,7 +10,7 @@ import pytest
 
 from tests.samples import sample_body
 from tests.support import Api
-from whitecell.core.store import ChangeEvent
+from whitecell.core.changes import ChangeEvent
 
 
 async def _log(api: Api) -> list[tuple[Any, ...]]:

@@ -16,8 +16,9 @@ import pytest
 from tests.core.changelog_racer import RACE_TABLE
 from tests.support import POSTGRES_URL
 from whitecell.core import migrations
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.highwater import NO_LIMIT, HighWaterMark
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.store import Store
 from whitecell.realtime import log
 
 ROOT = Path(__file__).resolve().parents[2]

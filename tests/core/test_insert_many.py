@@ -3,7 +3,8 @@ row arrives as given, past PostgreSQL's 65,535 parameters a statement too."""
 
 from __future__ import annotations
 
-from whitecell.core.store import POSTGRES_MAX_PARAMETERS, Store
+from whitecell.core.dialect import POSTGRES_MAX_PARAMETERS
+from whitecell.core.store import Store
 
 ROWS = POSTGRES_MAX_PARAMETERS // 3 + 7  # three columns: more than one statement's worth
 

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import whitecell.models  # noqa: F401  (every table declared)
+from whitecell.core.dialect import Dialect
 from whitecell.core.documents import Codec
 from whitecell.core.errors import BadRequest
 from whitecell.core.listing import OPERATORS, ListQuery, Sql, parse_list_query
-from whitecell.core.store import Dialect
 from whitecell.core.tables import REGISTRY, Table
 
 TABLES = sorted(REGISTRY.values(), key=lambda table: table.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.samples import client_tables, sample_body
 from tests.support import Api
-from whitecell.core.store import ChangeEvent
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.tables import REGISTRY
 from whitecell.users import service as users
 

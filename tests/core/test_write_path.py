@@ -30,9 +30,10 @@ from tests.samples import client_tables, editable_column, other_value, sample_bo
 from tests.support import Api, ClientFactory, Mailbox, api_with
 from whitecell.cleanup import cleanup
 from whitecell.cli.main import cli
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.documents import codec
 from whitecell.core.highwater import NO_LIMIT
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.store import Store
 from whitecell.core.tables import REGISTRY
 from whitecell.gamification.worker import Engine
 from whitecell.mind.puzzles.catalogue import import_puzzles

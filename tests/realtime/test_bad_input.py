@@ -12,8 +12,8 @@ import pytest
 from tests.realtime.conftest import Client, Live
 from tests.samples import sample_body
 from whitecell.core import crud
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.permissions import Caller
-from whitecell.core.store import ChangeEvent
 from whitecell.core.tables import REGISTRY
 from whitecell.realtime.connection import Subscription
 

@@ -14,7 +14,7 @@ from whitecell.core.clock import isoformat_z
 from whitecell.core.documents import codec
 from whitecell.core.errors import NotFound
 from whitecell.core.permissions import Caller, require_storable_id
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 
 CONVERSATIONS = AI_CONVERSATIONS.name
 MESSAGES = AI_MESSAGES.name

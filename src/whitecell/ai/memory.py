@@ -14,7 +14,7 @@ from whitecell.ai.words import digest, words
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z
 from whitecell.core.documents import codec
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 
 # A user keeps at most this many facts read for a prompt (the newest); the coach proposes no
 # more once a user has this many.

@@ -22,7 +22,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 
 PLANS = ("free", "basic", "premium")
 

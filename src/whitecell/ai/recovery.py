@@ -11,7 +11,7 @@ from typing import Any
 
 from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 
 DAYS = 14
 LEVELS = ("energyLevel", "focusLevel", "moodLevel", "confidenceLevel")

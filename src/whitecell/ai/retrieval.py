@@ -15,7 +15,7 @@ from typing import Any
 
 from whitecell.ai.provider import Provider
 from whitecell.core.errors import AppError
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.study.passages import notes_matching, passages_matching
 from whitecell.study.questions import question_words, snippet
 

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.changes import ChangeEvent
+from whitecell.core.store import Store
 
 # More than this many tokens remembered (far more than one process serves in a few seconds):
 # forget them all rather than track which is oldest.

@@ -26,7 +26,7 @@ from whitecell.core.context import AppContext
 from whitecell.core.documents import codec
 from whitecell.core.errors import NotFound, Unauthorized
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.users import service as users
 from whitecell.users.tables import USERS
 

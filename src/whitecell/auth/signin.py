@@ -26,7 +26,7 @@ from whitecell.core.ratelimit import (
     enforce,
     enforce_backoff,
 )
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.users import service as users
 
 CODE_PATTERN = re.compile(r"^\d{6}$")

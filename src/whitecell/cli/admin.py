@@ -24,7 +24,7 @@ from whitecell.core.config import Settings
 from whitecell.core.context import AppContext
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.server import run_with_context
 from whitecell.system.tables import ADMIN_LOGS, FEATURE_FLAGS
 from whitecell.users import service

@@ -18,7 +18,8 @@ from prometheus_client.registry import Collector
 
 from whitecell.core.clock import utcnow
 from whitecell.core.jobs import PeriodicJob
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 
 Metric = CounterMetricFamily | GaugeMetricFamily
 

@@ -24,7 +24,8 @@ from typing import Any, NamedTuple
 import psycopg
 
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 
 logger = logging.getLogger("whitecell.changelog")
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.documents import Codec, bind_json, codec
 from whitecell.core.errors import NotFound
@@ -27,8 +28,8 @@ from whitecell.core.ids import new_id
 from whitecell.core.integrity import check_references, conflict, refuse_nulls, require_complete
 from whitecell.core.listing import Sql
 from whitecell.core.permissions import Caller, may_write, require_storable_id, visibility
-from whitecell.core.store import INTEGRITY_ERRORS, ChangeEvent, Tx
 from whitecell.core.tables import JSON_KINDS, REGISTRY, ComputeContext, Kind, Table
+from whitecell.core.transactions import INTEGRITY_ERRORS, Tx
 
 Document = dict[str, Any]
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from whitecell.core.clock import isoformat_z
-from whitecell.core.store import Dialect, Row, sqlite_timestamp, timestamp_from_sqlite
+from whitecell.core.dialect import Dialect, Row, sqlite_timestamp, timestamp_from_sqlite
 from whitecell.core.tables import JSON_KINDS, REGISTRY, Column, Kind, Table
 from whitecell.core.types import parse_day, parse_timestamp
 

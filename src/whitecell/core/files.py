@@ -23,6 +23,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import StreamingResponse
 
 from whitecell.core.byteranges import Unsatisfiable, requested_range
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.clock import utcnow
 from whitecell.core.config import Settings
 from whitecell.core.errors import (
@@ -35,7 +36,7 @@ from whitecell.core.errors import (
 )
 from whitecell.core.pdf import NotAPdf, UnreadablePdf, page_count
 from whitecell.core.storage import Storage, StoredFile
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.store import Store
 from whitecell.core.tables import REGISTRY, Table
 
 logger = logging.getLogger("whitecell.files")

@@ -3,8 +3,8 @@ the log and never find a row appear later below it (the argument: docs/realtime.
 without a writer lock").
 
 Writers number their change-log rows from a sequence without waiting for each other
-(core/store.py, `_write_change_log`), so a row numbered 12 may commit before a row numbered 11.
-A reader that went past 12 would never see 11. Readers therefore stop at the mark:
+(core/transactions.py, `Tx._write_change_log`), so a row numbered 12 may commit before a row
+numbered 11. A reader that went past 12 would never see 11. Readers therefore stop at the mark:
 
 - An *observation* is the sequence's last value `L`, read first, then the ids of the
   transactions open at that moment in every backend (`pg_stat_activity.backend_xid`).

@@ -8,8 +8,8 @@ from typing import Any
 
 from whitecell.core.errors import Conflict, FieldError, ValidationFailed
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, Kind, Table
+from whitecell.core.transactions import Tx
 
 
 async def check_references(

@@ -11,8 +11,8 @@ from whitecell.core.errors import BadRequest, FieldError
 from whitecell.core.listing import ListQuery, Sql, encode_cursor
 from whitecell.core.permissions import Caller, visibility
 from whitecell.core.search import search_clause
-from whitecell.core.store import Tx
 from whitecell.core.tables import Table
+from whitecell.core.transactions import Tx
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from whitecell.core.dialect import Dialect
 from whitecell.core.listing import Sql
-from whitecell.core.store import Dialect
 from whitecell.core.tables import Table
 
 WEIGHTS = ("A", "B", "C", "D")

@@ -43,12 +43,14 @@ from whitecell.core.convex_format import (
 )
 from whitecell.core.convex_ids import STORAGE_TABLE, encode_convex_id
 from whitecell.core.crud import select_documents
+from whitecell.core.dialect import Dialect
 from whitecell.core.documents import bind_json
 from whitecell.core.files import file_key
 from whitecell.core.images import EXTENSIONS as IMAGE_EXTENSIONS
 from whitecell.core.storage import Storage
-from whitecell.core.store import Dialect, Store, Tx
+from whitecell.core.store import Store
 from whitecell.core.tables import Kind, Table
+from whitecell.core.transactions import Tx
 from whitecell.core.zipstream import ZipStream
 
 logger = logging.getLogger("whitecell.snapshot")

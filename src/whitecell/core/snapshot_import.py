@@ -34,8 +34,9 @@ from whitecell.core.convex_reading import ConvexReader, FileField, InvalidDocume
 from whitecell.core.errors import AppError
 from whitecell.core.files import file_key
 from whitecell.core.storage import Storage
-from whitecell.core.store import INTEGRITY_ERRORS, Store, Tx
+from whitecell.core.store import Store
 from whitecell.core.tables import REGISTRY, Table
+from whitecell.core.transactions import INTEGRITY_ERRORS, Tx
 
 BATCH_ROWS = 200  # rows a multi-row INSERT holds (about 30 columns: far under bind limits)
 COPY_CHUNK = 256 * 1024

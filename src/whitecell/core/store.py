@@ -22,72 +22,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import orjson
-import psycopg
-from psycopg.pq import ExecStatus
 from psycopg.types.json import set_json_loads
 from sqlalchemy.engine import make_url
 
+from whitecell.core.changes import ChangeEvent, Subscriber
 from whitecell.core.checkpoint import Checkpointer
-from whitecell.core.clock import utcnow
 from whitecell.core.db import SQLITE_PRAGMAS, sync_url
+from whitecell.core.dialect import Dialect, sqlite_timestamp, timestamp_from_sqlite
 from whitecell.core.highwater import NO_LIMIT, OBSERVE_LAST, OBSERVE_OPEN, HighWaterMark, settle
-
-# What either driver raises when a write breaks a constraint (a unique name taken, ...).
-INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
-
-Params = dict[str, Any]
-Row = tuple[Any, ...]
-
-POSTGRES_MAX_PARAMETERS = 65_535  # in one statement (the protocol counts them in 16 bits)
-CHANGE_LOG_ROWS_PER_INSERT = 500  # 6 parameters a row: within both databases' limits
-# The PostgreSQL NOTIFY channel that announces new change-log rows to every server process.
-CHANGES_CHANNEL = "whitecell_changes"
-TUPLES_OK = ExecStatus.TUPLES_OK
-
-
-def _json(value: Any) -> str | None:
-    return orjson.dumps(value).decode() if value is not None else None
-
+from whitecell.core.transactions import PostgresTx, SqliteTx, Tx
 
 logger = logging.getLogger("whitecell.store")
-
-
-@dataclass
-class ChangeEvent:
-    """A committed create, update or delete, as subscribers and the change log see it."""
-
-    table: str
-    op: str  # "insert" | "update" | "delete"
-    id: str
-    userId: str | None
-    document: dict[str, Any] | None
-    seq: int = 0
-    # The row before an update or delete, when known: for matching filters, never sent.
-    previous: dict[str, Any] | None = None
-    # PostgreSQL: the writing transaction's id, which tells whether a snapshot already holds
-    # the change (realtime/session.py). None on SQLite, whose snapshots end at a sequence.
-    xid: int | None = None
-
-    def as_message(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "table": self.table,
-            "op": self.op,
-            "_id": self.id,
-            "userId": self.userId,
-            "document": self.document,
-        }
 
 
 @dataclass(frozen=True)
@@ -99,209 +53,6 @@ class PoolStats:
     in_use: int
     waiting: int
     max_size: int | None
-
-
-class Subscriber(Protocol):
-    def __call__(self, events: Sequence[ChangeEvent]) -> None: ...
-
-
-class Dialect:
-    """What differs between the two databases in the SQL we write."""
-
-    name: str
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.is_sqlite = name == "sqlite"
-        self._positional: dict[str, tuple[bytes, tuple[str, ...]]] = {}
-
-    def positional(self, text: str) -> tuple[bytes, tuple[str, ...]]:
-        """PostgreSQL: our SQL's `:name` parameters as the server's own `$1, $2, ...` and the
-        names in that order. psycopg sends such a statement as it is (a raw cursor); given
-        `%(name)s` it parses the text again on every call for statements over 4 KB or 50
-        parameters (a workout's inserts, the change log: 11% of a create on PostgreSQL)."""
-        found = self._positional.get(text)
-        if found is None:
-            order: dict[str, int] = {}
-
-            def number(match: re.Match[str]) -> str:
-                return f"${order.setdefault(match.group(1), len(order) + 1)}"
-
-            query = _NAMED_PARAMETER.sub(number, text).encode()
-            if len(self._positional) >= POSITIONAL_CACHE_SIZE:
-                self._positional.clear()  # statements are built from templates: rarely refills
-            found = self._positional[text] = (query, tuple(order))
-        return found
-
-
-# `:name`, not a cast (`::text`) nor part of a word.
-_NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-POSITIONAL_CACHE_SIZE = 4096
-
-
-class Tx:
-    """One unit of work on one connection."""
-
-    def __init__(self, store: Store, connection: Any, *, writable: bool) -> None:
-        self.store = store
-        self.dialect = store.dialect
-        self._connection = connection
-        self.writable = writable
-        self.events: list[ChangeEvent] = []
-        self.seq = 0  # the last change-log sequence written by this transaction, after commit
-
-    async def all(self, sql: str, params: Params | None = None) -> list[Row]:
-        raise NotImplementedError
-
-    async def one(self, sql: str, params: Params | None = None) -> Row | None:
-        rows = await self.all(sql, params)
-        return rows[0] if rows else None
-
-    async def scalar(self, sql: str, params: Params | None = None) -> Any:
-        row = await self.one(sql, params)
-        return row[0] if row else None
-
-    async def execute(self, sql: str, params: Params | None = None) -> int:
-        """Run a statement; the number of rows it changed."""
-        raise NotImplementedError
-
-    async def insert_many(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert rows of positional values (all as wide as the first) without reading them
-        back; `head` is the statement before VALUES: `INSERT INTO "t" ("a", "b")`."""
-        raise NotImplementedError
-
-    def record(self, event: ChangeEvent) -> None:
-        if not self.writable:
-            raise RuntimeError("change events can only be recorded in a write transaction")
-        self.events.append(event)
-
-    async def _write_change_log(self) -> None:
-        if not self.events:
-            return
-        at = self.store.bind_timestamp(utcnow())
-        # Many events (a workout's derived sets) go in a few multi-row INSERTs. Sequences are
-        # handed out in VALUES order within a statement (others may take numbers in between on
-        # PostgreSQL: only the order counts), so the returned numbers, sorted, are the events'.
-        chunks = range(0, len(self.events), CHANGE_LOG_ROWS_PER_INSERT)
-        for start in chunks:
-            chunk = self.events[start : start + CHANGE_LOG_ROWS_PER_INSERT]
-            params: dict[str, Any] = {"at": at}
-            for i, event in enumerate(chunk):
-                params.update(
-                    {
-                        f"t{i}": event.table,
-                        f"o{i}": event.op,
-                        f"i{i}": event.id,
-                        f"u{i}": event.userId,
-                        f"d{i}": _json(event.document),
-                        f"p{i}": _json(event.previous),
-                    }
-                )
-            if self.dialect.is_sqlite:
-                rows = await self.all(_sqlite_log_insert(len(chunk)), params)
-                numbers = sorted(row[0] for row in rows)
-            else:
-                last = start == chunks[-1]
-                if last:
-                    tables = ",".join(sorted({event.table for event in self.events}))
-                    params |= {"channel": CHANGES_CHANNEL, "tables": f" {tables}"}
-                row = await self.one(_postgres_log_insert(len(chunk), notify=last), params)
-                assert row is not None  # an aggregate answers one row
-                numbers, xid = sorted(row[0]), int(row[1])
-                for event in chunk:
-                    event.xid = xid
-            for event, seq in zip(chunk, numbers, strict=True):
-                event.seq = seq
-        self.seq = self.events[-1].seq
-
-
-_LOG_COLUMNS = '"table", op, "docId", "userId", document, previous, "committedAt", xid'
-
-
-@cache
-def _sqlite_log_insert(rows: int) -> str:
-    values = ", ".join(
-        f"(:t{i}, :o{i}, :i{i}, :u{i}, :d{i}, :p{i}, :at, NULL)" for i in range(rows)
-    )
-    return f"INSERT INTO change_log ({_LOG_COLUMNS}) VALUES {values} RETURNING seq"
-
-
-@cache
-def _postgres_log_insert(rows: int, *, notify: bool) -> str:
-    """One round trip for a transaction's log: its id, its rows, and (`notify`) the NOTIFY.
-
-    The id is taken first, in a CTE each row reads before it takes its number: what the
-    high-water mark relies on (core/highwater.py). Taken here, after every row lock the
-    transaction holds, the numbers follow the order of conflicting writes (docs/realtime.md).
-    The NOTIFY is delivered at COMMIT only (never for a rollback) and wakes every process's
-    feed; its payload is the last seq and the tables written ("812 feature_flags,notes"): a
-    process with nobody connected skips reading the log, yet its caches learn what changed."""
-    values = ", ".join(
-        f"(:t{i}::text, :o{i}::text, :i{i}::text, :u{i}::text, :d{i}::text, :p{i}::text)"
-        for i in range(rows)
-    )
-    notice = "pg_notify(:channel, max(seq)::text || :tables)" if notify else "NULL"
-    return (
-        "WITH me AS MATERIALIZED (SELECT pg_current_xact_id()::text::bigint AS xid), "
-        f"written AS (INSERT INTO change_log ({_LOG_COLUMNS}) "
-        "SELECT v.t, v.o, v.i, v.u, v.d::jsonb, v.p::jsonb, :at, me.xid "
-        f"FROM me CROSS JOIN (VALUES {values}) AS v(t, o, i, u, d, p) RETURNING seq, xid) "
-        f"SELECT array_agg(seq), min(xid), {notice} FROM written"
-    )
-
-
-class _SqliteTx(Tx):
-    async def all(self, sql: str, params: Params | None = None) -> list[Row]:
-        return self._connection.execute(sql, params or {}).fetchall()
-
-    async def execute(self, sql: str, params: Params | None = None) -> int:
-        return int(self._connection.execute(sql, params or {}).rowcount)
-
-    async def insert_many(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:  # one prepared statement run per row, in sqlite3's own loop
-            marks = ", ".join("?" * len(rows[0]))
-            self._connection.executemany(f"{head} VALUES ({marks})", rows)
-
-
-class _PostgresTx(Tx):
-    async def _run(self, sql: str, params: Params | None) -> Any:
-        query, names = self.dialect.positional(sql)
-        values = [params[n] for n in names] if names and params is not None else None
-        cursor = psycopg.AsyncRawCursor(self._connection)
-        return await cursor.execute(query, values)
-
-    async def all(self, sql: str, params: Params | None = None) -> list[Row]:
-        cursor = await self._run(sql, params)
-        if cursor.pgresult is None or cursor.pgresult.status != TUPLES_OK:
-            return []
-        return await cursor.fetchall()
-
-    async def execute(self, sql: str, params: Params | None = None) -> int:
-        cursor = await self._run(sql, params)
-        return int(cursor.rowcount)
-
-    async def insert_many(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
-        # One multi-row VALUES a round trip: far less work in psycopg than `executemany`'s
-        # pipeline of one statement a row (a workout's sets: 9% of its create).
-        if not rows:
-            return
-        width = len(rows[0])
-        per_statement = max(1, POSTGRES_MAX_PARAMETERS // width)
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values = [value for row in chunk for value in row]
-            cursor = psycopg.AsyncRawCursor(self._connection)
-            await cursor.execute(_values_statement(head, len(chunk), width), values)
-
-
-@lru_cache(maxsize=256)
-def _values_statement(head: str, rows: int, width: int) -> bytes:
-    """`head VALUES ($1, $2), ($3, $4)` for `rows` rows of `width` values."""
-    lines = (
-        "(" + ", ".join(f"${row * width + i + 1}" for i in range(width)) + ")"
-        for row in range(rows)
-    )
-    return f"{head} VALUES {', '.join(lines)}".encode()
 
 
 @dataclass
@@ -412,14 +163,14 @@ class Store:
                 connection = self._connect_sqlite()
                 self._opened_readers += 1
             try:
-                yield _SqliteTx(self, connection, writable=False)
+                yield SqliteTx(self, connection, writable=False)
             finally:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
                 self._readers.append(connection)
             return
         async with self._pool.connection() as connection:
-            yield _PostgresTx(self, connection, writable=False)
+            yield PostgresTx(self, connection, writable=False)
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Tx]:
@@ -432,7 +183,7 @@ class Store:
             return
         async with self._pool.connection() as connection, connection.transaction():
             await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            yield _PostgresTx(self, connection, writable=False)
+            yield PostgresTx(self, connection, writable=False)
 
     @property
     def conninfo(self) -> str:
@@ -451,7 +202,7 @@ class Store:
                 self._waiting_writers -= 1
             try:
                 connection = self._sqlite_writer()
-                tx = _SqliteTx(self, connection, writable=True)
+                tx = SqliteTx(self, connection, writable=True)
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield tx
@@ -466,7 +217,7 @@ class Store:
                 self._write_lock.release()
         else:
             async with self._pool.connection() as connection, connection.transaction():
-                tx = _PostgresTx(self, connection, writable=True)
+                tx = PostgresTx(self, connection, writable=True)
                 yield tx
                 await tx._write_change_log()
         self._publish(tx.events)
@@ -550,22 +301,3 @@ class Store:
         if self.dialect.is_sqlite:
             return sqlite_timestamp(value)
         return value
-
-
-# SQLite has no timestamp type: an instant is naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', the
-# format SQLAlchemy writes too. Fixed width with a zero-padded year, so text order is time order.
-# (strftime("%Y") does not pad years before 1000 on Linux: never use it here.)
-
-
-def sqlite_timestamp(moment: datetime) -> str:
-    """An aware datetime as the SQLite text of a timestamp column."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def timestamp_from_sqlite(text: str) -> datetime:
-    """The SQLite text of a timestamp column as an aware UTC datetime. Also reads rows written
-    before the year was zero-padded ('999-06-01 ...'), so such a row can still be read and fixed."""
-    year, _, rest = text.partition("-")
-    if len(year) < 4:
-        text = f"{year.zfill(4)}-{rest}"
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)

@@ -41,8 +41,8 @@ from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
 from whitecell.core.storage import set_aside
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, Table
+from whitecell.core.transactions import Tx
 
 
 @dataclass

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from whitecell.core import crud
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
+from whitecell.core.transactions import Tx
 from whitecell.creator.rules import kept_history, metrics_point, status_change
 
 

@@ -11,7 +11,7 @@ from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.errors import Conflict
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.creator.rules import PIPELINE, inserted_at, kept_history, status_change
 from whitecell.creator.tables import CONTENT_IDEAS, CONTENT_ITEMS
 

@@ -8,7 +8,7 @@ from typing import Any
 from whitecell.auth import signin
 from whitecell.auth.signin import Client, Login
 from whitecell.core.context import AppContext
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.users import service as users
 
 NAME = "Alex Morgan"

@@ -30,8 +30,8 @@ from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.errors import AppError
 from whitecell.core.permissions import Caller
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY
+from whitecell.core.transactions import Tx
 
 Document = dict[str, Any]
 

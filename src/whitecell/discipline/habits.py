@@ -16,7 +16,7 @@ from whitecell.core.errors import ValidationFailed
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.discipline.rules import completion_day_refusal, marked, stack_streaks
 from whitecell.discipline.tables import HABIT_STACKS
 

@@ -11,8 +11,8 @@ from whitecell.core import crud
 from whitecell.core.crud import select_documents, update_server_row
 from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, Table
+from whitecell.core.transactions import Tx
 from whitecell.discipline.rules import occurrences, recovery_streaks, rule_problem
 
 HORIZON = 7  # days with instances made ahead: today and the 6 after it (in the user's zone)

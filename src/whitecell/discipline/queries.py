@@ -11,7 +11,7 @@ from typing import Any
 from whitecell.core import crud
 from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.discipline.recurrences import make_all_due_instances
 from whitecell.discipline.rules import merged_task, same_task
 from whitecell.discipline.tables import DAILY_TASKS

@@ -14,7 +14,7 @@ from whitecell.core import crud
 from whitecell.core.clock import local_today
 from whitecell.core.crud import select_documents
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.discipline.hooks import HORIZON, make_due_instances
 from whitecell.discipline.tables import DAILY_TASKS, TASK_RECURRENCES
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.fitness.trends import convert_mass
 
 DECIMALS = 2

@@ -9,8 +9,8 @@ from typing import Any
 
 from whitecell.core.crud import select_documents, update_server_row
 from whitecell.core.stamps import completion_stamp
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
+from whitecell.core.transactions import Tx
 from whitecell.fitness.progress import (
     best_record,
     goal_exercise,

@@ -28,7 +28,8 @@ from whitecell.core.files import received_file, receives_file
 from whitecell.core.openapi import multipart_body
 from whitecell.core.permissions import Caller, may_write
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 from whitecell.fitness.csvrows import BadFile
 from whitecell.fitness.importing import SOURCES, UNITS, ReadFile, decoded_lines, read_export
 from whitecell.fitness.tables import WORKOUTS

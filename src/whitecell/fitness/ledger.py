@@ -10,7 +10,7 @@ from typing import Any
 
 from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.fitness.nutrition import EATEN, eaten_totals, ledger
 from whitecell.fitness.tables import MEALS, NUTRITION_GOALS
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.store import Tx
 from whitecell.core.tables import Table
+from whitecell.core.transactions import Tx
 
 # The food's fields a library entry remembers from the last time it was logged.
 PORTION = ("name", "quantity", "unit", "calories", "protein", "carbs", "fat", "fiber", "barcode")

@@ -14,7 +14,7 @@ from whitecell.core.crud import select_documents
 from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
 from whitecell.core.resources import json_response
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.fitness.body import DECIMALS
 from whitecell.fitness.trends import convert_mass
 

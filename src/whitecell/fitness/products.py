@@ -9,7 +9,8 @@ from typing import Any
 
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 from whitecell.fitness.openfoodfacts import TextSource, product_row, read_products
 from whitecell.fitness.tables import FOOD_PRODUCTS
 

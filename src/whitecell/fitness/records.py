@@ -20,8 +20,8 @@ from typing import Any
 from whitecell.core import crud
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, ValidationFailed
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
+from whitecell.core.transactions import Tx
 from whitecell.fitness.detection import (
     FIXED_UNITS,
     LOWER_IS_BETTER_TYPES,

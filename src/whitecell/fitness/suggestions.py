@@ -11,7 +11,7 @@ from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.crud import select_documents
 from whitecell.core.errors import ValidationFailed
 from whitecell.core.resources import json_response
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.fitness.nutrition import Activity, Aim, Sex, suggested_targets
 from whitecell.fitness.tables import MEASUREMENTS
 

@@ -11,7 +11,6 @@ from pydantic import Field
 from whitecell.core import defaults
 from whitecell.core.bodies import StrictObject
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.store import Tx
 from whitecell.core.tables import (
     SERVER_WRITTEN,
     Access,
@@ -35,6 +34,7 @@ from whitecell.core.tables import (
     text,
     timestamp,
 )
+from whitecell.core.transactions import Tx
 from whitecell.core.types import Int64, Number, Text
 from whitecell.fitness.detection import RECORD_TYPES
 from whitecell.fitness.goals import goal_progress, goals_follow

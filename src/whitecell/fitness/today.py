@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from whitecell.core.crud import select_documents
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.fitness.body import latest_values
 from whitecell.fitness.ledger import nutrition_day
 from whitecell.fitness.tables import FITNESS_GOALS

@@ -10,8 +10,8 @@ from typing import Any
 from whitecell.core import crud
 from whitecell.core.documents import codec
 from whitecell.core.errors import ValidationFailed
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY, ComputeContext
+from whitecell.core.transactions import Tx
 from whitecell.fitness.calories import DEFAULT_BODY_KG, estimate_calories
 from whitecell.fitness.goals import refresh_goals
 from whitecell.fitness.records import (

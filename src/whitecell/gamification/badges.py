@@ -14,7 +14,7 @@ from typing import Any
 
 from whitecell.core.clock import isoformat_z
 from whitecell.core.crud import insert_server_row_once, select_documents
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.creator.rules import published_through_board
 from whitecell.gamification.tables import BADGES
 from whitecell.mind.cubing.averages import DNF, rolling_averages, single_value

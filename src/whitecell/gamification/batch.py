@@ -15,7 +15,7 @@ from typing import Any
 
 from whitecell.core import crud
 from whitecell.core.clock import local_today
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.gamification.rules import RULES_BY_TABLE
 from whitecell.gamification.tables import BADGES, STREAKS, XP_LOGS
 from whitecell.users import service as users

@@ -22,7 +22,8 @@ from datetime import datetime
 
 from whitecell.core import consumers
 from whitecell.core.clock import utcnow
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 from whitecell.gamification.batch import Batch
 from whitecell.gamification.rules import RULES_BY_TABLE
 from whitecell.gamification.scoring import Scoring

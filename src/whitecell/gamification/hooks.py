@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.mind.cubing.averages import better, single_value
 
 

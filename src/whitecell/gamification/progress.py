@@ -9,7 +9,7 @@ from typing import Any
 
 from whitecell.core.clock import day_start, isoformat_z
 from whitecell.core.crud import select_documents
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.gamification import badges
 from whitecell.users.service import public_profile_of, with_live_streak
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from whitecell.core.clock import day_start, user_zone
 from whitecell.core.crud import select_documents
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.gamification import levels
 from whitecell.gamification.rules import streak_multiplier
 from whitecell.gamification.streaks import current_count

@@ -9,8 +9,9 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.config import Settings
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.store import Store
 from whitecell.gamification.engine import BATCH, SCORED_TABLES, score_batch
 
 logger = logging.getLogger("whitecell.gamification")

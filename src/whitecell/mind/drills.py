@@ -23,7 +23,7 @@ from whitecell.core.errors import Conflict, NotFound, ValidationFailed
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.core.types import Text, parse_timestamp
 from whitecell.mind.recall import finished_drill, location_result
 from whitecell.mind.tables import MEMORY_DRILLS, MEMORY_PALACES

@@ -16,7 +16,7 @@ from whitecell.core.crud import get, update_server_row
 from whitecell.core.errors import NotFound
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.mind.rules import present_quote
 from whitecell.mind.stoic import DailyPick, daily_pick, reflection_prompt
 from whitecell.mind.tables import STOIC_QUOTES

@@ -9,7 +9,7 @@ from typing import Any
 from whitecell.core.crud import get
 from whitecell.core.errors import NotFound
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.mind.quotes import daily_view, todays_pick
 from whitecell.mind.tables import STOIC_QUOTES
 

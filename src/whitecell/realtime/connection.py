@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.permissions import Caller
-from whitecell.core.store import ChangeEvent
 from whitecell.realtime.matching import Selector, Viewer
 from whitecell.realtime.protocol import TOO_SLOW
 

@@ -23,9 +23,10 @@ from typing import Any
 
 from whitecell.auth.tables import SESSIONS
 from whitecell.core import crud
+from whitecell.core.changes import CHANGES_CHANNEL, ChangeEvent
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.config import Settings
-from whitecell.core.store import CHANGES_CHANNEL, ChangeEvent, Store
+from whitecell.core.store import Store
 from whitecell.realtime import log
 from whitecell.realtime.connection import Connection, Subscription
 from whitecell.realtime.protocol import ACCOUNT_CHANGED, GOING_AWAY, SESSION_ENDED

@@ -8,7 +8,8 @@ from typing import Any
 
 import orjson
 
-from whitecell.core.store import ChangeEvent, Tx
+from whitecell.core.changes import ChangeEvent
+from whitecell.core.transactions import Tx
 
 _COLUMNS = 'seq, "table", op, "docId", "userId", document, previous, xid'
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from whitecell.core.crud import update_server_row
 from whitecell.core.documents import codec
-from whitecell.core.store import Tx
 from whitecell.core.tables import Table
+from whitecell.core.transactions import Tx
 
 WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
 MAX_LINKS = 200

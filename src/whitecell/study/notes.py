@@ -15,7 +15,7 @@ from whitecell.core.listing import Filter, Sql
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.search import fts_columns, search_clause
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.study import extract
 from whitecell.study.tables import FLASHCARDS, NOTES
 

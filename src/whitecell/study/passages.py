@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from whitecell.core.dialect import Dialect
 from whitecell.core.search import BM25_WEIGHTS, fts_table
-from whitecell.core.store import Dialect, Tx
 from whitecell.core.tables import Table
+from whitecell.core.transactions import Tx
 from whitecell.study.questions import question_words, snippet
 from whitecell.study.tables import NOTES, TEXTBOOK_PASSAGES
 

@@ -17,7 +17,7 @@ from whitecell.core.clock import day_bounds, isoformat_z, user_zone, utcnow
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.study.scheduling import review_card, review_card_fsrs
 from whitecell.study.tables import FLASHCARDS
 

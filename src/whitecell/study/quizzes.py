@@ -25,7 +25,7 @@ from whitecell.core.ids import new_id
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.core.types import Int64, Text
 from whitecell.study.rules import normalize_answer
 from whitecell.study.tables import QUIZZES

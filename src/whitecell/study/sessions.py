@@ -17,7 +17,7 @@ from whitecell.core.errors import Conflict
 from whitecell.core.permissions import Caller
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.core.types import Text
 from whitecell.study.tables import STUDY_SESSIONS
 

@@ -22,8 +22,8 @@ from whitecell.core import crud
 from whitecell.core.context import AppContext
 from whitecell.core.files import file_key
 from whitecell.core.storage import Storage, StoredFile
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY
+from whitecell.core.transactions import Tx
 from whitecell.study.pdftext import Passage, read_text
 
 # By name: study/tables.py imports this module to declare the textbooks' hooks.

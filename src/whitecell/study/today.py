@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from whitecell.core.crud import select_documents
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.study.queries import queue_counts
 from whitecell.study.tables import STUDY_GOALS
 

@@ -30,7 +30,7 @@ from whitecell.core.permissions import Caller
 from whitecell.core.ratelimit import Rule, client_network, counter_key, enforce
 from whitecell.core.resources import json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.core.types import parse_timestamp
 from whitecell.system import rollups
 from whitecell.system.clients import reduced_user_agent, truncated_ip

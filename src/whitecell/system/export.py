@@ -21,10 +21,10 @@ from starlette.responses import StreamingResponse
 
 from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.context import AppContext
+from whitecell.core.dialect import Dialect
 from whitecell.core.files import content_disposition
 from whitecell.core.ratelimit import Rule, counter_key, enforce
 from whitecell.core.snapshot import Selection, Snapshot, gather, naming_param, rows_naming
-from whitecell.core.store import Dialect
 from whitecell.core.tables import REGISTRY, Column, Kind, Table
 from whitecell.system.tables import ADMIN_LOGS, FEATURE_FLAGS
 

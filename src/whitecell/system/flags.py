@@ -19,8 +19,9 @@ import hashlib
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
+from whitecell.core.changes import ChangeEvent
 from whitecell.core.crud import select_documents
-from whitecell.core.store import ChangeEvent, Store
+from whitecell.core.store import Store
 
 BUCKETS = 10_000
 TABLE = "feature_flags"

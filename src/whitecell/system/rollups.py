@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from whitecell.core.columns import ID_LENGTH
 from whitecell.core.db import Base
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 
 ANALYTICS_DAILY = sa.Table(
     "analytics_daily",

@@ -13,8 +13,8 @@ from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, local_today, utcnow
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY
+from whitecell.core.transactions import Tx
 from whitecell.users.rules import streak_on
 from whitecell.users.tables import USERS
 

@@ -17,8 +17,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from whitecell.core.clock import utcnow
+from whitecell.core.dialect import sqlite_timestamp
 from whitecell.core.ids import new_id
-from whitecell.core.store import sqlite_timestamp
 from whitecell.mind.corpus import PRESENT, corpus_changes
 
 revision: str = "0025"

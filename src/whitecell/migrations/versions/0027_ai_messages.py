@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from whitecell.core.dialect import sqlite_timestamp, timestamp_from_sqlite
 from whitecell.core.ids import new_id
-from whitecell.core.store import sqlite_timestamp, timestamp_from_sqlite
 
 revision: str = "0027"
 down_revision: str | None = "0026"

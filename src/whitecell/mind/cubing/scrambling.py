@@ -18,7 +18,7 @@ from whitecell.auth.dependencies import Context, SignedIn
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.crud import delete_server_rows, insert_server_row
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.mind.cubing.scrambles import METHODS, scramble
 from whitecell.mind.cubing.tables import CUBE_SCRAMBLES
 

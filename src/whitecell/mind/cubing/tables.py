@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from whitecell.core import defaults
-from whitecell.core.store import Tx
 from whitecell.core.tables import (
     SERVER_WRITTEN,
     Access,
@@ -23,6 +22,7 @@ from whitecell.core.tables import (
     string,
     timestamp,
 )
+from whitecell.core.transactions import Tx
 from whitecell.mind.cubing.scrambles import CUBE_TYPES, RANDOM_MOVES, RANDOM_STATE
 from whitecell.mind.cubing.solves import prepare_solve
 from whitecell.mind.cubing.tallies import follow_solves

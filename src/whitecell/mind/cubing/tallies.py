@@ -18,8 +18,8 @@ from typing import Any
 from whitecell.core.clock import isoformat_z
 from whitecell.core.crud import delete_server_rows, insert_server_row_once, update_server_row
 from whitecell.core.crud import select_documents as documents_of
-from whitecell.core.store import Tx
 from whitecell.core.tables import Table
+from whitecell.core.transactions import Tx
 from whitecell.core.types import parse_timestamp
 from whitecell.mind.cubing.averages import single_value
 from whitecell.mind.cubing.tally import Tally, tally_of

@@ -12,7 +12,8 @@ from typing import Any
 from whitecell.core import crud
 from whitecell.core.documents import codec
 from whitecell.core.listing import Filter, Sql
-from whitecell.core.store import Store, Tx
+from whitecell.core.store import Store
+from whitecell.core.transactions import Tx
 from whitecell.mind.puzzles.lichess import Counts, read_puzzles
 from whitecell.mind.tables import CHESS_PUZZLE_CATALOGUE
 

@@ -8,7 +8,7 @@ from typing import Any
 from whitecell.core import crud
 from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.permissions import Caller
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.mind.puzzles.glicko import Game, Rating, rate
 from whitecell.mind.tables import CHESS_PUZZLE_RATINGS
 

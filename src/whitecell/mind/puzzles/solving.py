@@ -15,7 +15,7 @@ from whitecell.core.clock import isoformat_z, utcnow
 from whitecell.core.documents import codec
 from whitecell.core.errors import Conflict, NotFound, ValidationFailed
 from whitecell.core.permissions import Caller, require_storable_id
-from whitecell.core.store import Tx
+from whitecell.core.transactions import Tx
 from whitecell.mind.puzzles import catalogue, ratings
 from whitecell.mind.puzzles.glicko import Game
 from whitecell.mind.puzzles.play import IllegalMove, Verdict, hint, line_of, opening, play

@@ -21,8 +21,8 @@ from whitecell.core.permissions import Caller
 from whitecell.core.ratelimit import Rule, counter_key, enforce
 from whitecell.core.resources import CHANGE_SEQ_HEADER, json_response
 from whitecell.core.schemas import WriteModel
-from whitecell.core.store import Tx
 from whitecell.core.tables import REGISTRY
+from whitecell.core.transactions import Tx
 from whitecell.mind.sudoku.checks import (
     GridRefused,
     check_grid,
