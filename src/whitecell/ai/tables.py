@@ -38,8 +38,8 @@ from whitecell.core.tables import (
 from whitecell.core.types import Text
 
 if TYPE_CHECKING:
-    from whitecell.core.store import Tx
     from whitecell.core.tables import ComputeContext
+    from whitecell.core.transactions import Tx
 
 MAX_MESSAGE_CHARS = 32_000
 # What a client may change of a conversation once it exists (issue 16: "PATCH keeps topic and

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from pydantic import BaseModel
 
-    from whitecell.core.store import Tx
+    from whitecell.core.transactions import Tx
 
 
 class Kind(StrEnum):

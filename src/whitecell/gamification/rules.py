@@ -25,7 +25,7 @@ from whitecell.gamification.hooks import beats_every_earlier_solve, first_solve_
 from whitecell.mind.rules import cube_time
 
 if TYPE_CHECKING:  # a rule's `qualifies=` hook reads through it (hooks.py); rules never do
-    from whitecell.core.store import Tx
+    from whitecell.core.transactions import Tx
 
 Document = dict[str, Any]
 

@@ -24,7 +24,7 @@ from whitecell.core.crud import insert_server_rows, update_server_rows
 from whitecell.core.tables import REGISTRY
 
 if TYPE_CHECKING:
-    from whitecell.core.store import Tx
+    from whitecell.core.transactions import Tx
 
 CORPUS = "data/stoic_quotes.json"
 # What the loader reads of the rows there: their id, text and key.

@@ -9,7 +9,7 @@ from whitecell.core.crud import delete_server_rows
 from whitecell.core.tables import REGISTRY
 
 if TYPE_CHECKING:
-    from whitecell.core.store import Tx
+    from whitecell.core.transactions import Tx
 
 
 async def drills_of_deleted_palace(tx: Tx, palace: dict[str, Any]) -> None:
