@@ -19,7 +19,7 @@ CLOCKS = (
     "whitecell.gamification.engine.utcnow",
     "whitecell.core.clock.utcnow",  # what day it is for a user (local_today)
     "whitecell.users.service.utcnow",
-    "whitecell.core.store.utcnow",  # the change log dates what people did
+    "whitecell.core.transactions.utcnow",  # the change log dates what people did
 )
 STACK = {
     "name": "Morning launch",

@@ -18,7 +18,7 @@ CLOCKS = (
     "whitecell.core.clock.utcnow",  # what day it is for a user (local_today)
     "whitecell.gamification.routes.utcnow",
     "whitecell.users.service.utcnow",
-    "whitecell.core.store.utcnow",  # the change log dates what people did
+    "whitecell.core.transactions.utcnow",  # the change log dates what people did
 )
 
 
