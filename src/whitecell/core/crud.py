@@ -145,12 +145,20 @@ async def _update(
     increments: dict[str, int] | None = None,
 ) -> list[Document]:
     """UPDATE ... RETURNING, no event: the helpers below record it."""
+    assignments, values = _assignments(_codec(tx, table), changes, increments)
+    return await _update_set(tx, table, assignments, where, {**params, **values})
+
+
+async def _update_set(
+    tx: Tx, table: Table, assignments: str, where: str, params: dict[str, Any]
+) -> list[Document]:
+    """`UPDATE "table" SET <assignments> WHERE <where> RETURNING` the rows, no event; a broken
+    constraint as a conflict."""
     c = _codec(tx, table)
-    assignments, values = _assignments(c, changes, increments)
     try:
         rows = await tx.all(
             f'UPDATE "{table.name}" SET {assignments} WHERE {where} RETURNING {c.select_list}',
-            {**params, **values},
+            params,
         )
     except INTEGRITY_ERRORS as error:
         raise conflict(table, error) from error
@@ -332,12 +340,8 @@ async def set_server_column_by_key(
         bound[f"_key{i}"], bound[f"_val{i}"] = value_key, c.bind(column, value)
     cases = " ".join(f"WHEN :_key{i} THEN :_val{i}" for i in range(len(values)))
     keys = ", ".join(f":_key{i}" for i in range(len(values)))
-    rows = await tx.all(
-        f'UPDATE "{table.name}" SET "{column}" = CASE "{key}" {cases} END '
-        f'WHERE {where} AND "{key}" IN ({keys}) RETURNING {c.select_list}',
-        bound,
-    )
-    stored = [c.document(row) for row in rows]
+    assignment = f'"{column}" = CASE "{key}" {cases} END'
+    stored = await _update_set(tx, table, assignment, f'{where} AND "{key}" IN ({keys})', bound)
     for document in stored:
         _record(tx, table, "update", document)
     return stored
