@@ -52,7 +52,8 @@ class RememberedSignIns:
         self._by_token: dict[str, SignIn] = {}
         self._tokens_of_user: dict[str, set[str]] = {}
         # When each account last changed, as a count of changes: a sign-in read while its
-        # account changed is not remembered (a read on PostgreSQL lets other tasks run).
+        # account changed is not remembered (should the read ever wait for a connection, other
+        # tasks commit meanwhile).
         self._changes = 0
         self._changed_at: dict[str, int] = {}
         self._changes_forgotten = 0  # `_changed_at` was cleared at this count
@@ -117,15 +118,12 @@ class RememberedSignIns:
 
     def forget(self, accounts: Iterable[str] | None) -> None:
         """Forget the sign-ins of these users (None: of everyone)."""
-        self._changes += 1
-        if accounts is None or len(self._changed_at) >= MOST_REMEMBERED:
-            self._by_token.clear()
-            self._tokens_of_user.clear()
-            self._changed_at.clear()
-            self._changes_forgotten = self._changes
+        if accounts is None:
+            self._forget_everyone()
             return
         for user_id in accounts:
-            self._changed_at[user_id] = self._changes
+            if not self._note_change(user_id):
+                return  # everyone was forgotten
             for digest in list(self._tokens_of_user.get(user_id, ())):
                 self._drop(digest)
 
@@ -149,13 +147,27 @@ class RememberedSignIns:
                 self._update_user(user_id, document)
 
     def _update_user(self, user_id: str, document: dict[str, Any]) -> None:
-        self._changes += 1
-        if len(self._changed_at) >= MOST_REMEMBERED:
-            self.forget(None)
+        if not self._note_change(user_id):  # a read in flight has the row before
             return
-        self._changed_at[user_id] = self._changes  # a read in flight has the row before
         for digest in self._tokens_of_user.get(user_id, ()):
             self._by_token[digest].user = dict(document)
+
+    def _note_change(self, user_id: str) -> bool:
+        """Count a change to the account, so that a read in flight is not remembered; False
+        when too many accounts changed to track and everyone was forgotten instead."""
+        self._changes += 1
+        if len(self._changed_at) >= MOST_REMEMBERED:
+            self._forget_everyone()
+            return False
+        self._changed_at[user_id] = self._changes
+        return True
+
+    def _forget_everyone(self) -> None:
+        self._changes += 1
+        self._by_token.clear()
+        self._tokens_of_user.clear()
+        self._changed_at.clear()
+        self._changes_forgotten = self._changes
 
     def _drop(self, digest: str) -> None:
         sign_in = self._by_token.pop(digest, None)
